@@ -1,0 +1,58 @@
+/*
+ * Copyright (c) 2026 The fpmd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Declarations of the libc functions that compat/ supplies where the
+ * system lacks them, and the BSD queue macros.  configure decides
+ * which; each compat/NAME.c compiles to nothing where libc has NAME.
+ */
+
+#ifndef COMPAT_H
+#define COMPAT_H
+
+#include <sys/types.h>
+#if HAVE_SYS_QUEUE
+#include <sys/queue.h>
+#else
+#include "queue.h"
+#endif
+
+#include <stddef.h>
+
+#if !HAVE_STRLCPY
+size_t	 strlcpy(char *, const char *, size_t);
+#endif
+#if !HAVE_STRLCAT
+size_t	 strlcat(char *, const char *, size_t);
+#endif
+#if !HAVE_REALLOCARRAY
+void	*reallocarray(void *, size_t, size_t);
+#endif
+#if !HAVE_CLOSEFROM
+void	 closefrom(int);
+#endif
+#if !HAVE_SETRESUID
+int	 setresuid(uid_t, uid_t, uid_t);
+int	 setresgid(gid_t, gid_t, gid_t);
+#endif
+#if !HAVE_SETPROCTITLE
+void	 setproctitle(const char *, ...)
+	    __attribute__((__format__ (printf, 1, 2)));
+#endif
+/* Where setproctitle(3) overwrites argv, it must first move environ. */
+void	 compat_init_setproctitle(int, char **);
+
+#endif /* COMPAT_H */

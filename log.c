@@ -1,0 +1,322 @@
+/*
+ * Copyright (c) 2026 The fpmd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Logging, after OpenBSD relayd's log.c: log_warn() and fatal() append
+ * strerror(errno), the x variants do not.  A message goes to one sink:
+ * stderr (-d, and until the daemon is up), syslog, or a file.  Only the
+ * master writes the file; workers send it their lines through a pipe,
+ * so that SIGUSR1 reopens one descriptor and no chrooted worker ever
+ * needs to open the log itself.
+ */
+
+#include "config.h"
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "compat/compat.h"
+#include "log.h"
+
+#define LOG_LINE_MAX	1024
+
+static void	log_to_stderr(int, const char *);
+static void	log_to_syslog(int, const char *);
+static void	log_to_file(int, const char *);
+static void	log_to_pipe(int, const char *);
+
+static void	(*log_sink)(int, const char *) = log_to_stderr;
+static int	 log_priority = LOG_NOTICE;	/* the most verbose shown */
+static int	 log_fd = -1;			/* the file, or the pipe */
+static char	*log_path;
+static char	 log_partial[LOG_LINE_MAX];	/* log_relay()'s leftover */
+static size_t	 log_partial_len;
+
+static const struct {
+	const char	*name;
+	int		 pri;
+} log_levels[] = {
+	{ "alert",	LOG_ALERT },
+	{ "error",	LOG_ERR },
+	{ "warning",	LOG_WARNING },
+	{ "notice",	LOG_NOTICE },
+	{ "debug",	LOG_DEBUG },
+};
+
+static const char *
+log_level_tag(int pri)
+{
+	switch (pri) {
+	case LOG_ALERT:
+		return "ALERT";
+	case LOG_ERR:
+		return "ERROR";
+	case LOG_WARNING:
+		return "WARNING";
+	case LOG_NOTICE:
+		return "NOTICE";
+	default:
+		return "DEBUG";
+	}
+}
+
+/* Map a log_level name to a syslog priority; -1 if unknown. */
+int
+log_level(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(log_levels) / sizeof(*log_levels); i++)
+		if (strcmp(name, log_levels[i].name) == 0)
+			return log_levels[i].pri;
+	return -1;
+}
+
+void
+log_setlevel(int pri)
+{
+	log_priority = pri;
+}
+
+int
+log_getlevel(void)
+{
+	return log_priority;
+}
+
+/* Log to stderr (debug) or to syslog with ident and facility. */
+void
+log_init(int debug, const char *ident, int facility)
+{
+	if (debug) {
+		log_sink = log_to_stderr;
+		return;
+	}
+	openlog(ident, LOG_PID | LOG_NDELAY, facility);
+	log_sink = log_to_syslog;
+}
+
+/* Log to the file at path, appending; -1 if it cannot be opened. */
+int
+log_init_file(const char *path)
+{
+	char	*p;
+	int	 fd;
+
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0640)) == -1)
+		return -1;
+	if ((p = strdup(path)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	if (log_fd != -1)
+		close(log_fd);
+	free(log_path);
+	log_path = p;
+	log_fd = fd;
+	log_sink = log_to_file;
+	return 0;
+}
+
+/* SIGUSR1: open the log file again, after rotation. */
+void
+log_reopen(void)
+{
+	char	*path;
+
+	if (log_sink != log_to_file)
+		return;
+	if ((path = strdup(log_path)) == NULL || log_init_file(path) == -1)
+		log_warn("reopen %s", log_path);
+	else
+		log_info("reopened the log file");
+	free(path);
+}
+
+/* In a worker: send lines for the file to the master through fd. */
+void
+log_init_pipe(int fd)
+{
+	if (log_sink != log_to_file)
+		return;
+	log_fd = fd;
+	log_sink = log_to_pipe;
+}
+
+/* The master's end of the log pipe: write whole lines to the file. */
+void
+log_relay(int fd, int events, void *arg)
+{
+	char	 buf[LOG_LINE_MAX], *line, *nl;
+	ssize_t	 n;
+	size_t	 len;
+
+	(void)events;
+	(void)arg;
+	memcpy(buf, log_partial, log_partial_len);
+	if ((n = read(fd, buf + log_partial_len,
+	    sizeof(buf) - log_partial_len - 1)) <= 0)
+		return;
+	len = log_partial_len + (size_t)n;
+	buf[len] = '\0';
+	for (line = buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		*nl = '\0';
+		log_to_file(-1, line);
+	}
+	log_partial_len = strlen(line);
+	if (log_partial_len == sizeof(buf) - 1) {
+		log_to_file(-1, line);
+		log_partial_len = 0;
+	}
+	memcpy(log_partial, line, log_partial_len);
+}
+
+static void
+log_to_stderr(int pri, const char *msg)
+{
+	(void)pri;
+	dprintf(STDERR_FILENO, "%s\n", msg);
+}
+
+static void
+log_to_syslog(int pri, const char *msg)
+{
+	syslog(pri, "%s", msg);
+}
+
+/* pri -1: msg already carries its level tag (a relayed worker line). */
+static void
+log_to_file(int pri, const char *msg)
+{
+	char		 stamp[32];
+	time_t		 now = time(NULL);
+	struct tm	*tm;
+
+	if ((tm = localtime(&now)) == NULL ||
+	    strftime(stamp, sizeof(stamp), "%d-%b-%Y %H:%M:%S", tm) == 0)
+		stamp[0] = '\0';
+	if (pri == -1)
+		dprintf(log_fd, "[%s] %s\n", stamp, msg);
+	else
+		dprintf(log_fd, "[%s] %s: %s\n", stamp, log_level_tag(pri),
+		    msg);
+}
+
+static void
+log_to_pipe(int pri, const char *msg)
+{
+	char	 line[PIPE_BUF];
+	int	 n;
+
+	/* One write of at most PIPE_BUF bytes is never interleaved. */
+	n = snprintf(line, sizeof(line), "%s: %s\n", log_level_tag(pri), msg);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line)) {
+		n = sizeof(line) - 1;
+		line[n - 1] = '\n';
+	}
+	(void)write(log_fd, line, n);
+}
+
+static void
+log_vlog(int pri, int with_errno, const char *fmt, va_list ap)
+{
+	char	 msg[LOG_LINE_MAX];
+	int	 saved = errno;
+	size_t	 n;
+
+	if (pri > log_priority)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (with_errno && (n = strlen(msg)) < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));
+	log_sink(pri, msg);
+	errno = saved;
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_ERR, 1, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_ERR, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_NOTICE, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_DEBUG, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_ALERT, 1, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_ALERT, 0, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
