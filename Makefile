@@ -6,13 +6,17 @@
 
 PROG=		fpmd
 SRCS=		fpmd.c log.c \
-		compat/closefrom.c compat/reallocarray.c \
+		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
+		compat/ev_poll.c compat/closefrom.c compat/reallocarray.c \
 		compat/setproctitle.c compat/setresuid.c compat/strlcat.c \
 		compat/strlcpy.c
 OBJS=		fpmd.o log.o \
-		compat/closefrom.o compat/reallocarray.o \
+		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
+		compat/ev_poll.o compat/closefrom.o compat/reallocarray.o \
 		compat/setproctitle.o compat/setresuid.o compat/strlcat.o \
 		compat/strlcpy.o
+EVOBJS=		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
+		compat/ev_poll.o compat/reallocarray.o
 MAN=		fpmd.8
 
 PREFIX?=	/usr/local
@@ -29,6 +33,11 @@ CWARN=		-Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 LDFLAGS?=
 LDADD?=
 
+# The test programs need ATF's C library.
+ATF_CFLAGS?=	-I/usr/local/include
+ATF_LIBS?=	-L/usr/local/lib -latf-c
+TESTPROGS=	tests/ev_test
+
 .SUFFIXES: .c .o
 
 .c.o:
@@ -43,6 +52,21 @@ config.h: configure
 	CC="$(CC)" ./configure
 
 $(OBJS): config.h compat/compat.h
+$(EVOBJS): compat/ev.h compat/ev_impl.h
+
+tests/ev_test.o: tests/ev_test.c config.h compat/ev.h
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
+	    -c tests/ev_test.c -o $@
+
+tests/ev_test: tests/ev_test.o $(EVOBJS)
+	$(CC) $(LDFLAGS) -o $@ tests/ev_test.o $(EVOBJS) $(ATF_LIBS)
+
+# Installs the test tools where it can, builds the test programs, runs
+# the suite under Kyua and ends with "N passed, N failed".
+test: $(PROG)
+	@sh tests/need-tools
+	@$(MAKE) $(TESTPROGS)
+	@sh tests/run
 
 lint:
 	mandoc -Tlint -W warning $(MAN)
@@ -56,6 +80,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man8/fpmd.8
 
 clean:
-	rm -f $(PROG) $(OBJS) config.h configure.log
+	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/*.o config.h configure.log
+	rm -rf tests/results.db tests/work
 
-.PHONY: all lint install uninstall clean
+.PHONY: all test lint install uninstall clean
