@@ -5,12 +5,12 @@
 # which runs by itself the first time; after changing CC, "make clean".
 
 PROG=		fpmd
-SRCS=		fpmd.c log.c \
+SRCS=		fpmd.c proto.c log.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/reallocarray.c \
 		compat/setproctitle.c compat/setresuid.c compat/strlcat.c \
 		compat/strlcpy.c
-OBJS=		fpmd.o log.o \
+OBJS=		fpmd.o proto.o log.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/reallocarray.o \
 		compat/setproctitle.o compat/setresuid.o compat/strlcat.o \
@@ -36,7 +36,7 @@ LDADD?=
 # The test programs need ATF's C library.
 ATF_CFLAGS?=	-I/usr/local/include
 ATF_LIBS?=	-L/usr/local/lib -latf-c
-TESTPROGS=	tests/ev_test
+TESTPROGS=	tests/proto_test tests/ev_test tests/fcgi-client
 
 .SUFFIXES: .c .o
 
@@ -52,14 +52,27 @@ config.h: configure
 	CC="$(CC)" ./configure
 
 $(OBJS): config.h compat/compat.h
+fpmd.o proto.o: proto.h
 $(EVOBJS): compat/ev.h compat/ev_impl.h
+
+tests/proto_test.o: tests/proto_test.c config.h proto.h
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
+	    -c tests/proto_test.c -o $@
 
 tests/ev_test.o: tests/ev_test.c config.h compat/ev.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
 	    -c tests/ev_test.c -o $@
 
+tests/proto_test: tests/proto_test.o proto.o
+	$(CC) $(LDFLAGS) -o $@ tests/proto_test.o proto.o $(ATF_LIBS)
+
 tests/ev_test: tests/ev_test.o $(EVOBJS)
 	$(CC) $(LDFLAGS) -o $@ tests/ev_test.o $(EVOBJS) $(ATF_LIBS)
+
+tests/fcgi-client.o: config.h proto.h
+
+tests/fcgi-client: tests/fcgi-client.o proto.o
+	$(CC) $(LDFLAGS) -o $@ tests/fcgi-client.o proto.o $(LDADD)
 
 # Installs the test tools where it can, builds the test programs, runs
 # the suite under Kyua and ends with "N passed, N failed".
