@@ -627,16 +627,17 @@ proto_stream(uint8_t *dst, size_t size, int type, unsigned int id,
     const void *data, size_t len)
 {
 	const uint8_t	*src = data;
-	size_t		 n, off = 0, chunk = FCGI_MAX_LENGTH & ~(size_t)7;
+	size_t		 n, done = 0, off = 0;
+	size_t		 chunk = FCGI_MAX_LENGTH & ~(size_t)7;
 
 	do {
-		n = len < chunk ? len : chunk;
+		n = len - done < chunk ? len - done : chunk;
 		if (size - off < PROTO_RECORD_SIZE(n))
 			return 0;
-		off += proto_record(dst + off, type, id, src, n);
-		src += n;
-		len -= n;
-	} while (len > 0);
+		off += proto_record(dst + off, type, id,
+		    n > 0 ? src + done : NULL, n);
+		done += n;
+	} while (done < len);
 	return off;
 }
 
