@@ -220,6 +220,12 @@ ev_timer_del(struct ev_loop *loop, struct ev_timer *t)
 	t->armed = 0;
 }
 
+int
+ev_timer_pending(const struct ev_timer *t)
+{
+	return t->armed;
+}
+
 /*
  * Fire the timers that are due now, in order.  A callback may add or
  * delete timers; counting the due ones first means a timer re-armed

@@ -57,6 +57,7 @@ void		 ev_del(struct ev_loop *, int);
 void		 ev_timer_init(struct ev_timer *, void (*)(void *), void *);
 void		 ev_timer_add(struct ev_loop *, struct ev_timer *, int64_t);
 void		 ev_timer_del(struct ev_loop *, struct ev_timer *);
+int		 ev_timer_pending(const struct ev_timer *);
 int		 ev_signal(struct ev_loop *, int, ev_signal_cb, void *);
 int		 ev_run(struct ev_loop *);
 void		 ev_break(struct ev_loop *);

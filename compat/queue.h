@@ -35,6 +35,9 @@ struct {								\
 	struct type	**tqe_prev;					\
 }
 
+#define TAILQ_HEAD_INITIALIZER(head)					\
+	{ NULL, &(head).tqh_first }
+
 #define TAILQ_FIRST(head)		((head)->tqh_first)
 #define TAILQ_NEXT(elm, field)		((elm)->field.tqe_next)
 #define TAILQ_EMPTY(head)		(TAILQ_FIRST(head) == NULL)

@@ -19,7 +19,7 @@
  * interface in OpenBSD's setproctitle(3).  ps(1) on Linux and macOS
  * reads a process's title from its argument area, so the title is
  * written over argv[] and the environment strings that follow it,
- * after environ has been moved to the heap.  Where that area cannot be
+ * after both have been copied to the heap.  Where that area cannot be
  * found, titles are silently not shown.
  */
 
@@ -84,10 +84,12 @@ compat_init_setproctitle(int argc, char **argv)
 		title_prog = argv[0];
 	if ((title_prog = strdup(title_prog)) == NULL)
 		return;
+	/* argv[] keeps working, from copies; the originals become the title. */
 	title_base = argv[0];
 	title_size = end - argv[0];
-	for (i = 1; i < (size_t)argc; i++)
-		argv[i] = NULL;
+	for (i = 0; i < (size_t)argc; i++)
+		if ((argv[i] = strdup(argv[i])) == NULL)
+			return;
 }
 
 void
