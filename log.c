@@ -50,6 +50,8 @@ static void	log_to_pipe(int, const char *);
 
 static void	(*log_sink)(int, const char *) = log_to_stderr;
 static int	 log_priority = LOG_NOTICE;	/* the most verbose shown */
+static const char *log_ident = "fpmd";
+static int	 log_facility = LOG_DAEMON;
 static int	 log_fd = -1;			/* the file, or the pipe */
 static char	*log_path;
 static char	 log_partial[LOG_LINE_MAX];	/* log_relay()'s leftover */
@@ -115,6 +117,8 @@ log_init(int debug, const char *ident, int facility)
 		log_sink = log_to_stderr;
 		return;
 	}
+	log_ident = ident;
+	log_facility = facility;
 	openlog(ident, LOG_PID | LOG_NDELAY, facility);
 	log_sink = log_to_syslog;
 }
@@ -157,14 +161,31 @@ log_reopen(void)
 	free(path);
 }
 
-/* In a worker: send lines for the file to the master through fd. */
+/*
+ * A new worker is about to close every descriptor it does not need:
+ * let go of the syslog socket first, so that closelog() never closes a
+ * descriptor that has been reused.
+ */
 void
-log_init_pipe(int fd)
+log_close(void)
 {
-	if (log_sink != log_to_file)
-		return;
-	log_fd = fd;
-	log_sink = log_to_pipe;
+	if (log_sink == log_to_syslog)
+		closelog();
+}
+
+/*
+ * The worker's descriptors are settled: reconnect to syslog now, before
+ * any chroot, or send file lines to the master through pipefd.
+ */
+void
+log_child(int pipefd)
+{
+	if (log_sink == log_to_syslog)
+		openlog(log_ident, LOG_PID | LOG_NDELAY, log_facility);
+	else if (log_sink == log_to_file) {
+		log_fd = pipefd;
+		log_sink = log_to_pipe;
+	}
 }
 
 /* The master's end of the log pipe: write whole lines to the file. */

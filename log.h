@@ -30,7 +30,8 @@ void	 log_setlevel(int);
 int	 log_getlevel(void);
 void	 log_init(int, const char *, int);
 int	 log_init_file(const char *);
-void	 log_init_pipe(int);
+void	 log_close(void);
+void	 log_child(int);
 void	 log_reopen(void);
 void	 log_relay(int, int, void *);
 void	 log_warn(const char *, ...)
