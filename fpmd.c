@@ -15,46 +15,306 @@
  */
 
 /*
- * fpmd: a FastCGI process manager.  This is main(): flags, and soon the
- * config, the daemon and the master's event loop.
+ * fpmd: a FastCGI process manager.  main() reads the flags and the
+ * configuration, opens every pool's socket while errors can still reach
+ * the terminal, daemonizes, and runs the master's event loop: signals,
+ * reaping, the pools' timers, and the stop ladder QUIT, TERM, KILL.
  */
 
 #include "config.h"
 
+#include <sys/types.h>
+#include <sys/stat.h>
+
 #include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
-#include "compat/compat.h"
+#include "fpmd.h"
+#include "log.h"
 
-#ifndef FPMD_CONF
-#define FPMD_CONF	"/etc/fpmd.conf"
-#endif
+static struct conf	*conf;
+static struct ev_loop	*loop;
+static int		 stop_sig;	/* the rung of the stop ladder */
+static struct ev_timer	 stop_timer;
 
 static __attribute__((__noreturn__)) void
 usage(void)
 {
-	fprintf(stderr, "usage: fpmd [-dnv] [-f file]\n");
+	fprintf(stderr, "usage: fpmd [-dnv] [-f file] [-p path] [-s socket] "
+	    "[-t timeout] [-U user]\n"
+	    "            [-u user]\n");
 	exit(1);
+}
+
+/* The slowcgi(8) flags, which configure the built-in pool. */
+struct slowcgi {
+	const char	*chroot;	/* -p */
+	const char	*socket;	/* -s */
+	long		 timeout;	/* -t */
+	const char	*sockuser;	/* -U */
+	const char	*user;		/* -u */
+	int		 given;
+};
+
+static struct conf *
+load(const char *file, const struct slowcgi *sc)
+{
+	struct conf	*c;
+	char		 err[1024];
+
+	if (sc->given && file != NULL)
+		errx(1, "-f and the slowcgi flags (-p -s -t -U -u) exclude "
+		    "each other: the flags configure the built-in pool");
+	if (file == NULL && !sc->given && access(FPMD_CONF, F_OK) == 0)
+		file = FPMD_CONF;
+	if (file != NULL)
+		c = conf_load(file, err, sizeof(err));
+	else
+		c = conf_builtin(sc->socket, sc->user, sc->chroot,
+		    sc->sockuser, sc->timeout, err, sizeof(err));
+	if (c == NULL)
+		errx(1, "%s", err);
+	return c;
+}
+
+static void
+open_listeners(struct conf *c)
+{
+	struct pool_conf	*pc;
+	char			 err[1024];
+
+	TAILQ_FOREACH(pc, &c->pools, entry)
+		if (listener_open(pc, err, sizeof(err)) == -1)
+			errx(1, "%s", err);
+}
+
+/* Make sure fds 0-2 are open, so that no socket ends up as stderr. */
+static void
+open_stdio(void)
+{
+	int	 fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+}
+
+static void
+daemonize(void)
+{
+	int	 fd;
+
+	switch (fork()) {
+	case -1:
+		err(1, "fork");
+	case 0:
+		break;
+	default:
+		_exit(0);
+	}
+	if (setsid() == -1)
+		err(1, "setsid");
+	if (chdir("/") == -1)
+		err(1, "chdir /");
+	if ((fd = open("/dev/null", O_RDWR)) == -1)
+		err(1, "/dev/null");
+	dup2(fd, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
+static void
+pidfile_write(const char *path)
+{
+	char	 buf[32];
+	int	 fd, n;
+
+	if (path == NULL)
+		return;
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1 || write(fd, buf, n) != n)
+		fatal("pid %s", path);
+	close(fd);
+}
+
+/* Can the pidfile be written?  Checked before the parent goes. */
+static void
+pidfile_check(const char *path)
+{
+	int	 fd;
+
+	if (path == NULL)
+		return;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) == -1)
+		err(1, "pid %s", path);
+	close(fd);
+}
+
+/*
+ * The stop ladder: QUIT lets requests finish for
+ * process_control_timeout, TERM gives KILL_GRACE_MS, then KILL.  It
+ * only ever climbs.
+ */
+static void
+master_stop(int sig)
+{
+	int64_t	 wait;
+
+	if (stop_sig == SIGKILL || (stop_sig == SIGTERM && sig == SIGQUIT) ||
+	    stop_sig == sig)
+		return;
+	stop_sig = sig;
+	if (sig != SIGKILL)
+		log_info("stopping %s", sig == SIGQUIT ? "gracefully" :
+		    "now");
+	pools_signal(sig);
+	wait = sig == SIGQUIT ? conf->process_control_timeout : KILL_GRACE_MS;
+	ev_timer_add(loop, &stop_timer, wait);
+	if (pools_empty())
+		ev_break(loop);
+}
+
+static void
+master_stop_next(void *arg)
+{
+	(void)arg;
+	if (stop_sig == SIGQUIT) {
+		log_warnx("workers still busy after process_control_timeout; "
+		    "terminating them");
+		master_stop(SIGTERM);
+	} else if (stop_sig == SIGTERM) {
+		log_warnx("workers still alive %dms after TERM; killing them",
+		    KILL_GRACE_MS);
+		master_stop(SIGKILL);
+	} else
+		ev_break(loop);
+}
+
+static void
+master_signal(int sig, void *arg)
+{
+	(void)arg;
+	switch (sig) {
+	case SIGCHLD:
+		pools_reap();
+		if (stop_sig != 0 && pools_empty())
+			ev_break(loop);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		master_stop(SIGTERM);
+		break;
+	case SIGQUIT:
+		master_stop(SIGQUIT);
+		break;
+	case SIGUSR1:
+		log_reopen();
+		break;
+	case SIGHUP:
+	case SIGUSR2:
+		log_warnx("reload is not implemented yet; ignoring signal %d",
+		    sig);
+		break;
+	}
+}
+
+static void
+master_signals(void)
+{
+	static const int	 sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGQUIT,
+	    SIGUSR1, SIGUSR2, SIGHUP };
+	size_t			 i;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (ev_signal(loop, sigs[i], master_signal, NULL) == -1)
+			fatal("signal %d", sigs[i]);
+}
+
+static void
+master_logging(int debug, int verbose)
+{
+	if (debug)
+		log_init(1, conf->syslog_ident, conf->syslog_facility);
+	else if (strcmp(conf->error_log, "syslog") == 0)
+		log_init(0, conf->syslog_ident, conf->syslog_facility);
+	else if (log_init_file(conf->error_log) == -1)
+		err(1, "error_log %s", conf->error_log);
+	log_setlevel(verbose ? LOG_DEBUG : conf->log_level);
+}
+
+static void
+master_pledge(void)
+{
+#ifdef __OpenBSD__
+	struct pool_conf	*pc;
+
+	/* chroot(2) is impossible under pledge, and workers inherit it. */
+	TAILQ_FOREACH(pc, &conf->pools, entry)
+		if (pc->chroot != NULL)
+			return;
+	if (pledge("stdio rpath wpath cpath inet unix dns proc exec id "
+	    "chown fattr getpw", NULL) == -1)
+		fatal("pledge");
+#endif
 }
 
 int
 main(int argc, char *argv[])
 {
-	const char	*conffile = FPMD_CONF;
-	int		 ch, debug = 0, noaction = 0, verbose = 0;
+	struct slowcgi		 sc = { DEFAULT_CHROOT, DEFAULT_SOCKET,
+	    DEFAULT_TIMEOUT, DEFAULT_USER, DEFAULT_USER, 0 };
+	struct pool_conf	*pc;
+	const char		*file = NULL, *errstr;
+	int			 ch, debug = 0, noaction = 0, verbose = 0;
 
-	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
+	open_stdio();
+	compat_init_setproctitle(argc, argv);
+	while ((ch = getopt(argc, argv, "df:np:s:t:U:u:v")) != -1) {
 		switch (ch) {
 		case 'd':
 			debug = 1;
 			break;
 		case 'f':
-			conffile = optarg;
+			file = optarg;
 			break;
 		case 'n':
 			noaction = 1;
+			break;
+		case 'p':
+			sc.chroot = optarg;
+			sc.given = 1;
+			break;
+		case 's':
+			sc.socket = optarg;
+			sc.given = 1;
+			break;
+		case 't':
+			errstr = optarg;
+			sc.timeout = strtol(optarg, NULL, 10);
+			if (sc.timeout <= 0)
+				errx(1, "-t %s: not a number of seconds",
+				    errstr);
+			sc.given = 1;
+			break;
+		case 'U':
+			sc.sockuser = optarg;
+			sc.given = 1;
+			break;
+		case 'u':
+			sc.user = optarg;
+			sc.given = 1;
 			break;
 		case 'v':
 			verbose++;
@@ -65,12 +325,40 @@ main(int argc, char *argv[])
 	}
 	if (argc != optind)
 		usage();
-	(void)debug;
-	(void)verbose;
+	conf = load(file, &sc);
 	if (noaction) {
-		fprintf(stderr, "%s: the configuration parser comes next\n",
-		    conffile);
-		return 1;
+		if (verbose)
+			conf_dump(conf, conf->events != NULL ? conf->events :
+			    ev_backend_name(0));
+		fprintf(stderr, "configuration OK\n");
+		return 0;
 	}
-	errx(1, "the daemon comes next; see the README");
+
+	open_listeners(conf);
+	pidfile_check(conf->pid);
+	if (!debug && conf->daemonize)
+		daemonize();
+	master_logging(debug, verbose);
+	pidfile_write(conf->pid);
+	if ((loop = ev_new(conf->events)) == NULL)
+		fatal("events.mechanism %s", conf->events != NULL ?
+		    conf->events : ev_backend_name(0));
+	ev_timer_init(&stop_timer, master_stop_next, NULL);
+	master_signals();
+	pools_init(loop, strcmp(conf->error_log, "syslog") != 0 && !debug);
+	master_pledge();
+	setproctitle("master");
+	log_info("fpmd started, events.mechanism %s", ev_name(loop));
+	TAILQ_FOREACH(pc, &conf->pools, entry)
+		pool_start(pool_new(pc));
+
+	if (ev_run(loop) == -1)
+		log_warn("event loop");
+	pools_close();
+	if (conf->pid != NULL)
+		unlink(conf->pid);
+	log_info("exiting");
+	conf_free(conf);
+	ev_free(loop);
+	return 0;
 }

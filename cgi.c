@@ -1,0 +1,830 @@
+/*
+ * Copyright (c) 2026 The fpmd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Running one CGI program for one FastCGI request (RFC 3875).
+ *
+ * The program is SCRIPT_FILENAME, or DOCUMENT_ROOT + SCRIPT_NAME; when
+ * that does not exist but a leading part of it is a file, that part
+ * runs and the rest is PATH_INFO.  It must resolve inside cgi.root and
+ * end in one of security.limit_extensions when they are set.  Errors
+ * are HTTP statuses: 404 no such script, 403 not a runnable file or
+ * outside cgi.root, 502 exec failure or no output, 504 a timeout
+ * before any output.
+ *
+ * The program gets exactly the request's params as its environment,
+ * plus the pool's env[] (and fpmd's own with clear_env = no), its own
+ * process group, its directory as cwd, and pipes as fds 0-2; every
+ * other fd is close-on-exec.  One poll loop then moves the request
+ * body in and the output out at the same time, a record at a time, so
+ * memory stays bounded and neither side can deadlock the other.  When
+ * the request ends for any reason (exit, abort, hang-up, timeout,
+ * worker shutdown) the whole group is killed and the program reaped.
+ */
+
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fpmd.h"
+#include "log.h"
+
+#define CGI_KILL_GRACE_MS	1000
+#define CGI_DEFAULT_PATH	"PATH=/usr/local/bin:/usr/bin:/bin"
+#define CGI_READ_MAX		(FCGI_MAX_LENGTH & ~7)
+
+extern char		**environ;
+
+static int		 sigchld[2] = { -1, -1 };
+static char		 root[PATH_MAX];	/* cgi.root, resolved */
+
+struct cgi {
+	struct conn	*c;
+	char		 named[PATH_MAX];	/* what the request said */
+	char		 path[PATH_MAX];	/* the program */
+	char		 dir[PATH_MAX];		/* its directory */
+	char		 info[PATH_MAX];	/* PATH_INFO from a split */
+	char		 name[PATH_MAX];	/* SCRIPT_NAME after a split */
+	int		 split;
+	pid_t		 pid;
+	int		 in, out, err;		/* pipes; -1 when closed */
+	const uint8_t	*body;			/* stdin not yet written */
+	size_t		 bodylen;
+	size_t		 recoff, reclen;
+	char		 line[512];		/* catch_workers_output */
+	size_t		 linelen;
+	uint64_t	 sent;			/* stdout bytes forwarded */
+	int		 status;
+	int		 exited;
+	int		 aborted;
+	int		 timed_out;
+	int64_t		 stall;			/* ns: last I/O progress */
+	uint8_t		 rec[PROTO_RECORD_MAX];	/* last: not cleared */
+};
+
+static void
+cgi_on_sigchld(int sig)
+{
+	int	 saved = errno;
+
+	(void)sig;
+	(void)write(sigchld[1], "", 1);
+	errno = saved;
+}
+
+/* Once per worker, after chroot: the SIGCHLD pipe and cgi.root. */
+void
+cgi_init(void)
+{
+	struct sigaction	 sa;
+
+	if (ev_pipe(sigchld) == -1 || ev_cloexec(sigchld[0], 1) == -1 ||
+	    ev_cloexec(sigchld[1], 1) == -1)
+		fatal("cgi: pipe");
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = cgi_on_sigchld;
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+	root[0] = '\0';
+}
+
+static int
+cgi_root(struct pool_conf *pc)
+{
+	if (pc->cgi_root == NULL || root[0] != '\0')
+		return 0;
+	if (realpath(pc->cgi_root, root) == NULL) {
+		log_warn("pool %s: cgi.root %s", pc->name, pc->cgi_root);
+		return -1;
+	}
+	return 0;
+}
+
+/* A response of fpmd's own: an HTTP status and a one-line body. */
+static void
+cgi_error(struct cgi *g, const char *status)
+{
+	char	 headers[128], body[64];
+
+	snprintf(headers, sizeof(headers), "Status: %s\r\n"
+	    "Content-Type: text/plain\r\n", status);
+	snprintf(body, sizeof(body), "%s\n", status);
+	conn_respond(g->c, headers, body, strlen(body));
+}
+
+/*
+ * The program the request names, before any check.  Apache's
+ * mod_proxy_fcgi sends SCRIPT_FILENAME as proxy:fcgi://host:port/path.
+ */
+static int
+cgi_named(struct cgi *g)
+{
+	char	 docroot[PATH_MAX], name[PATH_MAX], *p;
+
+	if (conn_param(g->c, "SCRIPT_FILENAME", g->path, sizeof(g->path))) {
+		if (strncmp(g->path, "proxy:", 6) == 0 &&
+		    (p = strstr(g->path, "://")) != NULL) {
+			p = strchr(p + 3, '/');
+			memmove(g->path, p != NULL ? p : "", p != NULL ?
+			    strlen(p) + 1 : 1);
+		}
+		g->path[strcspn(g->path, "?")] = '\0';
+		return g->path[0] == '/' ? 0 : -1;
+	}
+	if (!conn_param(g->c, "DOCUMENT_ROOT", docroot, sizeof(docroot)) ||
+	    !conn_param(g->c, "SCRIPT_NAME", name, sizeof(name)))
+		return -1;
+	if ((size_t)snprintf(g->path, sizeof(g->path), "%s%s", docroot,
+	    name) >= sizeof(g->path))
+		return -1;
+	return g->path[0] == '/' ? 0 : -1;
+}
+
+/*
+ * When the path does not exist, find the longest leading part that is
+ * a file: that runs, the rest is PATH_INFO.  Returns 0 with st filled.
+ */
+static int
+cgi_split(struct cgi *g, struct stat *st)
+{
+	char	 full[PATH_MAX], *slash;
+
+	strlcpy(full, g->path, sizeof(full));
+	while ((slash = strrchr(g->path, '/')) != NULL && slash != g->path) {
+		*slash = '\0';
+		if (stat(g->path, st) == -1)
+			continue;
+		if (!S_ISREG(st->st_mode))
+			return -1;
+		strlcpy(g->info, full + (slash - g->path), sizeof(g->info));
+		g->split = 1;
+		if (conn_param(g->c, "SCRIPT_NAME", g->name, sizeof(g->name)) &&
+		    strlen(g->name) > strlen(g->info) &&
+		    strcmp(g->name + strlen(g->name) - strlen(g->info),
+		    g->info) == 0)
+			g->name[strlen(g->name) - strlen(g->info)] = '\0';
+		return 0;
+	}
+	return -1;
+}
+
+static int
+cgi_extension_ok(const struct pool_conf *pc, const char *path)
+{
+	size_t	 i, n, len = strlen(path);
+
+	if (pc->nextensions == 0)
+		return 1;
+	for (i = 0; i < pc->nextensions; i++) {
+		n = strlen(pc->extensions[i]);
+		if (len > n && strcmp(path + len - n, pc->extensions[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Which program runs: 0, or the HTTP status that answers instead. */
+static const char *
+cgi_resolve(struct cgi *g)
+{
+	struct pool_conf	*pc = g->c->pc;
+	struct stat		 st;
+	char			 real[PATH_MAX];
+	size_t			 n;
+
+	if (cgi_named(g) == -1) {
+		log_warnx("pool %s: %s: no SCRIPT_FILENAME, or DOCUMENT_ROOT "
+		    "and SCRIPT_NAME", pc->name, g->c->peer);
+		return "404 Not Found";
+	}
+	strlcpy(g->named, g->path, sizeof(g->named));
+	if (stat(g->path, &st) == -1 && cgi_split(g, &st) == -1) {
+		log_warnx("pool %s: %s: no script %s", pc->name, g->c->peer,
+		    g->named);
+		return "404 Not Found";
+	}
+	if (realpath(g->path, real) == NULL) {
+		log_warn("pool %s: %s: %s", pc->name, g->c->peer, g->named);
+		return "404 Not Found";
+	}
+	n = strlen(root);
+	if (pc->cgi_root != NULL && (strncmp(real, root, n) != 0 ||
+	    (real[n] != '/' && n > 1))) {
+		log_warnx("pool %s: %s: %s is outside cgi.root %s", pc->name,
+		    g->c->peer, real, pc->cgi_root);
+		return "403 Forbidden";
+	}
+	if (!S_ISREG(st.st_mode) || access(real, X_OK) == -1 ||
+	    !cgi_extension_ok(pc, real)) {
+		log_warnx("pool %s: %s: %s is not an executable file%s",
+		    pc->name, g->c->peer, real, pc->nextensions > 0 ?
+		    " with an allowed extension" : "");
+		return "403 Forbidden";
+	}
+	strlcpy(g->path, real, sizeof(g->path));
+	strlcpy(g->dir, real, sizeof(g->dir));
+	*strrchr(g->dir, '/') = '\0';
+	if (g->dir[0] == '\0')
+		strlcpy(g->dir, "/", sizeof(g->dir));
+	return NULL;
+}
+
+/* Add "name=value" to env unless name is there already. */
+static void
+env_add(char **env, size_t *n, char *entry)
+{
+	size_t	 i, len = strcspn(entry, "=");
+
+	for (i = 0; i < *n; i++)
+		if (strncmp(env[i], entry, len + 1) == 0) {
+			free(entry);
+			return;
+		}
+	env[(*n)++] = entry;
+}
+
+static char *
+env_dup(const char *entry)
+{
+	char	*e;
+
+	if ((e = strdup(entry)) == NULL)
+		fatal("strdup");
+	return e;
+}
+
+static void
+env_free(char **env, size_t n)
+{
+	while (n > 0)
+		free(env[--n]);
+	free(env);
+}
+
+/* "name=value" in a fresh allocation, from counted strings. */
+static char *
+env_entry(const char *name, size_t nlen, const char *value, size_t vlen)
+{
+	char	*e;
+
+	if ((e = malloc(nlen + vlen + 2)) == NULL)
+		fatal("malloc");
+	memcpy(e, name, nlen);
+	e[nlen] = '=';
+	memcpy(e + nlen + 1, value, vlen);
+	e[nlen + 1 + vlen] = '\0';
+	return e;
+}
+
+/*
+ * The program's environment, most binding first: what the split of
+ * the path decided, the pool's env[], the request's params, fpmd's own
+ * environment with clear_env = no, and a safe PATH.  Every entry is
+ * allocated; env_free() frees them.
+ */
+static char **
+cgi_env(struct cgi *g, size_t *count)
+{
+	struct conn		*c = g->c;
+	struct pool_conf	*pc = c->pc;
+	struct proto_nv		 nv;
+	char			**env, **e;
+	size_t			 n = 0, max, off = 0, i;
+
+	max = c->parser.nparams + pc->nenv + 8;
+	for (e = environ; !pc->clear_env && *e != NULL; e++)
+		max++;
+	if ((env = calloc(max, sizeof(*env))) == NULL)
+		fatal("calloc");
+	env_add(env, &n, env_entry("SCRIPT_FILENAME", 15, g->path,
+	    strlen(g->path)));
+	if (g->split) {
+		env_add(env, &n, env_entry("PATH_INFO", 9, g->info,
+		    strlen(g->info)));
+		env_add(env, &n, env_entry("SCRIPT_NAME", 11, g->name,
+		    strlen(g->name)));
+	}
+	for (i = 0; i < pc->nenv; i++)
+		env_add(env, &n, env_dup(pc->env[i]));
+	while (proto_nv_next(c->parser.params, c->parser.params_len, &off,
+	    &nv) == 1) {
+		if (nv.nlen == 0 || memchr(nv.name, '=', nv.nlen) != NULL ||
+		    memchr(nv.name, '\0', nv.nlen) != NULL ||
+		    memchr(nv.value, '\0', nv.vlen) != NULL) {
+			log_warnx("pool %s: %s: dropped param %.*s: it holds "
+			    "'=' or NUL", pc->name, c->peer, (int)nv.nlen,
+			    nv.name);
+			continue;
+		}
+		env_add(env, &n, env_entry((const char *)nv.name, nv.nlen,
+		    (const char *)nv.value, nv.vlen));
+	}
+	for (e = environ; !pc->clear_env && *e != NULL; e++)
+		env_add(env, &n, env_dup(*e));
+	env_add(env, &n, env_dup(CGI_DEFAULT_PATH));
+	*count = n;
+	return env;
+}
+
+/* Signals a worker handles; the program gets their defaults back. */
+static void
+cgi_sigdefault(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGPIPE);
+	sigaddset(set, SIGQUIT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGUSR2);
+}
+
+#if HAVE_POSIX_SPAWN_ADDCHDIR_NP
+/* posix_spawn: no page tables copied, so spawning stays cheap. */
+static int
+cgi_exec(struct cgi *g, int fds[3], char **env)
+{
+	posix_spawn_file_actions_t	 fa;
+	posix_spawnattr_t		 attr;
+	sigset_t			 none, dfl;
+	char				*argv[2];
+	int				 e, i;
+
+	argv[0] = g->path;
+	argv[1] = NULL;
+	sigemptyset(&none);
+	cgi_sigdefault(&dfl);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	for (i = 0; i < 3; i++)
+		posix_spawn_file_actions_adddup2(&fa, fds[i], i);
+	posix_spawn_file_actions_addchdir_np(&fa, g->dir);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
+	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	e = posix_spawn(&g->pid, g->path, &fa, &attr, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	errno = e;
+	return e == 0 ? 0 : -1;
+}
+#else
+/* fork and exec; a CLOEXEC pipe carries an exec failure back. */
+static int
+cgi_exec(struct cgi *g, int fds[3], char **env)
+{
+	struct sigaction	 sa;
+	sigset_t		 none, dfl;
+	char			*argv[2];
+	int			 p[2], e = 0, i;
+
+	argv[0] = g->path;
+	argv[1] = NULL;
+	if (ev_pipe(p) == -1)
+		return -1;
+	if ((g->pid = fork()) == 0) {
+		setpgid(0, 0);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = SIG_DFL;
+		cgi_sigdefault(&dfl);
+		for (i = 1; i < NSIG; i++)
+			if (sigismember(&dfl, i) == 1)
+				sigaction(i, &sa, NULL);
+		for (i = 0; i < 3; i++)
+			dup2(fds[i], i);
+		if (chdir(g->dir) == 0)
+			execve(g->path, argv, env);
+		e = errno;
+		(void)write(p[1], &e, sizeof(e));
+		_exit(127);
+	}
+	close(p[1]);
+	if (g->pid == -1)
+		e = errno;
+	else {
+		setpgid(g->pid, g->pid);
+		if (read(p[0], &e, sizeof(e)) == sizeof(e))
+			waitpid(g->pid, NULL, 0);
+		else
+			e = 0;
+	}
+	close(p[0]);
+	errno = e;
+	return e == 0 ? 0 : -1;
+}
+#endif
+
+static void
+cgi_close(int *fd)
+{
+	if (*fd != -1) {
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+/* Start the program with pipes for stdin, stdout and stderr. */
+static int
+cgi_spawn(struct cgi *g)
+{
+	int	 in[2], out[2], err[2], fds[3], r, e;
+	char	**env;
+	size_t	 n;
+
+	if (ev_pipe(in) == -1)
+		return -1;
+	if (ev_pipe(out) == -1) {
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	if (ev_pipe(err) == -1) {
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
+		return -1;
+	}
+	fds[0] = in[0];
+	fds[1] = out[1];
+	fds[2] = err[1];
+	env = cgi_env(g, &n);
+	r = cgi_exec(g, fds, env);
+	e = errno;
+	env_free(env, n);
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	g->in = in[1];
+	g->out = out[0];
+	g->err = err[0];
+	if (r == -1 || ev_cloexec(g->in, 1) == -1 ||
+	    ev_cloexec(g->out, 1) == -1 || ev_cloexec(g->err, 1) == -1) {
+		cgi_close(&g->in);
+		cgi_close(&g->out);
+		cgi_close(&g->err);
+		errno = r == -1 ? e : errno;
+		return -1;
+	}
+	g->c->slot->cgi_pgid = g->pid;
+	return 0;
+}
+
+/*
+ * Wait up to ms for the program to exit.  SIGCHLD says so without a
+ * reap: the zombie keeps its process group alive, so killing the
+ * group afterwards never hits a stranger that took over the id.
+ */
+static void
+cgi_wait_exit(struct cgi *g, int ms)
+{
+	struct pollfd	 pfd = { -1, POLLIN, 0 };
+	char		 buf[64];
+	int64_t		 until = ev_now() + (int64_t)ms * 1000000;
+
+	pfd.fd = sigchld[0];
+	while (!g->exited) {
+		if (read(sigchld[0], buf, sizeof(buf)) > 0) {
+			g->exited = 1;
+			break;
+		}
+		if (ms == 0 || ev_now() >= until)
+			break;
+		poll(&pfd, 1, (int)((until - ev_now()) / 1000000) + 1);
+	}
+}
+
+/* The request is over: nothing of the program's group survives it. */
+static void
+cgi_reap(struct cgi *g)
+{
+	kill(-g->pid, SIGKILL);
+	if (waitpid(g->pid, &g->status, 0) == -1)
+		g->status = 0;
+	g->c->slot->cgi_pgid = 0;
+	cgi_close(&g->in);
+	cgi_close(&g->out);
+	cgi_close(&g->err);
+}
+
+/* Stop the program early: TERM to its group, a grace, then KILL. */
+static void
+cgi_kill(struct cgi *g, const char *why)
+{
+	log_warnx("pool %s: %s: %s; killing %s (pid %d)", g->c->pc->name,
+	    g->c->peer, why, g->path, (int)g->pid);
+	kill(-g->pid, SIGTERM);
+	cgi_wait_exit(g, CGI_KILL_GRACE_MS);
+	g->aborted = 1;
+}
+
+/* catch_workers_output: the program's stderr into fpmd's log. */
+static void
+cgi_log_stderr(struct cgi *g, const char *buf, size_t n, int flush)
+{
+	size_t	 i;
+
+	for (i = 0; i < n || (flush && g->linelen > 0); i++) {
+		if (i < n && buf[i] != '\n' &&
+		    g->linelen < sizeof(g->line) - 1) {
+			g->line[g->linelen++] = buf[i];
+			continue;
+		}
+		g->line[g->linelen] = '\0';
+		log_info("pool %s: %s (pid %d): %s", g->c->pc->name, g->path,
+		    (int)g->pid, g->line);
+		g->linelen = 0;
+		if (i < n && buf[i] != '\n')
+			i--;
+	}
+}
+
+/* Read the program's stdout or stderr into the next record. */
+static void
+cgi_read_output(struct cgi *g, int *fd, int type)
+{
+	char	 buf[512];
+	ssize_t	 n;
+
+	if (type == FCGI_STDERR && g->c->pc->catch_output) {
+		if ((n = read(*fd, buf, sizeof(buf))) > 0)
+			cgi_log_stderr(g, buf, (size_t)n, 0);
+	} else if ((n = read(*fd, g->rec + FCGI_HEADER_LEN,
+	    CGI_READ_MAX)) > 0) {
+		g->reclen = proto_record(g->rec, type, g->c->id,
+		    g->rec + FCGI_HEADER_LEN, (size_t)n);
+		g->recoff = 0;
+		if (type == FCGI_STDOUT)
+			g->sent += (uint64_t)n;
+	}
+	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR) ||
+	    (n == -1 && g->exited)) {
+		if (type == FCGI_STDERR && g->c->pc->catch_output)
+			cgi_log_stderr(g, NULL, 0, 1);
+		cgi_close(fd);
+	}
+}
+
+static void
+cgi_write_record(struct cgi *g)
+{
+	ssize_t	 n;
+
+	n = write(g->c->fd, g->rec + g->recoff, g->reclen - g->recoff);
+	if (n > 0) {
+		g->recoff += (size_t)n;
+		g->stall = ev_now();
+		if (g->recoff == g->reclen)
+			g->recoff = g->reclen = 0;
+	} else if (n == -1 && errno != EAGAIN && errno != EINTR) {
+		g->c->failed = 1;
+		g->c->eof = 1;
+		cgi_kill(g, "the web server hung up");
+	}
+}
+
+static void	cgi_input(struct cgi *);
+
+static void
+cgi_write_stdin(struct cgi *g)
+{
+	ssize_t	 n;
+
+	if ((n = write(g->in, g->body, g->bodylen)) > 0) {
+		g->body += n;
+		g->bodylen -= (size_t)n;
+	} else if (n == -1 && errno != EAGAIN && errno != EINTR)
+		g->bodylen = 0;		/* it closed stdin: drop the rest */
+	if (n == -1 && errno == EPIPE)
+		cgi_close(&g->in);
+	if (g->bodylen > 0)
+		return;
+	g->body = NULL;
+	if (g->c->stdin_done)
+		cgi_close(&g->in);
+	cgi_input(g);
+}
+
+/* Take request events from the input already read. */
+static void
+cgi_input(struct cgi *g)
+{
+	struct conn		*c = g->c;
+	struct proto_event	 ev;
+	int			 r;
+
+	while (g->body == NULL && !g->aborted &&
+	    (r = conn_event(c, &ev)) != 0) {
+		if (r == -1) {
+			cgi_kill(g, "protocol error");
+			return;
+		}
+		g->stall = ev_now();
+		if (ev.type == PROTO_ABORT) {
+			cgi_kill(g, "the web server aborted the request");
+			return;
+		}
+		if (ev.type != PROTO_STDIN)
+			continue;
+		if (ev.len == 0) {
+			c->stdin_done = 1;
+			cgi_close(&g->in);
+		} else if (g->in != -1) {
+			g->body = ev.data;
+			g->bodylen = ev.len;
+		}
+	}
+}
+
+static void
+cgi_read_conn(struct cgi *g)
+{
+	struct conn	*c = g->c;
+
+	if (conn_read(c) == 0 || (c->in_len == 0 && errno != EAGAIN &&
+	    errno != EINTR)) {
+		c->eof = 1;
+		c->failed = 1;
+		cgi_kill(g, "the web server hung up");
+		return;
+	}
+	cgi_input(g);
+}
+
+/* Time left before a timeout, in ms for poll(); -1 for none. */
+static int
+cgi_timeout(struct cgi *g)
+{
+	struct conn	*c = g->c;
+	int64_t		 now = ev_now(), left = -1, t;
+
+	if (c->pc->terminate_timeout > 0) {
+		left = c->slot->req_start + c->pc->terminate_timeout *
+		    1000000 - now;
+		if (left <= 0) {
+			cgi_kill(g, "request_terminate_timeout reached");
+			g->timed_out = 1;
+			return 0;
+		}
+	}
+	if (g->reclen > 0 || !c->stdin_done) {
+		t = g->stall + c->timeout - now;
+		if (t <= 0) {
+			c->failed = 1;
+			cgi_kill(g, "the web server stalled");
+			return 0;
+		}
+		if (left == -1 || t < left)
+			left = t;
+	}
+	return left == -1 ? -1 : (int)((left + 999999) / 1000000);
+}
+
+/* Move data until the program is done, or the request is killed. */
+static void
+cgi_loop(struct cgi *g)
+{
+	struct conn	*c = g->c;
+	struct pollfd	 pfd[5];
+	int		 timeout;
+
+	g->stall = ev_now();
+	cgi_input(g);
+	while (!g->aborted && (!g->exited || g->out != -1 || g->err != -1 ||
+	    g->reclen > 0)) {
+		if (worker_quit != 0 && worker_quit != SIGQUIT) {
+			cgi_kill(g, "fpmd is stopping");
+			break;
+		}
+		if ((timeout = cgi_timeout(g)) == 0)
+			break;
+		pfd[0].fd = c->fd;
+		pfd[0].events = (g->body == NULL && !c->eof ? POLLIN : 0) |
+		    (g->reclen > 0 ? POLLOUT : 0);
+		pfd[1].fd = g->body != NULL ? g->in : -1;
+		pfd[1].events = POLLOUT;
+		pfd[2].fd = g->reclen == 0 ? g->out : -1;
+		pfd[2].events = POLLIN;
+		pfd[3].fd = g->reclen == 0 ? g->err : -1;
+		pfd[3].events = POLLIN;
+		pfd[4].fd = sigchld[0];
+		pfd[4].events = POLLIN;
+		if (poll(pfd, 5, g->exited && g->reclen == 0 ? 0 : timeout) ==
+		    -1) {
+			if (errno != EINTR)
+				fatal("poll");
+			continue;
+		}
+		if (pfd[4].revents)
+			cgi_wait_exit(g, 0);
+		if (pfd[0].revents & POLLOUT)
+			cgi_write_record(g);
+		else if (pfd[0].revents)
+			cgi_read_conn(g);
+		if (pfd[1].revents && g->body != NULL)
+			cgi_write_stdin(g);
+		if (g->reclen == 0 && g->out != -1 &&
+		    (pfd[2].revents || g->exited))
+			cgi_read_output(g, &g->out, FCGI_STDOUT);
+		if (g->reclen == 0 && g->err != -1 &&
+		    (pfd[3].revents || g->exited))
+			cgi_read_output(g, &g->err, FCGI_STDERR);
+	}
+}
+
+/* The end of the response, by how the program ended. */
+static void
+cgi_respond(struct cgi *g)
+{
+	struct conn	*c = g->c;
+	uint32_t	 status = 0;
+
+	if (g->timed_out && g->sent == 0) {
+		cgi_error(g, "504 Gateway Timeout");
+		return;
+	}
+	if (WIFEXITED(g->status))
+		status = WEXITSTATUS(g->status);
+	else if (WIFSIGNALED(g->status))
+		status = 128 + WTERMSIG(g->status);
+	if (g->sent == 0 && !g->aborted) {
+		log_warnx("pool %s: %s: %s sent no output (exit status %u)",
+		    c->pc->name, c->peer, g->path, status);
+		cgi_error(g, "502 Bad Gateway");
+		return;
+	}
+	if (c->eof || (c->failed && !c->stdin_done))
+		return;
+	if (g->reclen > 0 && conn_write(c, g->rec + g->recoff,
+	    g->reclen - g->recoff) == -1)
+		return;
+	if (!g->aborted && conn_drain(c) == -1)
+		return;
+	conn_end(c, status, 1);
+	if (g->aborted)
+		c->failed = 1;
+}
+
+void
+cgi_run(struct conn *c)
+{
+	static struct cgi	 g;
+	const char		*status;
+	char			 buf[64];
+
+	memset(&g, 0, offsetof(struct cgi, rec));
+	g.c = c;
+	g.in = g.out = g.err = -1;
+	while (read(sigchld[0], buf, sizeof(buf)) > 0)
+		;
+	if (cgi_root(c->pc) == -1) {
+		cgi_error(&g, "403 Forbidden");
+		return;
+	}
+	if ((status = cgi_resolve(&g)) != NULL) {
+		cgi_error(&g, status);
+		return;
+	}
+	if (cgi_spawn(&g) == -1) {
+		log_warn("pool %s: %s: cannot run %s", c->pc->name, c->peer,
+		    g.path);
+		cgi_error(&g, "502 Bad Gateway");
+		return;
+	}
+	cgi_loop(&g);
+	cgi_reap(&g);
+	cgi_respond(&g);
+}
