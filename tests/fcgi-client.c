@@ -24,6 +24,9 @@
  * usage: fcgi-client [-kqV] [-A ms] [-b file] [-c procs] [-e text]
  *            [-i id] [-n count] [-p name=value] [-R role] [-r file]
  *            [-S file] [-T file] [-t seconds] [-w ms] address
+ *        fcgi-client -L
+ *
+ * -L prints a TCP port that is free on 127.0.0.1 right now.
  *
  * The response body goes to stdout and FCGI_STDERR to stderr.  The exit
  * status is 0 when every request ended with FCGI_REQUEST_COMPLETE (and
@@ -86,7 +89,8 @@ usage(void)
 	    "[-c procs] [-e text] [-i id]\n"
 	    "           [-n count] [-p name=value] [-R role] [-r file] "
 	    "[-S file] [-T file]\n"
-	    "           [-t seconds] [-w ms] address\n");
+	    "           [-t seconds] [-w ms] address\n"
+	    "       fcgi-client -L\n");
 	exit(2);
 }
 
@@ -594,6 +598,26 @@ values(void)
 	errx(1, "no FCGI_GET_VALUES_RESULT");
 }
 
+/* -L: a port the kernel picks on 127.0.0.1, closed again at once. */
+static int
+free_port(void)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof(sin);
+	int			 fd;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
+		err(1, "free port");
+	printf("%d\n", ntohs(sin.sin_port));
+	close(fd);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -601,6 +625,8 @@ main(int argc, char *argv[])
 	long		 seconds = 30;
 	int		 ch, count = 1, procs = 0, get_values = 0, failed;
 
+	if (argc == 2 && strcmp(argv[1], "-L") == 0)
+		return free_port();
 	while ((ch = getopt(argc, argv, "A:b:c:e:i:kn:p:qR:r:S:T:t:Vw:")) !=
 	    -1) {
 		switch (ch) {

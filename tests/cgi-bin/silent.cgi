@@ -1,0 +1,3 @@
+#!/bin/sh
+# Exits without any output.
+exit 3

@@ -1,0 +1,176 @@
+# Helpers for the atf-sh test programs: writing configurations,
+# starting fpmd and stopping it by its own pidfile, polling for a state
+# with a deadline (never a fixed sleep), and asking for pages.
+
+SRCDIR=$(atf_get_srcdir)
+FPMD=$SRCDIR/../fpmd
+CLIENT=$SRCDIR/fcgi-client
+CGIBIN=$SRCDIR/cgi-bin
+
+# The event backends this build has, from config.h.
+backends() {
+	sed -n -E 's/^#define HAVE_(KQUEUE|EPOLL|POLL) 1$/\1/p' \
+	    "$SRCDIR/../config.h" | tr 'A-Z' 'a-z'
+}
+
+# Declare test case $1 once per backend, as $1_<backend>; its body is
+# the shell function $1 with BACKEND set.  $2 is the description.
+backend_cases() {
+	for b in $(backends); do
+		atf_test_case "${1}_${b}" cleanup
+		eval "${1}_${b}_head() { atf_set descr \"$2 ($b)\"; \
+		    atf_set timeout 120; }"
+		eval "${1}_${b}_body() { BACKEND=$b; $1; }"
+		eval "${1}_${b}_cleanup() { fpmd_cleanup; }"
+		atf_add_test_case "${1}_${b}"
+	done
+}
+
+# Declare test case $1, whose body is the shell function $1, with a
+# cleanup that stops fpmd.
+daemon_case() {
+	atf_test_case "$1" cleanup
+	eval "${1}_head() { atf_set descr \"$2\"; atf_set timeout 120; }"
+	eval "${1}_body() { $1; }"
+	eval "${1}_cleanup() { fpmd_cleanup; }"
+	atf_add_test_case "$1"
+}
+
+# Run "$@" every 50 ms until it succeeds or $1 seconds have passed.
+wait_for() {
+	_limit=$(($1 * 20))
+	shift
+	_i=0
+	while ! "$@" >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		[ $_i -ge $_limit ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# The [global] section every test configuration starts with.
+global_conf() {
+	cat <<EOT
+[global]
+pid = $PWD/fpmd.pid
+events.mechanism = ${BACKEND:-$(backends | head -1)}
+process_control_timeout = 10s
+EOT
+}
+
+# A pool's user line: needed when the suite runs as root.
+user_line() {
+	[ "$(id -u)" = 0 ] && echo "user = $(id -un)"
+	return 0
+}
+
+# A pool section: pool NAME LISTEN [extra key = value lines on stdin].
+pool_conf() {
+	cat <<EOT
+
+[$1]
+listen = $2
+$(user_line)
+ping.path = /ping
+pm.status_path = /status
+cgi.root = $CGIBIN
+EOT
+	cat
+}
+
+master_pid() {
+	cat "$PWD/fpmd.pid" 2>/dev/null
+}
+
+alive() {
+	kill -0 "$1" 2>/dev/null
+}
+
+# Start fpmd in the foreground (-d), logging to fpmd.log, and wait for
+# its pidfile: the sockets are listening by then.
+fpmd_start() {
+	rm -f fpmd.pid
+	"$FPMD" -d -f "$PWD/fpmd.conf" "$@" >fpmd.out 2>fpmd.log &
+	echo $! >fpmd.bgpid
+	wait_for 10 eval "test -s fpmd.pid || ! alive $!"
+	test -s fpmd.pid || atf_fail "fpmd did not start: $(cat fpmd.log)"
+}
+
+# Stop with SIGTERM and wait until the master is gone.
+fpmd_stop() {
+	_pid=$(master_pid)
+	kill -TERM "$_pid"
+	wait_for 15 eval "! alive $_pid" || atf_fail "fpmd $_pid did not stop"
+}
+
+# Whatever a test left running: the master and its workers, by pid.
+fpmd_cleanup() {
+	_pid=$(cat fpmd.bgpid 2>/dev/null)
+	[ -n "$_pid" ] || return 0
+	for _p in $(pgrep -P "$_pid") $_pid; do
+		kill -KILL "$_p" 2>/dev/null
+	done
+	return 0
+}
+
+workers() {
+	pgrep -P "$(master_pid)" | sort -n
+}
+
+nworkers() {
+	workers | wc -l | tr -d ' '
+}
+
+# Send one request: request ADDRESS SCRIPT_NAME [client options].
+request() {
+	_addr=$1
+	_script=$2
+	shift 2
+	"$CLIENT" -t 20 -p "SCRIPT_NAME=$_script" \
+	    -p "SCRIPT_FILENAME=$CGIBIN$_script" -p REQUEST_METHOD=GET \
+	    "$@" "$_addr"
+}
+
+# The body of a response: what follows the blank line.
+body() {
+	sed '1,/^\r*$/d'
+}
+
+# One field of the JSON status page.
+status_field() {
+	request "$1" /status -p QUERY_STRING=json | body |
+	    jq -r ".\"$2\""
+}
+
+# Has fpmd logged a line matching the pattern?
+logged() {
+	grep -q -- "$1" "$PWD/fpmd.log"
+}
+
+# Files (or stdin) on one line, for atf_fail's one-line reasons.
+oneline() {
+	cat "$@" | tr '\r\n' '  '
+}
+
+# atf_check runs programs, not shell functions; these check requests.
+# expect REGEX ADDRESS SCRIPT [client options]: it answers, matching.
+expect() {
+	_re=$1
+	shift
+	request "$@" >expect.out 2>expect.err ||
+	    atf_fail "$2: request failed: $(oneline expect.err); \
+log: $(tail -5 fpmd.log | oneline)"
+	grep -q -- "$_re" expect.out ||
+	    atf_fail "$2: no /$_re/ in: $(oneline expect.out expect.err)"
+}
+
+# expect_fail REGEX ADDRESS SCRIPT [options]: it fails, saying REGEX.
+expect_fail() {
+	_re=$1
+	shift
+	request "$@" >expect.out 2>expect.err &&
+	    atf_fail "$2: succeeded: $(oneline expect.out)"
+	grep -q -- "$_re" expect.err ||
+	    atf_fail "$2: no /$_re/ in: $(oneline expect.out expect.err)"
+}
