@@ -504,33 +504,41 @@ load(int procs, int count)
 	return failed == 0 && crashed == 0 ? 0 : 1;
 }
 
-/* -r: send raw bytes, then describe every record that comes back. */
+/*
+ * -r: send raw bytes, then describe every record that comes back, and
+ * whether the server closed the connection or left it open (silent for
+ * a second).
+ */
 static int
 raw(const char *path)
 {
 	uint8_t		 buf[CHUNK], *in;
-	size_t		 len = 0, off, clen;
+	size_t		 len = 0, off, clen, max = 16 * 1024 * 1024;
 	ssize_t		 n;
-	int		 fd, src;
+	int		 fd, src, closed = 0;
+	struct pollfd	 pfd;
 
 	if ((src = strcmp(path, "-") == 0 ? STDIN_FILENO :
 	    open(path, O_RDONLY)) == -1)
 		err(1, "%s", path);
 	if ((fd = connect_to()) == -1)
 		err(1, "connect %s", address);
+	/* No shutdown(SHUT_WR): to fpmd, as to any FastCGI application,
+	 * a web server that stops sending has gone. */
 	while ((n = read(src, buf, sizeof(buf))) > 0)
 		if (write_all(fd, buf, (size_t)n) == -1)
 			break;
-	shutdown(fd, SHUT_WR);
-	if ((in = malloc(16 * 1024 * 1024)) == NULL)
+	if ((in = malloc(max)) == NULL)
 		err(1, NULL);
-	while (len < 16 * 1024 * 1024) {
-		struct pollfd	 pfd = { fd, POLLIN, 0 };
-
-		if (poll(&pfd, 1, ms_left()) <= 0)
-			continue;
-		if ((n = read(fd, in + len, 16 * 1024 * 1024 - len)) <= 0)
+	while (len < max) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 1000) <= 0)
 			break;
+		if ((n = read(fd, in + len, max - len)) <= 0) {
+			closed = 1;
+			break;
+		}
 		len += (size_t)n;
 	}
 	for (off = 0; off + FCGI_HEADER_LEN <= len;
@@ -549,7 +557,7 @@ raw(const char *path)
 			printf(" \"%.*s\"", (int)clen, in + off + 8);
 		printf("\n");
 	}
-	printf("closed\n");
+	printf("%s\n", closed ? "closed" : "still open");
 	free(in);
 	close(fd);
 	return 0;

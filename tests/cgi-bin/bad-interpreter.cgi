@@ -1,0 +1,2 @@
+#!/nonexistent/interpreter
+This cannot run: its interpreter does not exist.
