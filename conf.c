@@ -1162,8 +1162,8 @@ conf_builtin(const char *sock, const char *user, const char *root,
 	return conf_finish(&p, r);
 }
 
-static void
-pool_conf_free(struct pool_conf *pc)
+void
+conf_pool_free(struct pool_conf *pc)
 {
 	free(pc->name);
 	free(pc->file);
@@ -1195,7 +1195,7 @@ conf_free(struct conf *conf)
 		return;
 	while ((pc = TAILQ_FIRST(&conf->pools)) != NULL) {
 		TAILQ_REMOVE(&conf->pools, pc, entry);
-		pool_conf_free(pc);
+		conf_pool_free(pc);
 	}
 	free(conf->file);
 	free(conf->pid);
@@ -1345,4 +1345,37 @@ conf_dump(const struct conf *conf, const char *events)
 			    (int)strcspn(pc->env[i], "="), pc->env[i],
 			    strchr(pc->env[i], '=') + 1);
 	}
+}
+
+/*
+ * What differs between two pools' settings, for a reload: the number
+ * of keys, and their names in buf.  env[] counts as one key.
+ */
+int
+conf_pool_diff(const struct pool_conf *a, const struct pool_conf *b,
+    char *buf, size_t len)
+{
+	char	 va[1024], vb[1024];
+	size_t	 i;
+	int	 n = 0, same;
+
+	buf[0] = '\0';
+	for (i = 0; i < NKEYS; i++) {
+		if (keys[i].where != IN_POOL || keys[i].kind == T_NONE)
+			continue;
+		key_format(&keys[i], a, va, sizeof(va));
+		key_format(&keys[i], b, vb, sizeof(vb));
+		if (strcmp(va, vb) == 0)
+			continue;
+		strlcat(buf, n++ > 0 ? ", " : "", len);
+		strlcat(buf, keys[i].name, len);
+	}
+	same = a->nenv == b->nenv;
+	for (i = 0; same && i < a->nenv; i++)
+		same = strcmp(a->env[i], b->env[i]) == 0;
+	if (!same) {
+		strlcat(buf, n++ > 0 ? ", " : "", len);
+		strlcat(buf, "env[]", len);
+	}
+	return n;
 }

@@ -43,6 +43,8 @@ static struct conf	*conf;
 static struct ev_loop	*loop;
 static int		 stop_sig;	/* the rung of the stop ladder */
 static struct ev_timer	 stop_timer;
+static int		 verbose;
+static int		 generation;	/* reloads so far */
 
 static __attribute__((__noreturn__)) void
 usage(void)
@@ -201,6 +203,138 @@ master_stop_next(void *arg)
 		ev_break(loop);
 }
 
+/* Start a pool for each pool section of c; the pools own them now. */
+static void
+start_pools(struct conf *c)
+{
+	struct pool_conf	*pc;
+	struct pool		*p;
+
+	while ((pc = TAILQ_FIRST(&c->pools)) != NULL) {
+		TAILQ_REMOVE(&c->pools, pc, entry);
+		p = pool_new(pc);
+		p->generation = generation;
+		pool_start(p);
+	}
+}
+
+static struct pool *
+pool_named(const char *name)
+{
+	struct pool	*p;
+
+	TAILQ_FOREACH(p, &pools, entry)
+		if (!p->retired && strcmp(p->pc->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+/*
+ * Reload, pool by pool: an unchanged pool keeps its workers; a changed
+ * one gets new workers while the old ones drain; new pools start, and
+ * pools that are gone drain.  The listeners are already open, the
+ * unchanged addresses shared, so no connection is refused meanwhile.
+ */
+static void
+reload_pools(struct conf *nc)
+{
+	struct pool_conf	*pc;
+	struct pool		*p, *old, *next;
+	char			 changes[512];
+
+	generation++;
+	while ((pc = TAILQ_FIRST(&nc->pools)) != NULL) {
+		TAILQ_REMOVE(&nc->pools, pc, entry);
+		old = pool_named(pc->name);
+		if (old != NULL &&
+		    conf_pool_diff(old->pc, pc, changes, sizeof(changes)) == 0) {
+			log_info("pool %s: unchanged", pc->name);
+			listener_put(pc->listen);
+			conf_pool_free(pc);
+			old->generation = generation;
+			continue;
+		}
+		p = pool_new(pc);
+		p->generation = generation;
+		if (old != NULL) {
+			log_info("pool %s: %s changed; new workers", pc->name,
+			    changes);
+			p->sb->accepted_before = pool_accepted(old);
+			pool_retire(old, nc->process_control_timeout);
+		} else
+			log_info("pool %s: added", pc->name);
+		pool_start(p);
+	}
+	TAILQ_FOREACH_SAFE(p, &pools, entry, next)
+		if (!p->retired && p->generation != generation) {
+			log_info("pool %s: removed", p->pc->name);
+			pool_retire(p, nc->process_control_timeout);
+		}
+}
+
+static int
+changed(const char *a, const char *b)
+{
+	return (a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0);
+}
+
+/* The global settings a running master can take on. */
+static void
+reload_globals(struct conf *nc)
+{
+	if (changed(conf->pid, nc->pid)) {
+		if (conf->pid != NULL)
+			unlink(conf->pid);
+		pidfile_write(nc->pid);
+	}
+	if (!verbose)
+		log_setlevel(nc->log_level);
+	if (changed(conf->error_log, nc->error_log) ||
+	    changed(conf->syslog_ident, nc->syslog_ident) ||
+	    conf->syslog_facility != nc->syslog_facility ||
+	    changed(conf->events, nc->events) ||
+	    conf->daemonize != nc->daemonize)
+		log_warnx("reload: error_log, syslog.*, events.mechanism and "
+		    "daemonize change on restart only");
+}
+
+static void
+master_reload(void)
+{
+	struct conf		*nc;
+	struct pool_conf	*pc, *failed = NULL;
+	char			 err[1024];
+
+	if (strcmp(conf->file, "(built-in)") == 0) {
+		log_warnx("reload: the built-in pool has no file to read");
+		return;
+	}
+	log_info("reloading %s", conf->file);
+	if ((nc = conf_load(conf->file, err, sizeof(err))) == NULL) {
+		log_warnx("reload: %s; going on as before", err);
+		return;
+	}
+	TAILQ_FOREACH(pc, &nc->pools, entry)
+		if (listener_open(pc, err, sizeof(err)) == -1) {
+			failed = pc;
+			break;
+		}
+	if (failed != NULL) {
+		TAILQ_FOREACH(pc, &nc->pools, entry) {
+			if (pc == failed)
+				break;
+			listener_put(pc->listen);
+		}
+		log_warnx("reload: %s; going on as before", err);
+		conf_free(nc);
+		return;
+	}
+	reload_globals(nc);
+	reload_pools(nc);
+	conf_free(conf);
+	conf = nc;
+}
+
 static void
 master_signal(int sig, void *arg)
 {
@@ -223,8 +357,8 @@ master_signal(int sig, void *arg)
 		break;
 	case SIGHUP:
 	case SIGUSR2:
-		log_warnx("reload is not implemented yet; ignoring signal %d",
-		    sig);
+		if (stop_sig == 0)
+			master_reload();
 		break;
 	}
 }
@@ -243,7 +377,7 @@ master_signals(void)
 }
 
 static void
-master_logging(int debug, int verbose)
+master_logging(int debug)
 {
 	if (debug)
 		log_init(1, conf->syslog_ident, conf->syslog_facility);
@@ -275,9 +409,8 @@ main(int argc, char *argv[])
 {
 	struct slowcgi		 sc = { DEFAULT_CHROOT, DEFAULT_SOCKET,
 	    DEFAULT_TIMEOUT, DEFAULT_USER, DEFAULT_USER, 0 };
-	struct pool_conf	*pc;
 	const char		*file = NULL, *errstr;
-	int			 ch, debug = 0, noaction = 0, verbose = 0;
+	int			 ch, debug = 0, noaction = 0;
 
 	open_stdio();
 	compat_init_setproctitle(argc, argv);
@@ -338,7 +471,7 @@ main(int argc, char *argv[])
 	pidfile_check(conf->pid);
 	if (!debug && conf->daemonize)
 		daemonize();
-	master_logging(debug, verbose);
+	master_logging(debug);
 	pidfile_write(conf->pid);
 	if ((loop = ev_new(conf->events)) == NULL)
 		fatal("events.mechanism %s", conf->events != NULL ?
@@ -349,8 +482,7 @@ main(int argc, char *argv[])
 	master_pledge();
 	setproctitle("master");
 	log_info("fpmd started, events.mechanism %s", ev_name(loop));
-	TAILQ_FOREACH(pc, &conf->pools, entry)
-		pool_start(pool_new(pc));
+	start_pools(conf);
 
 	if (ev_run(loop) == -1)
 		log_warn("event loop");

@@ -232,12 +232,15 @@ struct pool {
 	int			 nworkers;
 	int			 nstarting;
 	int			 retired;	/* draining after a reload */
+	int			 generation;	/* the reload it is from */
 	int			 listening;	/* ondemand: watching lsn */
 	int			 spawn_rate;
 	int			 quick_deaths;
+	int			 drain_sig;	/* retired: the last sent */
 	struct ev_timer		 tick;
 	struct ev_timer		 respawn;
 	struct ev_timer		 recheck;
+	struct ev_timer		 drain;
 };
 
 TAILQ_HEAD(pools, pool);
@@ -247,6 +250,9 @@ struct conf	*conf_load(const char *, char *, size_t);
 struct conf	*conf_builtin(const char *, const char *, const char *,
 		    const char *, long, char *, size_t);
 void		 conf_free(struct conf *);
+void		 conf_pool_free(struct pool_conf *);
+int		 conf_pool_diff(const struct pool_conf *,
+		    const struct pool_conf *, char *, size_t);
 void		 conf_dump(const struct conf *, const char *);
 int		 conf_parse_time(const char *, int64_t *);
 const char	*conf_pm_name(enum pm_style);
@@ -277,10 +283,13 @@ struct conn {
 /* pool.c */
 extern struct pools	 pools;
 int		 listener_open(struct pool_conf *, char *, size_t);
+void		 listener_put(const char *);
 void		 pools_init(struct ev_loop *, int);
 struct pool	*pool_new(struct pool_conf *);
 void		 pool_start(struct pool *);
 void		 pool_free(struct pool *);
+void		 pool_retire(struct pool *, int64_t);
+uint64_t	 pool_accepted(const struct pool *);
 void		 pools_reap(void);
 void		 pools_signal(int);
 int		 pools_empty(void);

@@ -75,10 +75,9 @@ static int			 ready[2] = { -1, -1 };
 static int			 logpipe[2] = { -1, -1 };
 static int			 stopping;
 
-static void	pool_tick(void *);
-static void	pool_respawn(void *);
-static void	pool_recheck(void *);
+static void	listener_release(struct listener *);
 static void	pool_watch(struct pool *);
+static void	pool_drain_next(void *);
 
 /*
  * Listening sockets.  A listener outlives the pool that opened it as
@@ -261,6 +260,16 @@ listener_open(struct pool_conf *pc, char *err, size_t errlen)
 	l->path = pc->listen[0] == '/' ? l->addr : NULL;
 	TAILQ_INSERT_TAIL(&listeners, l, entry);
 	return 0;
+}
+
+/* Let go of the listener on addr that listener_open() gave. */
+void
+listener_put(const char *addr)
+{
+	struct listener	*l;
+
+	if ((l = listener_find(addr)) != NULL)
+		listener_release(l);
 }
 
 static void
@@ -631,7 +640,11 @@ worker_gone(struct worker *w, int status)
 	p->nworkers--;
 	TAILQ_REMOVE(&p->workers, w, entry);
 	free(w);
-	pool_refill(p);
+	if (p->retired && p->nworkers == 0) {
+		log_info("pool %s: the old workers are gone", p->pc->name);
+		pool_free(p);
+	} else
+		pool_refill(p);
 }
 
 /* SIGCHLD: reap every worker that has exited. */
@@ -747,7 +760,10 @@ pools_init(struct ev_loop *l, int file_log)
 		fatal("log pipe");
 }
 
-/* A running pool for pc, on the listener listener_open() made. */
+/*
+ * A running pool for pc, on the listener listener_open() made.  The
+ * pool owns pc from now on.
+ */
 struct pool *
 pool_new(struct pool_conf *pc)
 {
@@ -764,6 +780,7 @@ pool_new(struct pool_conf *pc)
 	ev_timer_init(&p->tick, pool_tick, p);
 	ev_timer_init(&p->respawn, pool_respawn, p);
 	ev_timer_init(&p->recheck, pool_recheck, p);
+	ev_timer_init(&p->drain, pool_drain_next, p);
 	TAILQ_INSERT_TAIL(&pools, p, entry);
 	return p;
 }
@@ -788,7 +805,7 @@ pool_start(struct pool *p)
 	    conf_pm_name(p->pc->pm), p->pc->max_children);
 }
 
-/* Free a pool whose workers are all gone. */
+/* Free a pool whose workers are all gone, and its listener if unshared. */
 void
 pool_free(struct pool *p)
 {
@@ -796,10 +813,67 @@ pool_free(struct pool *p)
 	ev_timer_del(loop, &p->tick);
 	ev_timer_del(loop, &p->respawn);
 	ev_timer_del(loop, &p->recheck);
+	ev_timer_del(loop, &p->drain);
 	TAILQ_REMOVE(&pools, p, entry);
 	listener_release(p->lsn);
 	munmap(p->sb, p->sbsize);
+	conf_pool_free(p->pc);
 	free(p);
+}
+
+/* The requests this pool has accepted, for its successor's page. */
+uint64_t
+pool_accepted(const struct pool *p)
+{
+	uint64_t	 n = p->sb->accepted_before;
+	int		 i;
+
+	for (i = 0; i < p->sb->nslots; i++)
+		n += p->sb->slots[i].accepted;
+	return n;
+}
+
+/* A draining pool's workers had their time: the next, harsher signal. */
+static void
+pool_drain_next(void *arg)
+{
+	struct pool	*p = arg;
+	struct worker	*w;
+
+	p->drain_sig = p->drain_sig == SIGQUIT ? SIGTERM : SIGKILL;
+	log_warnx("pool %s: old workers still busy; sending %s", p->pc->name,
+	    p->drain_sig == SIGTERM ? "TERM" : "KILL");
+	TAILQ_FOREACH(w, &p->workers, entry) {
+		if (p->drain_sig == SIGKILL && p->sb->slots[w->slot].cgi_pgid > 0)
+			kill(-p->sb->slots[w->slot].cgi_pgid, SIGKILL);
+		worker_signal(w, p->drain_sig);
+	}
+	if (p->drain_sig == SIGTERM)
+		ev_timer_add(loop, &p->drain, KILL_GRACE_MS);
+}
+
+/*
+ * A reload replaced this pool, or removed it: its workers finish what
+ * they hold and leave (the idle ones at once), with the stop ladder
+ * after grace milliseconds.  The pool goes when its last worker does.
+ */
+void
+pool_retire(struct pool *p, int64_t grace)
+{
+	struct worker	*w;
+
+	p->retired = 1;
+	pool_unwatch(p);
+	ev_timer_del(loop, &p->respawn);
+	ev_timer_del(loop, &p->recheck);
+	if (p->nworkers == 0) {
+		pool_free(p);
+		return;
+	}
+	p->drain_sig = SIGQUIT;
+	TAILQ_FOREACH(w, &p->workers, entry)
+		worker_signal(w, SIGQUIT);
+	ev_timer_add(loop, &p->drain, grace);
 }
 
 /*

@@ -165,10 +165,9 @@ figures(const struct pool *p, struct figures *f)
 	int			 i;
 
 	memset(f, 0, sizeof(*f));
-	f->accepted = p->sb->accepted_before;
+	f->accepted = pool_accepted(p);
 	for (i = 0; i < p->sb->nslots; i++) {
 		s = &p->sb->slots[i];
-		f->accepted += s->accepted;
 		if (s->state == SLOT_IDLE || s->state == SLOT_STARTING)
 			f->idle++;
 		else if (s->state != SLOT_FREE)
