@@ -17,11 +17,14 @@ OBJS=		fpmd.o conf.o pool.o worker.o cgi.o status.o proto.o log.o \
 		compat/strlcpy.o
 EVOBJS=		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/reallocarray.o
-MAN=		fpmd.8
+MAN=		fpmd.8 fpmd.conf.5
 
 PREFIX?=	/usr/local
 BINDIR?=	$(PREFIX)/sbin
 MANDIR?=	$(PREFIX)/man
+# Where fpmd looks for fpmd.conf: /etc in a base system, a port sets
+# SYSCONFDIR=$(PREFIX)/etc.
+SYSCONFDIR?=	/etc
 DESTDIR?=
 INSTALL?=	install
 
@@ -41,7 +44,8 @@ TESTPROGS=	tests/proto_test tests/ev_test tests/fcgi-client
 .SUFFIXES: .c .o
 
 .c.o:
-	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) -c $< -o $@
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) \
+	    -DSYSCONFDIR=\"$(SYSCONFDIR)\" -c $< -o $@
 
 all: $(PROG)
 
@@ -76,6 +80,10 @@ tests/fcgi-client.o: config.h proto.h
 tests/fcgi-client: tests/fcgi-client.o proto.o
 	$(CC) $(LDFLAGS) -o $@ tests/fcgi-client.o proto.o $(LDADD)
 
+# fpmd in the foreground on the example pool: 127.0.0.1:9000, no root.
+run: $(PROG)
+	PWD=`pwd` ./$(PROG) -d -f examples/fpmd.conf
+
 # Installs the test tools where it can, builds the test programs, runs
 # the suite under Kyua and ends with "N passed, N failed".
 test: $(PROG)
@@ -87,15 +95,19 @@ lint:
 	mandoc -Tlint -W warning $(MAN)
 
 install: $(PROG)
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 0555 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+	$(INSTALL) -m 0444 fpmd.conf.5 $(DESTDIR)$(MANDIR)/man5/fpmd.conf.5
 	$(INSTALL) -m 0444 fpmd.8 $(DESTDIR)$(MANDIR)/man8/fpmd.8
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man8/fpmd.8
+	rm -f $(DESTDIR)$(BINDIR)/$(PROG) \
+	    $(DESTDIR)$(MANDIR)/man5/fpmd.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man8/fpmd.8
 
 clean:
 	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/*.o config.h configure.log
 	rm -rf tests/results.db tests/work
 
-.PHONY: all test lint install uninstall clean
+.PHONY: all run test lint install uninstall clean
