@@ -82,7 +82,7 @@ tests/fcgi-client: tests/fcgi-client.o proto.o
 
 # fpmd in the foreground on the example pool: 127.0.0.1:9000, no root.
 run: $(PROG)
-	PWD=`pwd` ./$(PROG) -d -f examples/fpmd.conf
+	PWD=`pwd` USER=`id -un` ./$(PROG) -d -f examples/fpmd.conf
 
 # Installs the test tools where it can, builds the test programs, runs
 # the suite under Kyua and ends with "N passed, N failed".

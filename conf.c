@@ -1011,7 +1011,8 @@ check_user(struct parse *p, struct pool_conf *pc)
 	struct group	*gr;
 
 	if (geteuid() != 0) {
-		if (pc->user != NULL || pc->group != NULL)
+		if ((pc->user != NULL && ((pw = getpwuid(geteuid())) == NULL ||
+		    strcmp(pw->pw_name, pc->user) != 0)) || pc->group != NULL)
 			log_warnx("%s:%d: [%s] user, group: ignored, fpmd is "
 			    "not running as root", pc->file, pc->line,
 			    pc->name);
