@@ -50,11 +50,13 @@ static void	log_to_pipe(int, const char *);
 
 static void	(*log_sink)(int, const char *) = log_to_stderr;
 static int	 log_priority = LOG_NOTICE;	/* the most verbose shown */
-static const char *log_ident = "fpmd";
+static char	*log_ident;			/* openlog() keeps it */
 static int	 log_facility = LOG_DAEMON;
 static int	 log_fd = -1;			/* the file, or the pipe */
 static char	*log_path;
-static char	 log_partial[LOG_LINE_MAX];	/* log_relay()'s leftover */
+/* A worker's line is at most PIPE_BUF bytes; the relay holds two. */
+#define LOG_RELAY_MAX	(2 * PIPE_BUF)
+static char	 log_partial[LOG_RELAY_MAX];	/* log_relay()'s leftover */
 static size_t	 log_partial_len;
 
 static const struct {
@@ -103,24 +105,35 @@ log_setlevel(int pri)
 	log_priority = pri;
 }
 
-int
-log_getlevel(void)
+/* The log_level name of a syslog priority. */
+const char *
+log_level_name(int pri)
 {
-	return log_priority;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(log_levels) / sizeof(*log_levels); i++)
+		if (log_levels[i].pri == pri)
+			return log_levels[i].name;
+	return "notice";
 }
 
 /* Log to stderr (debug) or to syslog with ident and facility. */
 void
 log_init(int debug, const char *ident, int facility)
 {
+	char	*old = log_ident;
+
 	if (debug) {
 		log_sink = log_to_stderr;
 		return;
 	}
-	log_ident = ident;
+	if ((log_ident = strdup(ident)) == NULL)
+		log_ident = old;
 	log_facility = facility;
-	openlog(ident, LOG_PID | LOG_NDELAY, facility);
+	openlog(log_ident, LOG_PID | LOG_NDELAY, facility);
 	log_sink = log_to_syslog;
+	if (old != log_ident)
+		free(old);
 }
 
 /* Log to the file at path, appending; -1 if it cannot be opened. */
@@ -192,7 +205,7 @@ log_child(int pipefd)
 void
 log_relay(int fd, int events, void *arg)
 {
-	char	 buf[LOG_LINE_MAX], *line, *nl;
+	char	 buf[LOG_RELAY_MAX], *line, *nl;
 	ssize_t	 n;
 	size_t	 len;
 

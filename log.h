@@ -27,7 +27,7 @@
 
 int	 log_level(const char *);
 void	 log_setlevel(int);
-int	 log_getlevel(void);
+const char *log_level_name(int);
 void	 log_init(int, const char *, int);
 int	 log_init_file(const char *);
 void	 log_close(void);
