@@ -353,7 +353,8 @@ ev_signal_ready(struct ev_loop *loop, int signo)
 int
 ev_signal(struct ev_loop *loop, int signo, ev_signal_cb cb, void *arg)
 {
-	int	 rv;
+	struct sigaction	 sa;
+	int			 rv;
 
 	if (signo <= 0 || signo >= NSIG) {
 		errno = EINVAL;
@@ -367,6 +368,8 @@ ev_signal(struct ev_loop *loop, int signo, ev_signal_cb cb, void *arg)
 		return -1;
 	loop->sigs[signo].cb = cb;
 	loop->sigs[signo].arg = arg;
+	if (sigaction(signo, NULL, &sa) == 0)
+		loop->sigs[signo].handler = sa.sa_handler;
 	return 0;
 }
 
@@ -390,14 +393,17 @@ ev_break(struct ev_loop *loop)
 }
 
 /*
- * Make a freshly forked child clean: default signal dispositions, an
- * empty signal mask, and none of the loop's descriptors.  The loop is
- * gone afterwards; the child must not use it.
+ * Make a freshly forked child clean: default dispositions for the
+ * loop's signals, an empty signal mask, and none of the loop's
+ * descriptors.  A handler the child installed itself is kept, so a
+ * child that forked with every signal blocked can set its handlers
+ * first and lose no signal sent meanwhile.  The loop is gone
+ * afterwards; the child must not use it.
  */
 void
 ev_child(struct ev_loop *loop)
 {
-	struct sigaction	 sa;
+	struct sigaction	 sa, cur;
 	sigset_t		 none;
 	int			 signo;
 
@@ -405,7 +411,9 @@ ev_child(struct ev_loop *loop)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = SIG_DFL;
 	for (signo = 1; signo < NSIG; signo++)
-		if (loop->sigs[signo].cb != NULL)
+		if (loop->sigs[signo].cb != NULL &&
+		    sigaction(signo, NULL, &cur) == 0 &&
+		    cur.sa_handler == loop->sigs[signo].handler)
 			sigaction(signo, &sa, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

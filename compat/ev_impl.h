@@ -40,6 +40,7 @@ struct ev_fd {
 struct ev_sig {
 	ev_signal_cb	 cb;
 	void		*arg;
+	void		(*handler)(int);	/* what the loop installed */
 };
 
 TAILQ_HEAD(ev_timers, ev_timer);

@@ -309,16 +309,26 @@ internal_fds_are_close_on_exec(const char *backend)
 	teardown();
 }
 
+static volatile sig_atomic_t	 child_usr2;
+
+static void
+on_child_usr2(int sig)
+{
+	(void)sig;
+	child_usr2 = 1;
+}
+
 /*
  * After ev_child() a forked child has an empty signal mask, default
- * dispositions and none of the loop's descriptors.
+ * dispositions and none of the loop's descriptors, except a handler it
+ * installed itself, which is kept.
  */
 static void
 a_forked_child_starts_clean(const char *backend)
 {
 	char			 before[MAXFD], after[MAXFD];
 	struct sigaction	 sa;
-	sigset_t		 mask;
+	sigset_t		 mask, saved;
 	pid_t			 pid;
 	int			 st, fd;
 
@@ -326,8 +336,20 @@ a_forked_child_starts_clean(const char *backend)
 	setup(backend);
 	ATF_REQUIRE(ev_signal(loop, SIGUSR1, on_signal, NULL) == 0);
 	ATF_REQUIRE(ev_signal(loop, SIGCHLD, on_signal, NULL) == 0);
+	ATF_REQUIRE(ev_signal(loop, SIGUSR2, on_signal, NULL) == 0);
+	sigfillset(&mask);
+	sigprocmask(SIG_BLOCK, &mask, &saved);
 	if ((pid = fork()) == 0) {
+		/* A handler of the child's own, set before: it stays, and
+		 * gets the signal that was sent while all were blocked. */
+		kill(getpid(), SIGUSR2);
+		memset(&sa, 0, sizeof(sa));
+		sigemptyset(&sa.sa_mask);
+		sa.sa_handler = on_child_usr2;
+		sigaction(SIGUSR2, &sa, NULL);
 		ev_child(loop);
+		if (!child_usr2)
+			_exit(14);
 		sigprocmask(SIG_SETMASK, NULL, &mask);
 		if (sigismember(&mask, SIGUSR1) || sigismember(&mask, SIGCHLD))
 			_exit(10);
@@ -343,11 +365,12 @@ a_forked_child_starts_clean(const char *backend)
 				_exit(13);
 		_exit(0);
 	}
+	sigprocmask(SIG_SETMASK, &saved, NULL);
 	ATF_REQUIRE(pid > 0);
 	ATF_REQUIRE(waitpid(pid, &st, 0) == pid);
 	ATF_REQUIRE_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	    "child status %d (10 mask, 11-12 handlers, 13 fds)",
-	    WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	    "child status %d (10 mask, 11-12 handlers, 13 fds, 14 own "
+	    "handler)", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	teardown();
 }
 
