@@ -106,7 +106,7 @@ cgi_init(void)
 
 	if (ev_pipe(sigchld) == -1 || ev_cloexec(sigchld[0], 1) == -1 ||
 	    ev_cloexec(sigchld[1], 1) == -1)
-		fatal("cgi: pipe");
+		fatal("worker %d: the SIGCHLD pipe", (int)getpid());
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = cgi_on_sigchld;
@@ -131,12 +131,12 @@ cgi_root(struct pool_conf *pc)
 static void
 cgi_error(struct cgi *g, const char *status)
 {
-	char	 headers[128], body[64];
+	char	 response[256];
+	int	 n;
 
-	snprintf(headers, sizeof(headers), "Status: %s\r\n"
-	    "Content-Type: text/plain\r\n", status);
-	snprintf(body, sizeof(body), "%s\n", status);
-	conn_respond(g->c, headers, body, strlen(body));
+	n = snprintf(response, sizeof(response), "Status: %s\r\n"
+	    "Content-Type: text/plain\r\n\r\n%s\n", status, status);
+	conn_respond(g->c, response, (size_t)n);
 }
 
 /*
@@ -231,7 +231,8 @@ cgi_resolve(struct cgi *g)
 		return "404 Not Found";
 	}
 	if (realpath(g->path, real) == NULL) {
-		log_warn("pool %s: %s: %s", pc->name, g->c->peer, g->named);
+		log_warn("pool %s: %s: realpath %s", pc->name, g->c->peer,
+		    g->named);
 		return "404 Not Found";
 	}
 	n = strlen(root);
@@ -481,22 +482,28 @@ cgi_spawn(struct cgi *g)
 	fds[0] = in[0];
 	fds[1] = out[1];
 	fds[2] = err[1];
-	env = cgi_env(g, &n);
-	r = cgi_exec(g, fds, env);
-	e = errno;
-	env_free(env, n);
-	close(in[0]);
-	close(out[1]);
-	close(err[1]);
 	g->in = in[1];
 	g->out = out[0];
 	g->err = err[0];
-	if (r == -1 || ev_cloexec(g->in, 1) == -1 ||
-	    ev_cloexec(g->out, 1) == -1 || ev_cloexec(g->err, 1) == -1) {
+	/* Our ends are non-blocking; the program's, separate files, are not. */
+	if (ev_cloexec(g->in, 1) == 0 && ev_cloexec(g->out, 1) == 0 &&
+	    ev_cloexec(g->err, 1) == 0) {
+		env = cgi_env(g, &n);
+		r = cgi_exec(g, fds, env);
+		e = errno;
+		env_free(env, n);
+	} else {
+		r = -1;
+		e = errno;
+	}
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	if (r == -1) {
 		cgi_close(&g->in);
 		cgi_close(&g->out);
 		cgi_close(&g->err);
-		errno = r == -1 ? e : errno;
+		errno = e;
 		return -1;
 	}
 	g->c->slot->cgi_pgid = g->pid;
@@ -527,14 +534,22 @@ cgi_wait_exit(struct cgi *g, int ms)
 	}
 }
 
-/* The request is over: nothing of the program's group survives it. */
+/*
+ * The request is over: nothing of the program's group survives it.
+ * The group is killed while the program is still a zombie, and the
+ * slot forgets it before the reap, so no one kills its id afterwards.
+ */
 static void
 cgi_reap(struct cgi *g)
 {
+	pid_t	 r;
+
 	kill(-g->pid, SIGKILL);
-	if (waitpid(g->pid, &g->status, 0) == -1)
-		g->status = 0;
 	g->c->slot->cgi_pgid = 0;
+	while ((r = waitpid(g->pid, &g->status, 0)) == -1 && errno == EINTR)
+		;
+	if (r == -1)
+		g->status = 0;
 	cgi_close(&g->in);
 	cgi_close(&g->out);
 	cgi_close(&g->err);
@@ -626,6 +641,7 @@ cgi_write_stdin(struct cgi *g)
 	if ((n = write(g->in, g->body, g->bodylen)) > 0) {
 		g->body += n;
 		g->bodylen -= (size_t)n;
+		g->stall = ev_now();
 	} else if (n == -1 && errno != EAGAIN && errno != EINTR)
 		g->bodylen = 0;		/* it closed stdin: drop the rest */
 	if (n == -1 && errno == EPIPE)
@@ -646,7 +662,7 @@ cgi_input(struct cgi *g)
 	struct proto_event	 ev;
 	int			 r;
 
-	while (g->body == NULL && !g->aborted &&
+	while (g->body == NULL && g->recoff == 0 && !g->aborted &&
 	    (r = conn_event(c, &ev)) != 0) {
 		if (r == -1) {
 			cgi_kill(g, "protocol error");
@@ -670,15 +686,21 @@ cgi_input(struct cgi *g)
 }
 
 static void
+cgi_hung_up(struct cgi *g)
+{
+	g->c->eof = 1;
+	g->c->failed = 1;
+	cgi_kill(g, "the web server hung up");
+}
+
+static void
 cgi_read_conn(struct cgi *g)
 {
-	struct conn	*c = g->c;
+	int	 n;
 
-	if (conn_read(c) == 0 || (c->in_len == 0 && errno != EAGAIN &&
-	    errno != EINTR)) {
-		c->eof = 1;
-		c->failed = 1;
-		cgi_kill(g, "the web server hung up");
+	if ((n = conn_read(g->c)) == 0 ||
+	    (n == -1 && errno != EAGAIN && errno != EINTR)) {
+		cgi_hung_up(g);
 		return;
 	}
 	cgi_input(g);
@@ -700,7 +722,8 @@ cgi_timeout(struct cgi *g)
 			return 0;
 		}
 	}
-	if (g->reclen > 0 || !c->stdin_done) {
+	/* Waiting for the web server: to take output, or to send body. */
+	if (g->reclen > 0 || (!c->stdin_done && g->body == NULL)) {
 		t = g->stall + c->timeout - now;
 		if (t <= 0) {
 			c->failed = 1;
@@ -732,8 +755,9 @@ cgi_loop(struct cgi *g)
 		if ((timeout = cgi_timeout(g)) == 0)
 			break;
 		pfd[0].fd = c->fd;
-		pfd[0].events = (g->body == NULL && !c->eof ? POLLIN : 0) |
-		    (g->reclen > 0 ? POLLOUT : 0);
+		/* Replies to management records must not split a record. */
+		pfd[0].events = (g->body == NULL && g->recoff == 0 &&
+		    !c->eof ? POLLIN : 0) | (g->reclen > 0 ? POLLOUT : 0);
 		pfd[1].fd = g->body != NULL ? g->in : -1;
 		pfd[1].events = POLLOUT;
 		pfd[2].fd = g->reclen == 0 ? g->out : -1;
@@ -745,15 +769,17 @@ cgi_loop(struct cgi *g)
 		if (poll(pfd, 5, g->exited && g->reclen == 0 ? 0 : timeout) ==
 		    -1) {
 			if (errno != EINTR)
-				fatal("poll");
+				cgi_kill(g, "poll failed");
 			continue;
 		}
 		if (pfd[4].revents)
 			cgi_wait_exit(g, 0);
 		if (pfd[0].revents & POLLOUT)
 			cgi_write_record(g);
-		else if (pfd[0].revents)
+		else if (pfd[0].revents & POLLIN)
 			cgi_read_conn(g);
+		else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			cgi_hung_up(g);
 		if (pfd[1].revents && g->body != NULL)
 			cgi_write_stdin(g);
 		if (g->reclen == 0 && g->out != -1 &&

@@ -316,7 +316,7 @@ parse_number(const char *v, const char *units, const long long *mult,
 
 	errno = 0;
 	n = strtoll(v, &end, 10);
-	if (end == v || errno != 0 || n < 0 ? n < min : 0)
+	if (end == v || errno != 0)
 		return -1;
 	if (*end != '\0') {
 		if (units == NULL || end[1] != '\0' || n < 0 ||
@@ -370,15 +370,17 @@ set_size(struct parse *p, const struct key *k, void *base, const char *v)
 	return 0;
 }
 
-/* Seconds, or a number with s, m, h or d; stored in milliseconds. */
+/*
+ * Seconds, or a number with s, m, h or d; stored in milliseconds.  At
+ * most 24 days, so that any time fits poll()'s int milliseconds.
+ */
 int
 conf_parse_time(const char *v, int64_t *ms)
 {
 	static const long long	 mult[] = { 1, 60, 3600, 86400 };
 	long long		 n;
 
-	if (parse_number(v, "smhd", mult, 0, &n) == -1 ||
-	    n > INT64_MAX / 1000)
+	if (parse_number(v, "smhd", mult, 0, &n) == -1 || n > 24 * 86400)
 		return -1;
 	*ms = n * 1000;
 	return 0;
@@ -390,8 +392,8 @@ set_time(struct parse *p, const struct key *k, void *base, const char *v)
 	int64_t	 ms;
 
 	if (conf_parse_time(v, &ms) == -1 || ms < k->min * 1000)
-		return conf_err(p, k->name, "'%s' is not a time of at least "
-		    "%lds (s, m, h and d suffixes allowed)", v, k->min);
+		return conf_err(p, k->name, "'%s' is not a time from %lds to "
+		    "24d (s, m, h and d suffixes allowed)", v, k->min);
 	*(int64_t *)field(base, k) = ms;
 	return 0;
 }
@@ -468,30 +470,30 @@ set_level(struct parse *p, const struct key *k, void *base, const char *v)
 	return 0;
 }
 
+static const struct {
+	const char	*name;
+	int		 facility;
+} facilities[] = {
+	{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
+	{ "cron", LOG_CRON }, { "daemon", LOG_DAEMON }, { "ftp", LOG_FTP },
+	{ "kern", LOG_KERN }, { "lpr", LOG_LPR }, { "mail", LOG_MAIL },
+	{ "news", LOG_NEWS }, { "syslog", LOG_SYSLOG }, { "user", LOG_USER },
+	{ "uucp", LOG_UUCP }, { "local0", LOG_LOCAL0 },
+	{ "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
+	{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 },
+	{ "local5", LOG_LOCAL5 }, { "local6", LOG_LOCAL6 },
+	{ "local7", LOG_LOCAL7 },
+};
+
 static int
 set_facility(struct parse *p, const struct key *k, void *base,
     const char *v)
 {
-	static const struct {
-		const char	*name;
-		int		 facility;
-	} names[] = {
-		{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
-		{ "cron", LOG_CRON }, { "daemon", LOG_DAEMON },
-		{ "ftp", LOG_FTP }, { "kern", LOG_KERN }, { "lpr", LOG_LPR },
-		{ "mail", LOG_MAIL }, { "news", LOG_NEWS },
-		{ "syslog", LOG_SYSLOG }, { "user", LOG_USER },
-		{ "uucp", LOG_UUCP }, { "local0", LOG_LOCAL0 },
-		{ "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
-		{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 },
-		{ "local5", LOG_LOCAL5 }, { "local6", LOG_LOCAL6 },
-		{ "local7", LOG_LOCAL7 },
-	};
 	size_t	 i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcasecmp(v, names[i].name) == 0) {
-			*(int *)field(base, k) = names[i].facility;
+	for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (strcasecmp(v, facilities[i].name) == 0) {
+			*(int *)field(base, k) = facilities[i].facility;
 			return 0;
 		}
 	return conf_err(p, k->name, "'%s' is not a syslog facility", v);
@@ -1003,6 +1005,33 @@ check_pm(struct parse *p, struct pool_conf *pc)
 	return 0;
 }
 
+/*
+ * The user's supplementary groups, found here, by the master, so that
+ * workers can setgroups() without loading the name service modules
+ * initgroups() would pull into each of them.
+ */
+static int
+user_groups(struct parse *p, struct pool_conf *pc)
+{
+	gid_t	*g;
+	int	 size = 16, n;
+
+	for (;;) {
+		if ((g = reallocarray(pc->groups, size, sizeof(*g))) == NULL)
+			fatal("reallocarray");
+		pc->groups = g;
+		n = size;
+		if (getgrouplist(pc->user, pc->gid, pc->groups, &n) != -1)
+			break;
+		if (size >= 65536)
+			return pool_err(p, pc, "user", "%s is in too many "
+			    "groups", pc->user);
+		size = n > size ? n : size * 2;
+	}
+	pc->ngroups = n;
+	return 0;
+}
+
 /* user and group: needed as root, where they become ids; else unused. */
 static int
 check_user(struct parse *p, struct pool_conf *pc)
@@ -1034,7 +1063,7 @@ check_user(struct parse *p, struct pool_conf *pc)
 			    pc->group);
 		pc->gid = gr->gr_gid;
 	}
-	return 0;
+	return user_groups(p, pc);
 }
 
 static int
@@ -1176,6 +1205,7 @@ conf_pool_free(struct pool_conf *pc)
 	free(pc->acl);
 	free(pc->user);
 	free(pc->group);
+	free(pc->groups);
 	free(pc->chroot);
 	free(pc->chdir);
 	list_free(pc->env, pc->nenv);
@@ -1209,44 +1239,12 @@ conf_free(struct conf *conf)
 static const char *
 facility_name(int facility)
 {
-	static const struct {
-		int		 facility;
-		const char	*name;
-	} names[] = {
-		{ LOG_AUTH, "auth" }, { LOG_AUTHPRIV, "authpriv" },
-		{ LOG_CRON, "cron" }, { LOG_DAEMON, "daemon" },
-		{ LOG_FTP, "ftp" }, { LOG_KERN, "kern" }, { LOG_LPR, "lpr" },
-		{ LOG_MAIL, "mail" }, { LOG_NEWS, "news" },
-		{ LOG_SYSLOG, "syslog" }, { LOG_USER, "user" },
-		{ LOG_UUCP, "uucp" }, { LOG_LOCAL0, "local0" },
-		{ LOG_LOCAL1, "local1" }, { LOG_LOCAL2, "local2" },
-		{ LOG_LOCAL3, "local3" }, { LOG_LOCAL4, "local4" },
-		{ LOG_LOCAL5, "local5" }, { LOG_LOCAL6, "local6" },
-		{ LOG_LOCAL7, "local7" },
-	};
 	size_t	 i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].facility == facility)
-			return names[i].name;
+	for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (facilities[i].facility == facility)
+			return facilities[i].name;
 	return "daemon";
-}
-
-static const char *
-level_name(int pri)
-{
-	switch (pri) {
-	case LOG_ALERT:
-		return "alert";
-	case LOG_ERR:
-		return "error";
-	case LOG_WARNING:
-		return "warning";
-	case LOG_DEBUG:
-		return "debug";
-	default:
-		return "notice";
-	}
 }
 
 /* A field as the configuration would say it; "" when unset. */
@@ -1293,7 +1291,7 @@ key_format(const struct key *k, const void *base, char *buf, size_t len)
 		snprintf(buf, len, "%s", conf_pm_name(*(const int *)f));
 		break;
 	case T_LEVEL:
-		snprintf(buf, len, "%s", level_name(*(const int *)f));
+		snprintf(buf, len, "%s", log_level_name(*(const int *)f));
 		break;
 	case T_FACILITY:
 		snprintf(buf, len, "%s", facility_name(*(const int *)f));

@@ -29,6 +29,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,7 @@ static int		 stop_sig;	/* the rung of the stop ladder */
 static struct ev_timer	 stop_timer;
 static int		 verbose;
 static int		 generation;	/* reloads so far */
+static int		 pledged;	/* the master is under pledge(2) */
 
 static __attribute__((__noreturn__)) void
 usage(void)
@@ -69,7 +71,7 @@ static struct conf *
 load(const char *file, const struct slowcgi *sc)
 {
 	struct conf	*c;
-	char		 err[1024];
+	char		 err[1024], path[PATH_MAX];
 
 	if (sc->given && file != NULL)
 		errx(1, "-f and the slowcgi flags (-p -s -t -U -u) exclude "
@@ -83,6 +85,12 @@ load(const char *file, const struct slowcgi *sc)
 		    sc->sockuser, sc->timeout, err, sizeof(err));
 	if (c == NULL)
 		errx(1, "%s", err);
+	/* Reloads happen after chdir("/"): keep the absolute path. */
+	if (file != NULL && realpath(file, path) != NULL) {
+		free(c->file);
+		if ((c->file = strdup(path)) == NULL)
+			errx(1, "out of memory");
+	}
 	return c;
 }
 
@@ -135,19 +143,22 @@ daemonize(void)
 		close(fd);
 }
 
-static void
+static int
 pidfile_write(const char *path)
 {
 	char	 buf[32];
-	int	 fd, n;
+	int	 fd, n, r = 0;
 
 	if (path == NULL)
-		return;
+		return 0;
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1 || write(fd, buf, n) != n)
-		fatal("pid %s", path);
+	    0644)) == -1)
+		return -1;
+	if (write(fd, buf, n) != n)
+		r = -1;
 	close(fd);
+	return r;
 }
 
 /* Can the pidfile be written?  Checked before the parent goes. */
@@ -278,14 +289,29 @@ changed(const char *a, const char *b)
 	return (a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0);
 }
 
+static int
+uses_chroot(const struct conf *c)
+{
+	const struct pool_conf	*pc;
+
+	TAILQ_FOREACH(pc, &c->pools, entry)
+		if (pc->chroot != NULL)
+			return 1;
+	return 0;
+}
+
 /* The global settings a running master can take on. */
 static void
 reload_globals(struct conf *nc)
 {
 	if (changed(conf->pid, nc->pid)) {
-		if (conf->pid != NULL)
+		if (pidfile_write(nc->pid) == -1) {
+			log_warn("reload: pid %s; keeping %s", nc->pid,
+			    conf->pid != NULL ? conf->pid : "none");
+			free(nc->pid);
+			nc->pid = conf->pid != NULL ? strdup(conf->pid) : NULL;
+		} else if (conf->pid != NULL)
 			unlink(conf->pid);
-		pidfile_write(nc->pid);
 	}
 	if (!verbose)
 		log_setlevel(nc->log_level);
@@ -312,6 +338,12 @@ master_reload(void)
 	log_info("reloading %s", conf->file);
 	if ((nc = conf_load(conf->file, err, sizeof(err))) == NULL) {
 		log_warnx("reload: %s; going on as before", err);
+		return;
+	}
+	if (pledged && uses_chroot(nc)) {
+		log_warnx("reload: a pool now uses chroot, which the pledged "
+		    "master cannot give its workers; restart fpmd instead");
+		conf_free(nc);
 		return;
 	}
 	TAILQ_FOREACH(pc, &nc->pools, entry)
@@ -388,19 +420,17 @@ master_logging(int debug)
 	log_setlevel(verbose ? LOG_DEBUG : conf->log_level);
 }
 
+/* chroot(2) is impossible under pledge, and workers inherit it. */
 static void
 master_pledge(void)
 {
 #ifdef __OpenBSD__
-	struct pool_conf	*pc;
-
-	/* chroot(2) is impossible under pledge, and workers inherit it. */
-	TAILQ_FOREACH(pc, &conf->pools, entry)
-		if (pc->chroot != NULL)
-			return;
+	if (uses_chroot(conf))
+		return;
 	if (pledge("stdio rpath wpath cpath inet unix dns proc exec id "
 	    "chown fattr getpw", NULL) == -1)
 		fatal("pledge");
+	pledged = 1;
 #endif
 }
 
@@ -469,10 +499,11 @@ main(int argc, char *argv[])
 
 	open_listeners(conf);
 	pidfile_check(conf->pid);
+	master_logging(debug);
 	if (!debug && conf->daemonize)
 		daemonize();
-	master_logging(debug);
-	pidfile_write(conf->pid);
+	if (pidfile_write(conf->pid) == -1)
+		fatal("pid %s", conf->pid);
 	if ((loop = ev_new(conf->events)) == NULL)
 		fatal("events.mechanism %s", conf->events != NULL ?
 		    conf->events : ev_backend_name(0));
@@ -485,7 +516,7 @@ main(int argc, char *argv[])
 	start_pools(conf);
 
 	if (ev_run(loop) == -1)
-		log_warn("event loop");
+		log_warn("event loop (%s)", ev_name(loop));
 	pools_close();
 	if (conf->pid != NULL)
 		unlink(conf->pid);

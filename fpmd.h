@@ -108,6 +108,8 @@ struct pool_conf {
 	uid_t			 uid;
 	gid_t			 gid;
 	int			 setuser;	/* change user in workers */
+	gid_t			*groups;	/* supplementary, with gid */
+	int			 ngroups;
 	char			*chroot;
 	char			*chdir;
 	int			 clear_env;
@@ -208,6 +210,7 @@ struct listener {
 	char			*addr;		/* the listen value */
 	char			*path;		/* unix: unlink on close */
 	int			 refs;
+	struct pool		*watcher;	/* ondemand: its one watcher */
 };
 
 struct worker {
@@ -233,7 +236,6 @@ struct pool {
 	int			 nstarting;
 	int			 retired;	/* draining after a reload */
 	int			 generation;	/* the reload it is from */
-	int			 listening;	/* ondemand: watching lsn */
 	int			 spawn_rate;
 	int			 quick_deaths;
 	int			 drain_sig;	/* retired: the last sent */
@@ -262,6 +264,7 @@ const char	*conf_pm_name(enum pm_style);
  * PROTO_STDIN data points into in[] until the next conn_read().
  */
 #define CONN_IN_SIZE	(PROTO_RECORD_MAX + 4096)
+#define CONN_OUT_SIZE	(2 * PROTO_RECORD_MAX)
 
 struct conn {
 	int			 fd;
@@ -277,7 +280,10 @@ struct conn {
 	int			 eof;		/* the web server hung up */
 	int			 failed;	/* close after this request */
 	int64_t			 timeout;	/* ns, for each read or write */
-	uint8_t			 in[CONN_IN_SIZE];	/* last: not cleared */
+	size_t			 outlen;	/* records queued in out[] */
+	/* last, as they are not cleared for each connection: */
+	uint8_t			 in[CONN_IN_SIZE];
+	uint8_t			 out[CONN_OUT_SIZE];
 };
 
 /* pool.c */
@@ -299,15 +305,16 @@ void		 pools_close(void);
 extern volatile sig_atomic_t	 worker_quit;
 extern const char		 nocache_headers[];
 __attribute__((__noreturn__))
-void		 worker_main(struct pool *, int, int, int, int);
+void		 worker_main(struct pool *, int, struct ev_loop *, int, int,
+		    int);
 int		 conn_event(struct conn *, struct proto_event *);
 int		 conn_read(struct conn *);
 int		 conn_wait(struct conn *, struct proto_event *);
 int		 conn_write(struct conn *, const void *, size_t);
 int		 conn_param(struct conn *, const char *, char *, size_t);
 int		 conn_drain(struct conn *);
-int		 conn_respond(struct conn *, const char *, const char *,
-		    size_t);
+int		 conn_queue(struct conn *, int, const void *, size_t);
+int		 conn_respond(struct conn *, const char *, size_t);
 int		 conn_end(struct conn *, uint32_t, int);
 
 /* status.c */

@@ -78,6 +78,7 @@ static int			 stopping;
 static void	listener_release(struct listener *);
 static void	pool_watch(struct pool *);
 static void	pool_drain_next(void *);
+static int64_t	pool_backoff(const struct pool *);
 
 /*
  * Listening sockets.  A listener outlives the pool that opened it as
@@ -141,8 +142,6 @@ listen_unix(struct pool_conf *pc, char *err, size_t errlen)
 {
 	struct sockaddr_un	 sun;
 	struct stat		 st;
-	uid_t			 uid;
-	gid_t			 gid;
 	int			 fd;
 
 	memset(&sun, 0, sizeof(sun));
@@ -153,8 +152,6 @@ listen_unix(struct pool_conf *pc, char *err, size_t errlen)
 		    pc->name, pc->listen);
 		return -1;
 	}
-	if (unix_owner(pc, &uid, &gid, err, errlen) == -1)
-		return -1;
 	if (lstat(pc->listen, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			snprintf(err, errlen, "pool %s: listen: %s exists and "
@@ -173,15 +170,45 @@ listen_unix(struct pool_conf *pc, char *err, size_t errlen)
 		    strerror(errno));
 		return -1;
 	}
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    chmod(pc->listen, pc->listen_mode) == -1 ||
-	    (geteuid() == 0 && chown(pc->listen, uid, gid) == -1)) {
-		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		snprintf(err, errlen, "pool %s: listen: bind %s: %s", pc->name,
 		    pc->listen, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+/* A unix socket's mode, owner and group, when bound or reloaded. */
+static int
+unix_perms(struct pool_conf *pc, char *err, size_t errlen)
+{
+	uid_t	 uid;
+	gid_t	 gid;
+
+	if (unix_owner(pc, &uid, &gid, err, errlen) == -1)
+		return -1;
+	if (chmod(pc->listen, pc->listen_mode) == -1 ||
+	    (geteuid() == 0 && chown(pc->listen, uid, gid) == -1)) {
+		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
+		    pc->listen, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Apply the backlog, and a unix socket's permissions, to fd. */
+static int
+listener_setup(struct pool_conf *pc, int fd, char *err, size_t errlen)
+{
+	if (pc->listen[0] == '/' && unix_perms(pc, err, errlen) == -1)
+		return -1;
+	if (listen(fd, pc->backlog < 0 ? SOMAXCONN : pc->backlog) == -1) {
+		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
+		    pc->listen, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -192,12 +219,11 @@ listen_tcp(struct pool_conf *pc, char *err, size_t errlen)
 	int		 fd, on = 1, e;
 
 	strlcpy(host, pc->listen, sizeof(host));
-	if ((port = strrchr(host, ':')) == NULL) {
-		port = host;
+	if (strchr(host, ':') == NULL) {
 		strlcpy(host, "0.0.0.0:", sizeof(host));
 		strlcat(host, pc->listen, sizeof(host));
-		port = strrchr(host, ':');
 	}
+	port = strrchr(host, ':');
 	*port++ = '\0';
 	if (host[0] == '[') {
 		host[strlen(host) - 1] = '\0';
@@ -229,15 +255,18 @@ listen_tcp(struct pool_conf *pc, char *err, size_t errlen)
 
 /*
  * Open pc's listening socket, or take the one already open on the
- * same address.  On error, err says what failed on which address.
+ * same address, with pc's backlog and permissions.  On error, err says
+ * what failed on which address.
  */
 int
 listener_open(struct pool_conf *pc, char *err, size_t errlen)
 {
 	struct listener	*l;
-	int		 fd;
+	int		 fd, r;
 
 	if ((l = listener_find(pc->listen)) != NULL) {
+		if (listener_setup(pc, l->fd, err, errlen) == -1)
+			return -1;
 		l->refs++;
 		return 0;
 	}
@@ -245,10 +274,15 @@ listener_open(struct pool_conf *pc, char *err, size_t errlen)
 	    listen_tcp(pc, err, errlen);
 	if (fd == -1)
 		return -1;
-	if (listen(fd, pc->backlog < 0 ? SOMAXCONN : pc->backlog) == -1 ||
-	    ev_cloexec(fd, 1) == -1) {
-		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
-		    pc->listen, strerror(errno));
+	if (ev_cloexec(fd, 1) == -1) {
+		snprintf(err, errlen, "pool %s: listen: %s: fcntl: %s",
+		    pc->name, pc->listen, strerror(errno));
+		r = -1;
+	} else
+		r = listener_setup(pc, fd, err, errlen);
+	if (r == -1) {
+		if (pc->listen[0] == '/')
+			unlink(pc->listen);
 		close(fd);
 		return -1;
 	}
@@ -287,7 +321,7 @@ listener_release(struct listener *l)
 }
 
 static struct scoreboard *
-scoreboard_new(int nslots, size_t *size)
+scoreboard_new(const char *pool, int nslots, size_t *size)
 {
 	struct scoreboard	*sb;
 
@@ -295,7 +329,7 @@ scoreboard_new(int nslots, size_t *size)
 	sb = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON,
 	    -1, 0);
 	if (sb == MAP_FAILED)
-		fatal("mmap scoreboard");
+		fatal("pool %s: mmap a scoreboard of %zu bytes", pool, *size);
 	memset(sb, 0, *size);
 	sb->started = time(NULL);
 	sb->nslots = nslots;
@@ -358,6 +392,7 @@ pool_spawn(struct pool *p)
 {
 	struct worker	*w;
 	struct slot	*s;
+	sigset_t	 all, saved;
 	pid_t		 pid;
 	int		 i;
 
@@ -368,14 +403,16 @@ pool_spawn(struct pool *p)
 	s->state = SLOT_STARTING;
 	s->started = time(NULL);
 	s->since = ev_now();
-	switch (pid = fork()) {
-	case -1:
+	/* The child gets its handlers before any signal reaches it. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &saved);
+	if ((pid = fork()) == 0)
+		worker_main(p, i, loop, life[0], ready[1], logpipe[1]);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	if (pid == -1) {
 		log_warn("pool %s: fork", p->pc->name);
 		s->state = SLOT_FREE;
 		return -1;
-	case 0:
-		ev_child(loop);
-		worker_main(p, i, life[0], ready[1], logpipe[1]);
 	}
 	s->pid = pid;
 	if ((w = calloc(1, sizeof(*w))) == NULL)
@@ -391,23 +428,50 @@ pool_spawn(struct pool *p)
 	return 0;
 }
 
+/* Fork up to n workers; when fork fails, try again after a back-off. */
 static void
 pool_spawn_n(struct pool *p, int n)
 {
 	while (n-- > 0 && p->nworkers < p->pc->max_children)
-		if (pool_spawn(p) == -1)
+		if (pool_spawn(p) == -1) {
+			p->quick_deaths++;
+			if (!ev_timer_pending(&p->respawn))
+				ev_timer_add(loop, &p->respawn,
+				    pool_backoff(p));
 			break;
+		}
 }
 
-/* Ask a worker to leave: QUIT finishes its request first. */
+/* A CGI group a slot names dies with its worker; none is left behind. */
+static void
+slot_kill_cgi(const struct slot *s)
+{
+	pid_t	 pgid = s->cgi_pgid;
+
+	if (pgid > 0)
+		kill(-pgid, SIGKILL);
+}
+
+/* Ask a worker to leave: QUIT finishes its request first; KILL is final. */
 static void
 worker_signal(struct worker *w, int sig)
 {
-	if (sig != SIGKILL)
+	if (sig == SIGKILL)
+		slot_kill_cgi(&w->pool->sb->slots[w->slot]);
+	else
 		w->stopping = sig;
 	if (kill(w->pid, sig) == -1 && errno != ESRCH)
 		log_warn("pool %s: kill worker %d", w->pool->pc->name,
 		    (int)w->pid);
+}
+
+/* Double the workers forked next time, up to pm.max_spawn_rate. */
+static void
+pool_spawn_faster(struct pool *p)
+{
+	p->spawn_rate *= 2;
+	if (p->spawn_rate > p->pc->max_spawn_rate)
+		p->spawn_rate = p->pc->max_spawn_rate;
 }
 
 /* The manager wanted another worker but the pool is full. */
@@ -419,13 +483,18 @@ pool_max_reached(struct pool *p)
 		    "raising it", p->pc->name, p->pc->max_children);
 }
 
+/*
+ * A listener is watched by at most one pool, the one recorded in it:
+ * after a reload an old and a new pool may share the socket, and only
+ * the pool that watches may stop watching.
+ */
 static void
 pool_unwatch(struct pool *p)
 {
-	if (!p->listening)
+	if (p->lsn->watcher != p)
 		return;
 	ev_del(loop, p->lsn->fd);
-	p->listening = 0;
+	p->lsn->watcher = NULL;
 }
 
 /*
@@ -458,8 +527,7 @@ pool_ondemand(int fd, int events, void *arg)
 	if (n > p->pc->max_children - p->nworkers)
 		n = p->pc->max_children - p->nworkers;
 	pool_spawn_n(p, n);
-	if (p->spawn_rate < p->pc->max_spawn_rate)
-		p->spawn_rate *= 2;
+	pool_spawn_faster(p);
 	if (p->nstarting == 0)
 		ev_timer_add(loop, &p->recheck, RECHECK_MS);
 }
@@ -467,14 +535,14 @@ pool_ondemand(int fd, int events, void *arg)
 static void
 pool_watch(struct pool *p)
 {
-	if (p->listening || stopping || p->retired ||
+	if (p->lsn->watcher == p || stopping || p->retired ||
 	    p->pc->pm != PM_ONDEMAND || p->nstarting > 0)
 		return;
 	if (ev_add(loop, p->lsn->fd, EV_READ, pool_ondemand, p) == -1) {
 		log_warn("pool %s: watch %s", p->pc->name, p->lsn->addr);
 		return;
 	}
-	p->listening = 1;
+	p->lsn->watcher = p;
 }
 
 static void
@@ -520,8 +588,7 @@ pool_dynamic(struct pool *p)
 		    "%d, %d idle, %d in all", p->pc->name, n, idle,
 		    p->nworkers);
 	pool_spawn_n(p, n);
-	if (p->spawn_rate < p->pc->max_spawn_rate)
-		p->spawn_rate *= 2;
+	pool_spawn_faster(p);
 }
 
 /* Milliseconds to wait before replacing a worker that died at birth. */
@@ -613,21 +680,14 @@ worker_gone(struct worker *w, int status)
 	struct slot	*s = &p->sb->slots[w->slot];
 	int64_t		 lived = ev_now() - w->started;
 	char		 buf[64];
-	pid_t		 pgid;
+	void		(*say)(const char *, ...);
 
-	/* A worker that died mid-request leaves no CGI behind. */
-	if ((pgid = s->cgi_pgid) > 0)
-		kill(-pgid, SIGKILL);
-	if (WIFSIGNALED(status) || death_is_quick(w, status, lived))
-		log_warnx("pool %s: worker %d exited %s after %.3fs, %llu "
-		    "requests", p->pc->name, (int)w->pid,
-		    exit_cause(w, status, buf, sizeof(buf)), lived / 1e9,
-		    (unsigned long long)s->requests);
-	else
-		log_info("pool %s: worker %d exited %s after %.3fs, %llu "
-		    "requests", p->pc->name, (int)w->pid,
-		    exit_cause(w, status, buf, sizeof(buf)), lived / 1e9,
-		    (unsigned long long)s->requests);
+	slot_kill_cgi(s);
+	say = WIFSIGNALED(status) || death_is_quick(w, status, lived) ?
+	    log_warnx : log_info;
+	say("pool %s: worker %d exited %s after %.3fs, %llu requests",
+	    p->pc->name, (int)w->pid, exit_cause(w, status, buf, sizeof(buf)),
+	    lived / 1e9, (unsigned long long)s->requests);
 	if (death_is_quick(w, status, lived)) {
 		p->quick_deaths++;
 		log_warnx("pool %s: worker died at birth; the next in "
@@ -698,8 +758,6 @@ pool_terminate_stuck(struct pool *p, int64_t now)
 		log_warnx("pool %s: worker %d still on %s %s after "
 		    "request_terminate_timeout; killing it", p->pc->name,
 		    (int)w->pid, s->method, s->uri);
-		if (s->cgi_pgid > 0)
-			kill(-s->cgi_pgid, SIGKILL);
 		worker_signal(w, SIGKILL);
 		s->req_start = 0;
 	}
@@ -739,7 +797,7 @@ pool_tick(void *arg)
 		return;
 	if (p->pc->pm == PM_ONDEMAND)
 		pool_reap_idle(p, now);
-	else if (p->pc->pm == PM_DYNAMIC)
+	else if (p->pc->pm == PM_DYNAMIC && !ev_timer_pending(&p->respawn))
 		pool_dynamic(p);
 }
 
@@ -748,16 +806,16 @@ void
 pools_init(struct ev_loop *l, int file_log)
 {
 	loop = l;
-	if (ev_pipe(life) == -1 || ev_pipe(ready) == -1)
-		fatal("pipe");
-	if (ev_cloexec(ready[0], 1) == -1 ||
+	if (ev_pipe(life) == -1)
+		fatal("the workers' life pipe");
+	if (ev_pipe(ready) == -1 || ev_cloexec(ready[0], 1) == -1 ||
 	    ev_add(loop, ready[0], EV_READ, pool_ready, NULL) == -1)
-		fatal("ready pipe");
+		fatal("the workers' ready pipe");
 	if (!file_log)
 		return;
 	if (ev_pipe(logpipe) == -1 || ev_cloexec(logpipe[0], 1) == -1 ||
 	    ev_add(loop, logpipe[0], EV_READ, log_relay, NULL) == -1)
-		fatal("log pipe");
+		fatal("the workers' log pipe");
 }
 
 /*
@@ -774,7 +832,7 @@ pool_new(struct pool_conf *pc)
 	p->pc = pc;
 	if ((p->lsn = listener_find(pc->listen)) == NULL)
 		fatalx("pool %s: %s is not open", pc->name, pc->listen);
-	p->sb = scoreboard_new(pc->max_children, &p->sbsize);
+	p->sb = scoreboard_new(pc->name, pc->max_children, &p->sbsize);
 	p->spawn_rate = 1;
 	TAILQ_INIT(&p->workers);
 	ev_timer_init(&p->tick, pool_tick, p);
@@ -843,11 +901,8 @@ pool_drain_next(void *arg)
 	p->drain_sig = p->drain_sig == SIGQUIT ? SIGTERM : SIGKILL;
 	log_warnx("pool %s: old workers still busy; sending %s", p->pc->name,
 	    p->drain_sig == SIGTERM ? "TERM" : "KILL");
-	TAILQ_FOREACH(w, &p->workers, entry) {
-		if (p->drain_sig == SIGKILL && p->sb->slots[w->slot].cgi_pgid > 0)
-			kill(-p->sb->slots[w->slot].cgi_pgid, SIGKILL);
+	TAILQ_FOREACH(w, &p->workers, entry)
 		worker_signal(w, p->drain_sig);
-	}
 	if (p->drain_sig == SIGTERM)
 		ev_timer_add(loop, &p->drain, KILL_GRACE_MS);
 }
@@ -885,17 +940,12 @@ pools_signal(int sig)
 {
 	struct pool	*p;
 	struct worker	*w;
-	pid_t		 pgid;
 
 	stopping = 1;
 	TAILQ_FOREACH(p, &pools, entry) {
 		pool_unwatch(p);
-		TAILQ_FOREACH(w, &p->workers, entry) {
-			if (sig == SIGKILL &&
-			    (pgid = p->sb->slots[w->slot].cgi_pgid) > 0)
-				kill(-pgid, SIGKILL);
+		TAILQ_FOREACH(w, &p->workers, entry)
 			worker_signal(w, sig);
-		}
 	}
 }
 

@@ -502,7 +502,7 @@ render(struct buf *b, const struct pool *p, enum format fmt, int full)
 void
 status_page(struct conn *c, const struct pool *p)
 {
-	struct buf	 body = { NULL, 0, 0 }, head = { NULL, 0, 0 };
+	struct buf	 page = { NULL, 0, 0 };
 	char		 query[512], method[16];
 	const char	*type;
 	enum format	 fmt;
@@ -510,11 +510,9 @@ status_page(struct conn *c, const struct pool *p)
 	conn_param(c, "QUERY_STRING", query, sizeof(query));
 	conn_param(c, "REQUEST_METHOD", method, sizeof(method));
 	fmt = status_format(query, &type);
-	bprintf(&head, "Content-Type: %s\r\n%s", type, nocache_headers);
-	bprintf(&body, "%s", "");
+	bprintf(&page, "Content-Type: %s\r\n%s\r\n", type, nocache_headers);
 	if (strcmp(method, "HEAD") != 0)
-		render(&body, p, fmt, query_has(query, "full"));
-	conn_respond(c, head.p, body.p, body.len);
-	free(head.p);
-	free(body.p);
+		render(&page, p, fmt, query_has(query, "full"));
+	conn_respond(c, page.p, page.len);
+	free(page.p);
 }

@@ -36,6 +36,7 @@
 #include <sys/stat.h>
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
@@ -123,17 +124,17 @@ static void
 worker_fds(int lsn, int life, int ready, int logfd)
 {
 	int	 keep[] = { lsn, life, ready, logfd };
-	int	 tmp[4], i;
+	int	 n = logfd == -1 ? 3 : 4, tmp[4], i;
 
 	log_close();
-	for (i = 0; i < 4; i++)
-		tmp[i] = keep[i] == -1 ? -1 :
-		    fcntl(keep[i], F_DUPFD, FD_FIRST_FREE);
-	for (i = 0; i < 4; i++)
-		if (tmp[i] != -1 && (dup2(tmp[i], FD_LISTEN + i) == -1 ||
-		    ev_cloexec(FD_LISTEN + i, i == 0 || i == 2) == -1))
+	for (i = 0; i < n; i++)
+		if ((tmp[i] = fcntl(keep[i], F_DUPFD, FD_FIRST_FREE)) == -1)
 			_exit(WORKER_EXIT_FATAL);
-	closefrom(FD_FIRST_FREE);
+	for (i = 0; i < n; i++)
+		if (dup2(tmp[i], FD_LISTEN + i) == -1 ||
+		    ev_cloexec(FD_LISTEN + i, i == 0 || i == 2) == -1)
+			_exit(WORKER_EXIT_FATAL);
+	closefrom(FD_LISTEN + n);
 	log_child(logfd == -1 ? -1 : FD_LOG);
 }
 
@@ -152,8 +153,8 @@ worker_privileges(struct pool_conf *pc)
 		if (setrlimit(RLIMIT_CORE, &rl) == -1)
 			return log_warn("pool %s: rlimit_core", pc->name), -1;
 	}
-	if (pc->setuser && initgroups(pc->user, pc->gid) == -1)
-		return log_warn("pool %s: initgroups %s", pc->name,
+	if (pc->setuser && setgroups(pc->ngroups, pc->groups) == -1)
+		return log_warn("pool %s: setgroups for %s", pc->name,
 		    pc->user), -1;
 	if (pc->chroot != NULL && (chroot(pc->chroot) == -1 ||
 	    chdir("/") == -1))
@@ -170,15 +171,6 @@ worker_privileges(struct pool_conf *pc)
 		return log_warn("pool %s: pledge", pc->name), -1;
 #endif
 	return 0;
-}
-
-/* Has the master gone?  Its end of the life pipe closes when it dies. */
-static int
-worker_orphaned(void)
-{
-	struct pollfd	 pfd = { FD_LIFE, POLLIN, 0 };
-
-	return poll(&pfd, 1, 0) == 1;
 }
 
 static int
@@ -264,8 +256,9 @@ worker_accept(void)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof(ss);
-	int			 fd;
+	int			 fd, one = 1;
 
+	memset(&ss, 0, sizeof(ss));
 	if (!worker_idle_wait(FD_LISTEN, -1))
 		return -1;
 #if HAVE_ACCEPT4
@@ -281,9 +274,15 @@ worker_accept(void)
 	if (fd == -1) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
 		    errno != ECONNABORTED)
-			log_warn("pool %s: accept", pool->pc->name);
+			log_warn("pool %s: accept on %s", pool->pc->name,
+			    pool->pc->listen);
 		return -1;
 	}
+	/* Busy from now on, or ondemand would count on this worker. */
+	worker_set_state(SLOT_READING);
+	/* Responses go out in a few writes; never let Nagle hold them. */
+	if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	peer_name((struct sockaddr *)&ss, conn.peer, sizeof(conn.peer));
 	if (!worker_allowed(pool->pc, (struct sockaddr *)&ss)) {
 		log_warnx("pool %s: %s is not in listen.allowed_clients; "
@@ -450,16 +449,21 @@ conn_wait(struct conn *c, struct proto_event *ev)
 	int	 r;
 
 	while ((r = conn_event(c, ev)) == 0) {
+		/* Most often the bytes are there already: read, then poll. */
 		if (c->eof)
 			return -1;
+		if (conn_read(c) > 0)
+			continue;
+		if (c->eof)
+			return -1;
+		if (errno != EAGAIN && errno != EINTR) {
+			c->failed = 1;
+			return -1;
+		}
 		if (!conn_poll(c->fd, POLLIN, deadline(c->timeout))) {
 			if (!worker_quit)
 				log_warnx("pool %s: %s: timed out reading the "
 				    "request", c->pc->name, c->peer);
-			c->failed = 1;
-			return -1;
-		}
-		if (conn_read(c) == -1 && errno != EAGAIN && errno != EINTR) {
 			c->failed = 1;
 			return -1;
 		}
@@ -476,11 +480,49 @@ conn_drain(struct conn *c)
 	while (!c->stdin_done) {
 		if (conn_wait(c, &ev) == -1)
 			return -1;
-		if (ev.type == PROTO_ABORT)
+		if (ev.type == PROTO_ABORT) {
+			/* The spec wants END_REQUEST even then. */
+			conn_end(c, 0, 1);
+			c->failed = 1;
 			return -1;
+		}
 		if (ev.type == PROTO_STDIN && ev.len == 0)
 			c->stdin_done = 1;
 	}
+	return 0;
+}
+
+static int
+conn_flush(struct conn *c)
+{
+	int	 r;
+
+	r = conn_write(c, c->out, c->outlen);
+	c->outlen = 0;
+	return r;
+}
+
+/*
+ * Queue len bytes of a stream as records of type; len 0 queues the
+ * record that ends the stream.  What is queued goes out with the next
+ * conn_end(), in one write for a small response, or when out[] fills.
+ */
+int
+conn_queue(struct conn *c, int type, const void *data, size_t len)
+{
+	const uint8_t	*p = data;
+	size_t		 n, chunk = FCGI_MAX_LENGTH & ~(size_t)7;
+
+	do {
+		n = len < chunk ? len : chunk;
+		if (c->outlen + PROTO_RECORD_SIZE(n) > sizeof(c->out) &&
+		    conn_flush(c) == -1)
+			return -1;
+		c->outlen += proto_record(c->out + c->outlen, type, c->id,
+		    n > 0 ? p : NULL, n);
+		p += n;
+		len -= n;
+	} while (len > 0);
 	return 0;
 }
 
@@ -488,43 +530,22 @@ conn_drain(struct conn *c)
 int
 conn_end(struct conn *c, uint32_t app_status, int with_stdout_end)
 {
-	uint8_t	 rec[3 * FCGI_HEADER_LEN];
-	size_t	 n = 0;
-
-	if (with_stdout_end)
-		n = proto_stream(rec, sizeof(rec), FCGI_STDOUT, c->id, NULL, 0);
-	n += proto_end_request(rec + n, c->id, app_status,
+	worker_set_state(SLOT_FINISHING);
+	if ((with_stdout_end && conn_queue(c, FCGI_STDOUT, NULL, 0) == -1) ||
+	    (c->outlen + 2 * FCGI_HEADER_LEN > sizeof(c->out) &&
+	    conn_flush(c) == -1))
+		return -1;
+	c->outlen += proto_end_request(c->out + c->outlen, c->id, app_status,
 	    FCGI_REQUEST_COMPLETE);
-	return conn_write(c, rec, n);
+	return conn_flush(c);
 }
 
-/* Send data as FCGI_STDOUT records. */
-static int
-conn_stdout(struct conn *c, const char *data, size_t len)
-{
-	static uint8_t	 rec[PROTO_RECORD_MAX];
-	size_t		 n, chunk = FCGI_MAX_LENGTH & ~(size_t)7;
-
-	while (len > 0) {
-		n = len < chunk ? len : chunk;
-		if (conn_write(c, rec, proto_record(rec, FCGI_STDOUT, c->id,
-		    data, n)) == -1)
-			return -1;
-		data += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* A whole response from fpmd itself: headers, a blank line, body. */
+/* A whole response of fpmd's own, headers and body, as CGI output. */
 int
-conn_respond(struct conn *c, const char *headers, const char *body,
-    size_t len)
+conn_respond(struct conn *c, const char *response, size_t len)
 {
 	if (conn_drain(c) == -1 ||
-	    conn_stdout(c, headers, strlen(headers)) == -1 ||
-	    conn_stdout(c, "\r\n", 2) == -1 ||
-	    conn_stdout(c, body, len) == -1)
+	    conn_queue(c, FCGI_STDOUT, response, len) == -1)
 		return -1;
 	return conn_end(c, 0, 1);
 }
@@ -567,16 +588,17 @@ static void
 worker_dispatch(struct conn *c)
 {
 	struct pool_conf	*pc = c->pc;
-	char			 script[1024], method[16], headers[256];
+	char			 script[1024], method[16], pong[1024];
+	int			 n;
 
 	conn_param(c, "SCRIPT_NAME", script, sizeof(script));
 	if (pc->ping_path != NULL && strcmp(script, pc->ping_path) == 0) {
 		conn_param(c, "REQUEST_METHOD", method, sizeof(method));
-		snprintf(headers, sizeof(headers), "Content-Type: text/plain"
-		    "\r\n%s", nocache_headers);
-		conn_respond(c, headers, pc->ping_response,
-		    strcmp(method, "HEAD") == 0 ? 0 :
-		    strlen(pc->ping_response));
+		n = snprintf(pong, sizeof(pong), "Content-Type: text/plain\r\n"
+		    "%s\r\n%s", nocache_headers, strcmp(method, "HEAD") == 0 ?
+		    "" : pc->ping_response);
+		conn_respond(c, pong, n < (int)sizeof(pong) ? (size_t)n :
+		    sizeof(pong) - 1);
 	} else if (pc->status_path != NULL &&
 	    strcmp(script, pc->status_path) == 0)
 		status_page(c, pool);
@@ -639,8 +661,7 @@ worker_serve(struct conn *c)
 		worker_set_state(SLOT_READING);
 		if (c->failed || !c->keep || c->eof || worker_quit ||
 		    (pc->max_requests > 0 &&
-		    slot->requests >= (uint64_t)pc->max_requests) ||
-		    worker_orphaned())
+		    slot->requests >= (uint64_t)pc->max_requests))
 			return;
 		proto_request_done(&c->parser);
 	}
@@ -665,8 +686,14 @@ conn_open(struct conn *c, int fd, uint8_t *params)
 	proto_init(&c->parser, PROTO_APP);
 }
 
+/*
+ * A new worker, just forked with every signal blocked: its handlers go
+ * in before ev_child() unblocks them, so a QUIT sent at once is not
+ * lost.
+ */
 __attribute__((__noreturn__)) void
-worker_main(struct pool *p, int slotno, int life, int ready, int logfd)
+worker_main(struct pool *p, int slotno, struct ev_loop *loop, int life,
+    int ready, int logfd)
 {
 	struct pool_conf	*pc = p->pc;
 	uint8_t			*params;
@@ -676,11 +703,12 @@ worker_main(struct pool *p, int slotno, int life, int ready, int logfd)
 	pool = p;
 	slot = &p->sb->slots[slotno];
 	slot->pid = pid;
+	worker_signals();
+	ev_child(loop);
 	worker_fds(p->lsn->fd, life, ready, logfd);
 	/* This process's copy of the listener: the status page reads it. */
 	p->lsn->fd = FD_LISTEN;
 	setproctitle("pool %s", pc->name);
-	worker_signals();
 	if ((params = malloc(pc->max_params_size)) == NULL ||
 	    worker_privileges(pc) == -1)
 		worker_exit(WORKER_EXIT_FATAL);

@@ -52,6 +52,12 @@ int	 setresgid(gid_t, gid_t, gid_t);
 void	 setproctitle(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));
 #endif
+/* macOS alone declares getgrouplist(3) with int for gid_t. */
+#ifdef __APPLE__
+#define getgrouplist(name, base, groups, n)				\
+	getgrouplist((name), (int)(base), (int *)(groups), (n))
+#endif
+
 /* Where setproctitle(3) overwrites argv, it must first move environ. */
 void	 compat_init_setproctitle(int, char **);
 

@@ -143,6 +143,34 @@ status_field() {
 	    jq -r ".\"$2\""
 }
 
+# FastCGI bytes by hand, for what the client cannot say: a byte from
+# its value, a name-value pair (both under 128 bytes), and a record
+# (record TYPE ID FILE) with the content of FILE.
+octal() {
+	printf "\\$(printf %03o "$1")"
+}
+
+nv() {
+	octal ${#1}
+	octal ${#2}
+	printf '%s%s' "$1" "$2"
+}
+
+record() {
+	_len=$(wc -c <"$3" | tr -d ' ')
+	_pad=$(((8 - _len % 8) % 8))
+	printf '\001'
+	octal "$1"
+	octal 0
+	octal "$2"
+	octal $((_len >> 8))
+	octal $((_len & 255))
+	octal "$_pad"
+	printf '\000'
+	cat "$3"
+	head -c "$_pad" /dev/zero
+}
+
 # Has fpmd logged a line matching the pattern?
 logged() {
 	grep -q -- "$1" "$PWD/fpmd.log"
