@@ -61,11 +61,15 @@ const char	 nocache_headers[] =
     "Expires: Thu, 01 Jan 1970 00:00:00 GMT\r\n"
     "Cache-Control: no-cache, no-store, must-revalidate, max-age=0\r\n";
 
+/* What a worker waits for when idle, so that QUIT may _exit at once. */
+enum { BUSY, IDLE_ACCEPT, IDLE_KEPT };
+
 volatile sig_atomic_t		 worker_quit;
-static volatile sig_atomic_t	 waiting;	/* idle: QUIT may _exit */
+static volatile sig_atomic_t	 waiting = BUSY;
 static struct pool		*pool;
 static struct slot		*slot;
 static struct conn		 conn;
+static struct ev_loop		*accept_loop;	/* waits for connections */
 
 static __attribute__((__noreturn__)) void
 worker_exit(int code)
@@ -88,12 +92,19 @@ worker_set_state(int state)
 static void
 worker_on_signal(int sig)
 {
-	pid_t	 pgid;
+	struct pollfd	 pfd = { FD_LISTEN, POLLIN, 0 };
+	pid_t		 pgid;
 
 	worker_quit = sig;
 	if (sig != SIGQUIT && (pgid = slot->cgi_pgid) > 0)
 		kill(-pgid, SIGTERM);
-	if (waiting)
+	/*
+	 * Idle, leave now; but not with a connection waiting, whose
+	 * wake-up may have been this worker's alone (EV_EXCLUSIVE): take
+	 * it first, and leave after.
+	 */
+	if (waiting == IDLE_KEPT ||
+	    (waiting == IDLE_ACCEPT && poll(&pfd, 1, 0) == 0))
 		_exit(WORKER_EXIT_QUIT);
 }
 
@@ -230,9 +241,12 @@ peer_name(const struct sockaddr *sa, char *buf, size_t len)
 		snprintf(buf, len, "unix socket");
 }
 
-/* Wait, idle, until fd is readable; 0 on a timeout or the master gone. */
+/*
+ * Wait, idle, for the next request on a kept connection: 0 on a
+ * timeout.  A worker whose master is gone leaves here.
+ */
 static int
-worker_idle_wait(int fd, int timeout_ms)
+worker_kept_wait(int fd, int timeout_ms)
 {
 	struct pollfd	 pfd[2];
 	int		 n;
@@ -241,14 +255,60 @@ worker_idle_wait(int fd, int timeout_ms)
 	pfd[0].events = POLLIN;
 	pfd[1].fd = FD_LIFE;
 	pfd[1].events = POLLIN;
-	waiting = 1;
+	waiting = IDLE_KEPT;
 	if (worker_quit)
 		worker_exit(WORKER_EXIT_QUIT);
 	n = poll(pfd, 2, timeout_ms);
-	waiting = 0;
+	waiting = BUSY;
 	if (n > 0 && (pfd[1].revents & (POLLIN | POLLHUP)))
 		worker_exit(WORKER_EXIT_QUIT);
 	return n > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR));
+}
+
+static void
+worker_on_listen(int fd, int events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	(void)arg;
+	ev_break(accept_loop);
+}
+
+static void
+worker_on_life(int fd, int events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	(void)arg;
+	worker_exit(WORKER_EXIT_QUIT);
+}
+
+/*
+ * The event loop the worker waits for connections in: with epoll, the
+ * listening socket wakes one idle worker per connection, not all.
+ */
+static void
+worker_accept_loop(const char *events)
+{
+	if ((accept_loop = ev_new(events)) == NULL ||
+	    ev_add(accept_loop, FD_LISTEN, EV_READ | EV_EXCLUSIVE,
+	    worker_on_listen, NULL) == -1 ||
+	    ev_add(accept_loop, FD_LIFE, EV_READ, worker_on_life, NULL) == -1) {
+		log_warn("pool %s: worker %d: %s loop", pool->pc->name,
+		    (int)getpid(), events);
+		worker_exit(WORKER_EXIT_FATAL);
+	}
+}
+
+/* Wait, idle, until a connection may be accepted. */
+static void
+worker_accept_wait(void)
+{
+	waiting = IDLE_ACCEPT;
+	if (worker_quit)
+		worker_exit(WORKER_EXIT_QUIT);
+	ev_run(accept_loop);
+	waiting = BUSY;
 }
 
 static int
@@ -259,8 +319,7 @@ worker_accept(void)
 	int			 fd, one = 1;
 
 	memset(&ss, 0, sizeof(ss));
-	if (!worker_idle_wait(FD_LISTEN, -1))
-		return -1;
+	worker_accept_wait();
 #if HAVE_ACCEPT4
 	fd = accept4(FD_LISTEN, (struct sockaddr *)&ss, &len,
 	    SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -616,7 +675,7 @@ worker_request(struct conn *c, int first)
 	struct proto_event	 ev;
 
 	if (!first && c->in_off == c->in_len &&
-	    !worker_idle_wait(c->fd, (int)c->pc->keep_conn_timeout))
+	    !worker_kept_wait(c->fd, (int)c->pc->keep_conn_timeout))
 		return -1;
 	for (;;) {
 		if (conn_wait(c, &ev) == -1)
@@ -696,6 +755,7 @@ worker_main(struct pool *p, int slotno, struct ev_loop *loop, int life,
     int ready, int logfd)
 {
 	struct pool_conf	*pc = p->pc;
+	const char		*events = ev_name(loop);
 	uint8_t			*params;
 	pid_t			 pid = getpid();
 	int			 fd;
@@ -713,6 +773,7 @@ worker_main(struct pool *p, int slotno, struct ev_loop *loop, int life,
 	    worker_privileges(pc) == -1)
 		worker_exit(WORKER_EXIT_FATAL);
 	cgi_init();
+	worker_accept_loop(events);
 	worker_set_state(SLOT_IDLE);
 	if (write(FD_READY, &pid, sizeof(pid)) != sizeof(pid))
 		worker_exit(WORKER_EXIT_QUIT);

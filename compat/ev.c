@@ -143,7 +143,8 @@ ev_add(struct ev_loop *loop, int fd, int events, ev_fd_cb cb, void *arg)
 	struct ev_fd	*t;
 	int		 n;
 
-	if (fd < 0 || (events & ~(EV_READ | EV_WRITE)) != 0 || events == 0) {
+	if (fd < 0 || (events & ~(EV_READ | EV_WRITE | EV_EXCLUSIVE)) != 0 ||
+	    (events & (EV_READ | EV_WRITE)) == 0) {
 		errno = EINVAL;
 		return -1;
 	}

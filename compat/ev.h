@@ -34,6 +34,13 @@
 
 #define EV_READ		0x01
 #define EV_WRITE	0x02
+/*
+ * Of the processes whose loops watch one fd, wake only one when it is
+ * ready (EPOLLEXCLUSIVE); other backends wake all, which is still
+ * correct.  The kernel then wakes no other, so a process woken this
+ * way must take what is ready before it leaves.
+ */
+#define EV_EXCLUSIVE	0x04
 
 struct ev_loop;
 

@@ -97,6 +97,15 @@ epoll_watch(struct ev_loop *loop, int fd, int old, int new)
 		op = EPOLL_CTL_ADD;
 	else
 		op = EPOLL_CTL_MOD;
+#ifdef EPOLLEXCLUSIVE
+	/* Linux 4.5 and later; before, and for a change, wake them all. */
+	if ((new & EV_EXCLUSIVE) && op == EPOLL_CTL_ADD) {
+		ev.events |= EPOLLEXCLUSIVE;
+		if (epoll_ctl(d->epfd, op, fd, &ev) == 0)
+			return 0;
+		ev.events &= ~EPOLLEXCLUSIVE;
+	}
+#endif
 	if (epoll_ctl(d->epfd, op, fd, &ev) == -1 && op != EPOLL_CTL_DEL)
 		return -1;
 	return 0;

@@ -133,6 +133,21 @@ fds_report_read_and_write_readiness(const char *backend)
 	teardown();
 }
 
+/* EV_EXCLUSIVE changes who is woken among processes, not what fires. */
+static void
+an_exclusive_fd_reports_readiness(const char *backend)
+{
+	setup(backend);
+	ATF_REQUIRE(pipe(pipes[0]) == 0);
+	ATF_REQUIRE(ev_add(loop, pipes[0][0], EV_READ | EV_EXCLUSIVE, on_read,
+	    NULL) == 0);
+	ATF_REQUIRE(write(pipes[0][1], "x", 1) == 1);
+	run();
+	ATF_REQUIRE_STREQ(trace, "read ");
+	ev_del(loop, pipes[0][0]);
+	teardown();
+}
+
 struct fired {
 	struct ev_timer	 t;
 	int64_t		 armed_at;
@@ -392,6 +407,7 @@ ATF_TC_BODY(an_unknown_backend_is_refused, tc)
 
 #define EV_CASES(backend)						\
 	EV_CASE(fds_report_read_and_write_readiness, backend)		\
+	EV_CASE(an_exclusive_fd_reports_readiness, backend)		\
 	EV_CASE(timers_fire_in_order_and_never_early, backend)		\
 	EV_CASE(signals_arrive_as_loop_events, backend)			\
 	EV_CASE(removal_inside_a_callback_is_safe, backend)		\
@@ -400,6 +416,7 @@ ATF_TC_BODY(an_unknown_backend_is_refused, tc)
 
 #define EV_ADD_CASES(tp, backend) do {					\
 	ATF_TP_ADD_TC(tp, fds_report_read_and_write_readiness_##backend); \
+	ATF_TP_ADD_TC(tp, an_exclusive_fd_reports_readiness_##backend);	\
 	ATF_TP_ADD_TC(tp, timers_fire_in_order_and_never_early_##backend); \
 	ATF_TP_ADD_TC(tp, signals_arrive_as_loop_events_##backend);	\
 	ATF_TP_ADD_TC(tp, removal_inside_a_callback_is_safe_##backend);	\
