@@ -271,24 +271,6 @@ env_add(char **env, size_t *n, char *entry)
 	env[(*n)++] = entry;
 }
 
-static char *
-env_dup(const char *entry)
-{
-	char	*e;
-
-	if ((e = strdup(entry)) == NULL)
-		fatal("strdup");
-	return e;
-}
-
-static void
-env_free(char **env, size_t n)
-{
-	while (n > 0)
-		free(env[--n]);
-	free(env);
-}
-
 /* "name=value" in a fresh allocation, from counted strings. */
 static char *
 env_entry(const char *name, size_t nlen, const char *value, size_t vlen)
@@ -308,7 +290,7 @@ env_entry(const char *name, size_t nlen, const char *value, size_t vlen)
  * The program's environment, most binding first: what the split of
  * the path decided, the pool's env[], the request's params, fpmd's own
  * environment with clear_env = no, and a safe PATH.  Every entry is
- * allocated; env_free() frees them.
+ * allocated; list_free() frees them.
  */
 static char **
 cgi_env(struct cgi *g, size_t *count)
@@ -333,7 +315,7 @@ cgi_env(struct cgi *g, size_t *count)
 		    strlen(g->name)));
 	}
 	for (i = 0; i < pc->nenv; i++)
-		env_add(env, &n, env_dup(pc->env[i]));
+		env_add(env, &n, xstrdup(pc->env[i]));
 	while (proto_nv_next(c->parser.params, c->parser.params_len, &off,
 	    &nv) == 1) {
 		if (nv.nlen == 0 || memchr(nv.name, '=', nv.nlen) != NULL ||
@@ -348,8 +330,8 @@ cgi_env(struct cgi *g, size_t *count)
 		    (const char *)nv.value, nv.vlen));
 	}
 	for (e = environ; !pc->clear_env && *e != NULL; e++)
-		env_add(env, &n, env_dup(*e));
-	env_add(env, &n, env_dup(CGI_DEFAULT_PATH));
+		env_add(env, &n, xstrdup(*e));
+	env_add(env, &n, xstrdup(CGI_DEFAULT_PATH));
 	*count = n;
 	return env;
 }
@@ -491,7 +473,7 @@ cgi_spawn(struct cgi *g)
 		env = cgi_env(g, &n);
 		r = cgi_exec(g, fds, env);
 		e = errno;
-		env_free(env, n);
+		list_free(env, n);
 	} else {
 		r = -1;
 		e = errno;

@@ -93,8 +93,6 @@ static int	set_bool(struct parse *, const struct key *, void *,
 		    const char *);
 static int	set_int(struct parse *, const struct key *, void *,
 		    const char *);
-static int	set_long(struct parse *, const struct key *, void *,
-		    const char *);
 static int	set_size(struct parse *, const struct key *, void *,
 		    const char *);
 static int	set_time(struct parse *, const struct key *, void *,
@@ -186,7 +184,7 @@ static const struct key keys[] = {
 	    P(max_spawn_rate), 1 },
 	{ "pm.process_idle_timeout", IN_POOL, set_time, T_TIME,
 	    P(idle_timeout), 1 },
-	{ "pm.max_requests", IN_POOL, set_long, T_LONG,
+	{ "pm.max_requests", IN_POOL, set_int, T_LONG,
 	    P(max_requests), 0 },
 	{ "pm.status_path", IN_POOL, set_uri, T_STR,
 	    P(status_path), 0 },
@@ -244,7 +242,8 @@ conf_err(struct parse *p, const char *key, const char *fmt, ...)
 	return -1;
 }
 
-static char *
+/* strdup(3) or die; cgi.c builds environments with it too. */
+char *
 xstrdup(const char *s)
 {
 	char	*d;
@@ -332,27 +331,20 @@ parse_number(const char *v, const char *units, const long long *mult,
 	return 0;
 }
 
+/* An int or a long field, as the key's kind says. */
 static int
 set_int(struct parse *p, const struct key *k, void *base, const char *v)
 {
 	long long	 n;
 
-	if (parse_number(v, NULL, NULL, k->min, &n) == -1 || n > INT_MAX)
+	if (parse_number(v, NULL, NULL, k->min, &n) == -1 ||
+	    n > (k->kind == T_INT ? INT_MAX : LONG_MAX))
 		return conf_err(p, k->name, "'%s' is not a number of at "
 		    "least %ld", v, k->min);
-	*(int *)field(base, k) = (int)n;
-	return 0;
-}
-
-static int
-set_long(struct parse *p, const struct key *k, void *base, const char *v)
-{
-	long long	 n;
-
-	if (parse_number(v, NULL, NULL, k->min, &n) == -1 || n > LONG_MAX)
-		return conf_err(p, k->name, "'%s' is not a number of at "
-		    "least %ld", v, k->min);
-	*(long *)field(base, k) = (long)n;
+	if (k->kind == T_INT)
+		*(int *)field(base, k) = (int)n;
+	else
+		*(long *)field(base, k) = (long)n;
 	return 0;
 }
 
@@ -616,7 +608,8 @@ list_add(char ***list, size_t *n, const char *s)
 	*list = l;
 }
 
-static void
+/* Free an array of n strings; cgi.c frees environments with it. */
+void
 list_free(char **list, size_t n)
 {
 	while (n > 0)

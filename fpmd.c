@@ -439,7 +439,7 @@ main(int argc, char *argv[])
 {
 	struct slowcgi		 sc = { DEFAULT_CHROOT, DEFAULT_SOCKET,
 	    DEFAULT_TIMEOUT, DEFAULT_USER, DEFAULT_USER, 0 };
-	const char		*file = NULL, *errstr;
+	const char		*file = NULL;
 	int			 ch, debug = 0, noaction = 0;
 
 	open_stdio();
@@ -464,11 +464,10 @@ main(int argc, char *argv[])
 			sc.given = 1;
 			break;
 		case 't':
-			errstr = optarg;
 			sc.timeout = strtol(optarg, NULL, 10);
 			if (sc.timeout <= 0)
 				errx(1, "-t %s: not a number of seconds",
-				    errstr);
+				    optarg);
 			sc.given = 1;
 			break;
 		case 'U':

@@ -258,6 +258,8 @@ int		 conf_pool_diff(const struct pool_conf *,
 void		 conf_dump(const struct conf *, const char *);
 int		 conf_parse_time(const char *, int64_t *);
 const char	*conf_pm_name(enum pm_style);
+char		*xstrdup(const char *);
+void		 list_free(char **, size_t);
 
 /*
  * A worker's connection to the web server.  Input is parsed in place:

@@ -177,6 +177,21 @@ proto_params_done(struct proto_parser *p, struct proto_event *ev)
 	ev->id = p->id;
 }
 
+/* Is the record for the active request?  1 if so, -1 after an error. */
+static int
+proto_active_id(struct proto_parser *p, struct proto_event *ev)
+{
+	if (p->stage == S_IDLE) {
+		proto_fail(p, ev, PROTO_E_NO_REQUEST);
+		return -1;
+	}
+	if (p->rid != p->id) {
+		proto_fail(p, ev, PROTO_E_REQUEST_ID);
+		return -1;
+	}
+	return 1;
+}
+
 /*
  * Is this request record (PROTO_APP) for the active request?  Returns 1
  * if so, 0 if it is to be skipped, -1 after a protocol error.
@@ -192,30 +207,7 @@ proto_app_id(struct proto_parser *p, struct proto_event *ev)
 		return 0;
 	if (p->type == FCGI_ABORT_REQUEST && p->rid != p->id)
 		return 0;	/* an abort that crossed our END_REQUEST */
-	if (p->stage == S_IDLE) {
-		proto_fail(p, ev, PROTO_E_NO_REQUEST);
-		return -1;
-	}
-	if (p->rid != p->id) {
-		proto_fail(p, ev, PROTO_E_REQUEST_ID);
-		return -1;
-	}
-	return 1;
-}
-
-/* PROTO_WEB: is this response record for the request we expect? */
-static int
-proto_web_id(struct proto_parser *p, struct proto_event *ev)
-{
-	if (p->stage == S_IDLE) {
-		proto_fail(p, ev, PROTO_E_NO_REQUEST);
-		return -1;
-	}
-	if (p->rid != p->id) {
-		proto_fail(p, ev, PROTO_E_REQUEST_ID);
-		return -1;
-	}
-	return 1;
+	return proto_active_id(p, ev);
 }
 
 static void
@@ -267,7 +259,7 @@ proto_record_done(struct proto_parser *p, struct proto_event *ev)
 		}
 		break;
 	case FCGI_END_REQUEST:
-		if (proto_web_id(p, ev) == -1)
+		if (proto_active_id(p, ev) == -1)
 			break;
 		ev->type = PROTO_END;
 		ev->id = p->rid;
@@ -319,7 +311,7 @@ proto_stream_check(struct proto_parser *p, struct proto_event *ev)
 	int	 r;
 
 	if (p->side == PROTO_WEB)
-		return proto_web_id(p, ev);
+		return proto_active_id(p, ev);
 	if ((r = proto_app_id(p, ev)) != 1)
 		return r;
 	if ((p->type == FCGI_PARAMS && p->stage != S_PARAMS) ||
