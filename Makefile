@@ -84,6 +84,10 @@ tests/fcgi-client: tests/fcgi-client.o proto.o
 run: $(PROG)
 	PWD=`pwd` USER=`id -un` ./$(PROG) -d -f examples/fpmd.conf
 
+# fpmd side by side with php-fpm and fcgiwrap behind nginx: bench/README.
+bench: $(PROG)
+	sh bench/run
+
 # Installs the test tools where it can, builds the test programs, runs
 # the suite under Kyua and ends with "N passed, N failed".
 test: $(PROG)
@@ -110,4 +114,4 @@ clean:
 	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/*.o config.h configure.log
 	rm -rf tests/results.db tests/work
 
-.PHONY: all run test lint install uninstall clean
+.PHONY: all run bench test lint install uninstall clean
