@@ -68,6 +68,11 @@ bprintf(struct buf *b, const char *fmt, ...)
 	va_list	 ap;
 	int	 n;
 
+	if (b->p == NULL) {
+		b->size = 4096;
+		if ((b->p = malloc(b->size)) == NULL)
+			fatal("malloc");
+	}
 	for (;;) {
 		va_start(ap, fmt);
 		n = vsnprintf(b->p + b->len, b->size - b->len, fmt, ap);
@@ -76,7 +81,7 @@ bprintf(struct buf *b, const char *fmt, ...)
 			fatal("vsnprintf");
 		if ((size_t)n < b->size - b->len)
 			break;
-		b->size = b->size * 2 + (size_t)n + 256;
+		b->size = b->size * 2 + (size_t)n;
 		if ((b->p = realloc(b->p, b->size)) == NULL)
 			fatal("realloc");
 	}

@@ -570,18 +570,17 @@ int
 conn_queue(struct conn *c, int type, const void *data, size_t len)
 {
 	const uint8_t	*p = data;
-	size_t		 n, chunk = FCGI_MAX_LENGTH & ~(size_t)7;
+	size_t		 n, done = 0, chunk = FCGI_MAX_LENGTH & ~(size_t)7;
 
 	do {
-		n = len < chunk ? len : chunk;
+		n = len - done < chunk ? len - done : chunk;
 		if (c->outlen + PROTO_RECORD_SIZE(n) > sizeof(c->out) &&
 		    conn_flush(c) == -1)
 			return -1;
 		c->outlen += proto_record(c->out + c->outlen, type, c->id,
-		    n > 0 ? p : NULL, n);
-		p += n;
-		len -= n;
-	} while (len > 0);
+		    n > 0 ? p + done : NULL, n);
+		done += n;
+	} while (done < len);
 	return 0;
 }
 

@@ -282,7 +282,9 @@ conversation_output(struct conversation *c, const struct proto_event *ev)
 {
 	size_t	 n;
 
-	if (c->timing != NULL && ev->len > 0)
+	if (ev->len == 0)
+		return;
+	if (c->timing != NULL)
 		fprintf(c->timing, "%ld %zu\n", ms_since(&started), ev->len);
 	if (ev->type == PROTO_STDERR) {
 		fwrite(ev->data, 1, ev->len, stderr);
