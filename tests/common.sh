@@ -27,10 +27,11 @@ backend_cases() {
 }
 
 # Declare test case $1, whose body is the shell function $1, with a
-# cleanup that stops fpmd.
+# cleanup that stops fpmd; $2 describes it, $3 is a timeout other than
+# 120 seconds.
 daemon_case() {
 	atf_test_case "$1" cleanup
-	eval "${1}_head() { atf_set descr \"$2\"; atf_set timeout 120; }"
+	eval "${1}_head() { atf_set descr \"$2\"; atf_set timeout ${3:-120}; }"
 	eval "${1}_body() { $1; }"
 	eval "${1}_cleanup() { fpmd_cleanup; }"
 	atf_add_test_case "$1"
