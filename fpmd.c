@@ -434,49 +434,52 @@ master_pledge(void)
 #endif
 }
 
-int
-main(int argc, char *argv[])
-{
-	struct slowcgi		 sc = { DEFAULT_CHROOT, DEFAULT_SOCKET,
-	    DEFAULT_TIMEOUT, DEFAULT_USER, DEFAULT_USER, 0 };
-	const char		*file = NULL;
-	int			 ch, debug = 0, noaction = 0;
+/* What the command line says. */
+struct flags {
+	struct slowcgi	 sc;
+	const char	*file;
+	int		 debug;
+	int		 noaction;
+};
 
-	open_stdio();
-	compat_init_setproctitle(argc, argv);
+static void
+parse_flags(int argc, char *argv[], struct flags *f)
+{
+	int	 ch;
+
 	while ((ch = getopt(argc, argv, "df:np:s:t:U:u:v")) != -1) {
 		switch (ch) {
 		case 'd':
-			debug = 1;
+			f->debug = 1;
 			break;
 		case 'f':
-			file = optarg;
+			f->file = optarg;
 			break;
 		case 'n':
-			noaction = 1;
+			f->noaction = 1;
 			break;
 		case 'p':
-			sc.chroot = optarg;
-			sc.given = 1;
+			f->sc.chroot = optarg;
+			f->sc.given = 1;
 			break;
 		case 's':
-			sc.socket = optarg;
-			sc.given = 1;
+			f->sc.socket = optarg;
+			f->sc.given = 1;
 			break;
 		case 't':
-			sc.timeout = strtol(optarg, NULL, 10);
-			if (sc.timeout <= 0)
+			f->sc.timeout = strtol(optarg, NULL, 10);
+			if (f->sc.timeout <= 0)
 				errx(1, "-t %s: not a number of seconds",
 				    optarg);
-			sc.given = 1;
+			f->sc.given = 1;
 			break;
 		case 'U':
-			sc.sockuser = optarg;
-			sc.given = 1;
+			f->sc.sockuser = optarg;
+			f->sc.given = 1;
 			break;
 		case 'u':
-			sc.user = optarg;
-			sc.given = 1;
+			f->sc.user = optarg;
+			f->sc.given = 1;
 			break;
 		case 'v':
 			verbose++;
@@ -487,15 +490,16 @@ main(int argc, char *argv[])
 	}
 	if (argc != optind)
 		usage();
-	conf = load(file, &sc);
-	if (noaction) {
-		if (verbose)
-			conf_dump(conf, conf->events != NULL ? conf->events :
-			    ev_backend_name(0));
-		fprintf(stderr, "configuration OK\n");
-		return 0;
-	}
+}
 
+/*
+ * Everything that can fail on the terminal, then the daemon: sockets,
+ * pidfile and log first, while the parent can still exit 1; then the
+ * fork, the event loop, signals and the pools.
+ */
+static void
+master_start(int debug)
+{
 	open_listeners(conf);
 	pidfile_check(conf->pid);
 	master_logging(debug);
@@ -513,14 +517,39 @@ main(int argc, char *argv[])
 	setproctitle("master");
 	log_info("fpmd started, events.mechanism %s", ev_name(loop));
 	start_pools(conf);
+}
 
-	if (ev_run(loop) == -1)
-		log_warn("event loop (%s)", ev_name(loop));
+static void
+master_exit(void)
+{
 	pools_close();
 	if (conf->pid != NULL)
 		unlink(conf->pid);
 	log_info("exiting");
 	conf_free(conf);
 	ev_free(loop);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct flags	 f = { { DEFAULT_CHROOT, DEFAULT_SOCKET,
+	    DEFAULT_TIMEOUT, DEFAULT_USER, DEFAULT_USER, 0 }, NULL, 0, 0 };
+
+	open_stdio();
+	compat_init_setproctitle(argc, argv);
+	parse_flags(argc, argv, &f);
+	conf = load(f.file, &f.sc);
+	if (f.noaction) {
+		if (verbose)
+			conf_dump(conf, conf->events != NULL ? conf->events :
+			    ev_backend_name(0));
+		fprintf(stderr, "configuration OK\n");
+		return 0;
+	}
+	master_start(f.debug);
+	if (ev_run(loop) == -1)
+		log_warn("event loop (%s)", ev_name(loop));
+	master_exit();
 	return 0;
 }
