@@ -1102,6 +1102,20 @@ conf_defaults(struct conf *conf)
 	conf->process_control_timeout = 10 * 1000;
 }
 
+/* A parse of file into a new configuration with the defaults. */
+static void
+parse_begin(struct parse *p, const char *file, char *err, size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	p->err = err;
+	p->errlen = errlen;
+	if ((p->conf = calloc(1, sizeof(*p->conf))) == NULL)
+		fatal("calloc");
+	conf_defaults(p->conf);
+	p->conf->file = xstrdup(file);
+	p->file = p->conf->file;
+}
+
 static struct conf *
 conf_finish(struct parse *p, int r)
 {
@@ -1124,14 +1138,7 @@ conf_load(const char *path, char *err, size_t errlen)
 {
 	struct parse	 p;
 
-	memset(&p, 0, sizeof(p));
-	p.err = err;
-	p.errlen = errlen;
-	if ((p.conf = calloc(1, sizeof(*p.conf))) == NULL)
-		fatal("calloc");
-	conf_defaults(p.conf);
-	p.conf->file = xstrdup(path);
-	p.file = path;
+	parse_begin(&p, path, err, errlen);
 	return conf_finish(&p, parse_file(&p, path));
 }
 
@@ -1147,7 +1154,7 @@ conf_builtin(const char *sock, const char *user, const char *root,
 	struct parse	 p;
 	char		 text[4096];
 	FILE		*f;
-	int		 r;
+	int		 r, jail = root[0] != '\0' && strcmp(root, "/") != 0;
 
 	if (strchr(sock, '\'') || strchr(user, '\'') || strchr(root, '\'') ||
 	    strchr(sockuser, '\'')) {
@@ -1165,21 +1172,11 @@ conf_builtin(const char *sock, const char *user, const char *root,
 	    "pm = ondemand\n"
 	    "pm.max_children = 32\n"
 	    "request_terminate_timeout = %ld\n",
-	    sock, sockuser, sockuser, user,
-	    root[0] != '\0' && strcmp(root, "/") != 0 ? "chroot = '" : "",
-	    strcmp(root, "/") != 0 ? root : "",
-	    root[0] != '\0' && strcmp(root, "/") != 0 ? "'\n" : "",
-	    timeout);
+	    sock, sockuser, sockuser, user, jail ? "chroot = '" : "",
+	    jail ? root : "", jail ? "'\n" : "", timeout);
 	if ((f = fmemopen(text, strlen(text), "r")) == NULL)
 		fatal("fmemopen");
-	memset(&p, 0, sizeof(p));
-	p.err = err;
-	p.errlen = errlen;
-	if ((p.conf = calloc(1, sizeof(*p.conf))) == NULL)
-		fatal("calloc");
-	conf_defaults(p.conf);
-	p.conf->file = xstrdup("(built-in)");
-	p.file = p.conf->file;
+	parse_begin(&p, "(built-in)", err, errlen);
 	r = parse_stream(&p, f);
 	fclose(f);
 	return conf_finish(&p, r);
