@@ -59,32 +59,35 @@ static char	*log_path;
 static char	 log_partial[LOG_RELAY_MAX];	/* log_relay()'s leftover */
 static size_t	 log_partial_len;
 
+/* log_level's names, and the tags of a line in the log file. */
 static const struct {
 	const char	*name;
+	const char	*tag;
 	int		 pri;
 } log_levels[] = {
-	{ "alert",	LOG_ALERT },
-	{ "error",	LOG_ERR },
-	{ "warning",	LOG_WARNING },
-	{ "notice",	LOG_NOTICE },
-	{ "debug",	LOG_DEBUG },
+	{ "alert",	"ALERT",	LOG_ALERT },
+	{ "error",	"ERROR",	LOG_ERR },
+	{ "warning",	"WARNING",	LOG_WARNING },
+	{ "notice",	"NOTICE",	LOG_NOTICE },
+	{ "debug",	"DEBUG",	LOG_DEBUG },
 };
+
+/* The row of a syslog priority; an unknown one is read as notice. */
+static size_t
+log_level_row(int pri)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(log_levels) / sizeof(*log_levels); i++)
+		if (log_levels[i].pri == pri)
+			return i;
+	return 3;
+}
 
 static const char *
 log_level_tag(int pri)
 {
-	switch (pri) {
-	case LOG_ALERT:
-		return "ALERT";
-	case LOG_ERR:
-		return "ERROR";
-	case LOG_WARNING:
-		return "WARNING";
-	case LOG_NOTICE:
-		return "NOTICE";
-	default:
-		return "DEBUG";
-	}
+	return log_levels[log_level_row(pri)].tag;
 }
 
 /* Map a log_level name to a syslog priority; -1 if unknown. */
@@ -109,12 +112,7 @@ log_setlevel(int pri)
 const char *
 log_level_name(int pri)
 {
-	size_t	 i;
-
-	for (i = 0; i < sizeof(log_levels) / sizeof(*log_levels); i++)
-		if (log_levels[i].pri == pri)
-			return log_levels[i].name;
-	return "notice";
+	return log_levels[log_level_row(pri)].name;
 }
 
 /* Log to stderr (debug) or to syslog with ident and facility. */
