@@ -269,21 +269,24 @@ render_pool(struct buf *b, const struct pool *p, const struct figures *f,
 	}
 }
 
+/* A worker's fields in ?full, in php-fpm's order. */
+static const char *const worker_fields[] = {
+	"pid", "state", "start time", "start since", "requests",
+	"request duration", "request method", "request uri",
+	"content length", "user", "script", "last request cpu",
+	"last request memory"
+};
+#define NWORKER_FIELDS	(sizeof(worker_fields) / sizeof(worker_fields[0]))
+
 /* One worker of ?full, in the format's own layout. */
 static void
 render_worker(struct buf *b, const struct slot *s, enum format fmt,
     int first)
 {
-	static const char *const names[] = {
-		"pid", "state", "start time", "start since", "requests",
-		"request duration", "request method", "request uri",
-		"content length", "user", "script", "last request cpu",
-		"last request memory"
-	};
 	/* Which fields are strings, quoted in JSON. */
-	static const int	 quoted[] = { 0, 1, 0, 0, 0, 0, 1, 1, 0, 1, 1,
-	    0, 0 };
-	char			 v[13][600];
+	static const int	 quoted[NWORKER_FIELDS] = { 0, 1, 0, 0, 0, 0,
+	    1, 1, 0, 1, 1, 0, 0 };
+	char			 v[NWORKER_FIELDS][600];
 	int64_t			 dur;
 	size_t			 i;
 
@@ -314,18 +317,18 @@ render_worker(struct buf *b, const struct slot *s, enum format fmt,
 		bprintf(b, "%s{", first ? "" : ",");
 	else
 		bprintf(b, fmt == F_XML ? "<process>" : "<tr>");
-	for (i = 0; i < 13; i++) {
+	for (i = 0; i < NWORKER_FIELDS; i++) {
 		switch (fmt) {
 		case F_JSON:
-			bprintf(b, "%s\"%s\":%s", i == 0 ? "" : ",", names[i],
-			    quoted[i] ? "\"" : "");
+			bprintf(b, "%s\"%s\":%s", i == 0 ? "" : ",",
+			    worker_fields[i], quoted[i] ? "\"" : "");
 			bescape(b, fmt, v[i]);
 			bprintf(b, "%s", quoted[i] ? "\"" : "");
 			break;
 		case F_XML:
-			xml_tag(b, "<", names[i]);
+			xml_tag(b, "<", worker_fields[i]);
 			bescape(b, fmt, v[i]);
-			xml_tag(b, "</", names[i]);
+			xml_tag(b, "</", worker_fields[i]);
 			break;
 		case F_HTML:
 			bprintf(b, "<td>");
@@ -334,7 +337,8 @@ render_worker(struct buf *b, const struct slot *s, enum format fmt,
 			break;
 		default:
 			bprintf(b, "%s:%*s%s\n", i == 7 ? "request URI" :
-			    names[i], (int)(21 - strlen(names[i])), "", v[i]);
+			    worker_fields[i],
+			    (int)(21 - strlen(worker_fields[i])), "", v[i]);
 			break;
 		}
 	}
@@ -349,12 +353,7 @@ render_worker(struct buf *b, const struct slot *s, enum format fmt,
 static void
 render_workers(struct buf *b, const struct pool *p, enum format fmt)
 {
-	static const char *const heads[] = {
-		"pid", "state", "start time", "start since", "requests",
-		"request duration", "request method", "request uri",
-		"content length", "user", "script", "last request cpu",
-		"last request memory", NULL
-	};
+	size_t	 f;
 	int	 i, first = 1;
 
 	if (fmt == F_JSON)
@@ -363,8 +362,8 @@ render_workers(struct buf *b, const struct pool *p, enum format fmt)
 		bprintf(b, "<processes>\n");
 	else if (fmt == F_HTML) {
 		bprintf(b, "<table border=\"1\">\n<tr>");
-		for (i = 0; heads[i] != NULL; i++)
-			bprintf(b, "<th>%s</th>", heads[i]);
+		for (f = 0; f < NWORKER_FIELDS; f++)
+			bprintf(b, "<th>%s</th>", worker_fields[f]);
 		bprintf(b, "</tr>\n");
 	}
 	for (i = 0; i < p->sb->nslots; i++) {
