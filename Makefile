@@ -5,16 +5,18 @@
 # which runs by itself the first time; after changing CC, "make clean".
 
 PROG=		fpmd
-SRCS=		fpmd.c conf.c pool.c worker.c cgi.c status.c proto.c log.c \
+SRCS=		fpmd.c conf.c pool.c listener.c scoreboard.c worker.c conn.c \
+		cgi.c status.c proto.c log.c xmalloc.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
-		compat/ev_poll.c compat/closefrom.c compat/reallocarray.c \
-		compat/setproctitle.c compat/setresuid.c compat/strlcat.c \
-		compat/strlcpy.c
-OBJS=		fpmd.o conf.o pool.o worker.o cgi.o status.o proto.o log.o \
+		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
+		compat/reallocarray.c compat/reaper.c compat/setproctitle.c \
+		compat/setresuid.c compat/strlcat.c compat/strlcpy.c
+OBJS=		fpmd.o conf.o pool.o listener.o scoreboard.o worker.o conn.o \
+		cgi.o status.o proto.o log.o xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
-		compat/ev_poll.o compat/closefrom.o compat/reallocarray.o \
-		compat/setproctitle.o compat/setresuid.o compat/strlcat.o \
-		compat/strlcpy.o
+		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
+		compat/reallocarray.o compat/reaper.o compat/setproctitle.o \
+		compat/setresuid.o compat/strlcat.o compat/strlcpy.o
 EVOBJS=		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/reallocarray.o
 MAN=		fpmd.8 fpmd.conf.5
@@ -56,8 +58,10 @@ config.h: configure
 	CC="$(CC)" ./configure
 
 $(OBJS): config.h compat/compat.h
-fpmd.o conf.o pool.o worker.o cgi.o status.o: fpmd.h log.h compat/ev.h
-fpmd.o conf.o pool.o worker.o cgi.o status.o proto.o: proto.h
+DAEMONOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o worker.o conn.o \
+		cgi.o status.o xmalloc.o
+$(DAEMONOBJS): fpmd.h log.h compat/ev.h proto.h
+proto.o: proto.h
 log.o: log.h
 $(EVOBJS): compat/ev.h compat/ev_impl.h
 

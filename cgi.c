@@ -55,14 +55,17 @@
 #include "fpmd.h"
 #include "log.h"
 
-#define CGI_KILL_GRACE_MS	1000
+/* Shorter than the master's KILL_GRACE_MS for the worker, so that a
+ * stopping worker kills its program's group before it is killed. */
+#define CGI_KILL_GRACE_MS	(KILL_GRACE_MS / 2)
 #define CGI_DEFAULT_PATH	"PATH=/usr/local/bin:/usr/bin:/bin"
 #define CGI_READ_MAX		(FCGI_MAX_LENGTH & ~7)
 
 extern char		**environ;
 
-static int		 sigchld[2] = { -1, -1 };
-static char		 root[PATH_MAX];	/* cgi.root, resolved */
+static int			 sigchld[2] = { -1, -1 };
+static char			 root[PATH_MAX];	/* cgi.root, resolved */
+static volatile pid_t		 running;	/* the program's group */
 
 struct cgi {
 	struct conn	*c;
@@ -84,7 +87,7 @@ struct cgi {
 	int		 exited;
 	int		 aborted;
 	int		 timed_out;
-	int64_t		 stall;			/* ns: last I/O progress */
+	int64_t		 stall_ns;		/* last I/O progress */
 	uint8_t		 rec[PROTO_RECORD_MAX];	/* last: not cleared */
 };
 
@@ -104,8 +107,8 @@ cgi_init(void)
 {
 	struct sigaction	 sa;
 
-	if (ev_pipe(sigchld) == -1 || ev_cloexec(sigchld[0], 1) == -1 ||
-	    ev_cloexec(sigchld[1], 1) == -1)
+	if (ev_pipe(sigchld) == -1 || ev_nonblock(sigchld[0], 1) == -1 ||
+	    ev_nonblock(sigchld[1], 1) == -1)
 		fatal("worker %d: the SIGCHLD pipe", (int)getpid());
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
@@ -115,8 +118,22 @@ cgi_init(void)
 	root[0] = '\0';
 }
 
+/*
+ * Signal the running program's whole group, if there is one; safe in a
+ * signal handler.  The group is this worker's own child's, held by its
+ * zombie until cgi_reap() has forgotten it.
+ */
+void
+cgi_signal(int sig)
+{
+	pid_t	 pgid = running;
+
+	if (pgid > 0)
+		kill(-pgid, sig);
+}
+
 static int
-cgi_root(struct pool_conf *pc)
+cgi_root(const struct pool_conf *pc)
 {
 	if (pc->cgi_root == NULL || root[0] != '\0')
 		return 0;
@@ -214,7 +231,7 @@ cgi_extension_ok(const struct pool_conf *pc, const char *path)
 static const char *
 cgi_resolve(struct cgi *g)
 {
-	struct pool_conf	*pc = g->c->pc;
+	const struct pool_conf	*pc = g->c->pc;
 	struct stat		 st;
 	char			 real[PATH_MAX];
 	size_t			 n;
@@ -290,13 +307,13 @@ env_entry(const char *name, size_t nlen, const char *value, size_t vlen)
  * The program's environment, most binding first: what the split of
  * the path decided, the pool's env[], the request's params, fpmd's own
  * environment with clear_env = no, and a safe PATH.  Every entry is
- * allocated; list_free() frees them.
+ * allocated; strlist_free() frees them.
  */
 static char **
 cgi_env(struct cgi *g, size_t *count)
 {
 	struct conn		*c = g->c;
-	struct pool_conf	*pc = c->pc;
+	const struct pool_conf	*pc = c->pc;
 	struct proto_nv		 nv;
 	char			**env, **e;
 	size_t			 n = 0, max, off = 0, i;
@@ -304,8 +321,7 @@ cgi_env(struct cgi *g, size_t *count)
 	max = c->parser.nparams + pc->nenv + 8;
 	for (e = environ; !pc->clear_env && *e != NULL; e++)
 		max++;
-	if ((env = calloc(max, sizeof(*env))) == NULL)
-		fatal("calloc");
+	env = xcalloc(max, sizeof(*env));
 	env_add(env, &n, env_entry("SCRIPT_FILENAME", 15, g->path,
 	    strlen(g->path)));
 	if (g->split) {
@@ -468,12 +484,12 @@ cgi_spawn(struct cgi *g)
 	g->out = out[0];
 	g->err = err[0];
 	/* Our ends are non-blocking; the program's, separate files, are not. */
-	if (ev_cloexec(g->in, 1) == 0 && ev_cloexec(g->out, 1) == 0 &&
-	    ev_cloexec(g->err, 1) == 0) {
+	if (ev_nonblock(g->in, 1) == 0 && ev_nonblock(g->out, 1) == 0 &&
+	    ev_nonblock(g->err, 1) == 0) {
 		env = cgi_env(g, &n);
 		r = cgi_exec(g, fds, env);
 		e = errno;
-		list_free(env, n);
+		strlist_free(env, n);
 	} else {
 		r = -1;
 		e = errno;
@@ -488,7 +504,7 @@ cgi_spawn(struct cgi *g)
 		errno = e;
 		return -1;
 	}
-	g->c->slot->cgi_pgid = g->pid;
+	running = g->pid;
 	return 0;
 }
 
@@ -498,11 +514,11 @@ cgi_spawn(struct cgi *g)
  * group afterwards never hits a stranger that took over the id.
  */
 static void
-cgi_wait_exit(struct cgi *g, int ms)
+cgi_wait_exit(struct cgi *g, int64_t ms)
 {
 	struct pollfd	 pfd = { -1, POLLIN, 0 };
 	char		 buf[64];
-	int64_t		 until = ev_now() + (int64_t)ms * 1000000;
+	int64_t		 until_ns = ev_now() + ev_ms_to_ns(ms);
 
 	pfd.fd = sigchld[0];
 	while (!g->exited) {
@@ -510,9 +526,9 @@ cgi_wait_exit(struct cgi *g, int ms)
 			g->exited = 1;
 			break;
 		}
-		if (ms == 0 || ev_now() >= until)
+		if (ms == 0 || ev_now() >= until_ns)
 			break;
-		poll(&pfd, 1, (int)((until - ev_now()) / 1000000) + 1);
+		poll(&pfd, 1, ev_ns_to_ms(until_ns - ev_now()));
 	}
 }
 
@@ -527,7 +543,7 @@ cgi_reap(struct cgi *g)
 	pid_t	 r;
 
 	kill(-g->pid, SIGKILL);
-	g->c->slot->cgi_pgid = 0;
+	running = 0;
 	while ((r = waitpid(g->pid, &g->status, 0)) == -1 && errno == EINTR)
 		;
 	if (r == -1)
@@ -603,7 +619,7 @@ cgi_write_record(struct cgi *g)
 	n = write(g->c->fd, g->rec + g->recoff, g->reclen - g->recoff);
 	if (n > 0) {
 		g->recoff += (size_t)n;
-		g->stall = ev_now();
+		g->stall_ns = ev_now();
 		if (g->recoff == g->reclen)
 			g->recoff = g->reclen = 0;
 	} else if (n == -1 && errno != EAGAIN && errno != EINTR) {
@@ -623,7 +639,7 @@ cgi_write_stdin(struct cgi *g)
 	if ((n = write(g->in, g->body, g->bodylen)) > 0) {
 		g->body += n;
 		g->bodylen -= (size_t)n;
-		g->stall = ev_now();
+		g->stall_ns = ev_now();
 	} else if (n == -1 && errno != EAGAIN && errno != EINTR)
 		g->bodylen = 0;		/* it closed stdin: drop the rest */
 	if (n == -1 && errno == EPIPE)
@@ -650,7 +666,7 @@ cgi_input(struct cgi *g)
 			cgi_kill(g, "protocol error");
 			return;
 		}
-		g->stall = ev_now();
+		g->stall_ns = ev_now();
 		if (ev.type == PROTO_ABORT) {
 			cgi_kill(g, "the web server aborted the request");
 			return;
@@ -693,12 +709,12 @@ static int
 cgi_timeout(struct cgi *g)
 {
 	struct conn	*c = g->c;
-	int64_t		 now = ev_now(), left = -1, t;
+	int64_t		 now_ns = ev_now(), left_ns = -1, t_ns;
 
-	if (c->pc->terminate_timeout > 0) {
-		left = c->slot->req_start + c->pc->terminate_timeout *
-		    1000000 - now;
-		if (left <= 0) {
+	if (c->pc->terminate_timeout_ms > 0) {
+		left_ns = c->req_start_ns +
+		    ev_ms_to_ns(c->pc->terminate_timeout_ms) - now_ns;
+		if (left_ns <= 0) {
 			cgi_kill(g, "request_terminate_timeout reached");
 			g->timed_out = 1;
 			return 0;
@@ -706,16 +722,16 @@ cgi_timeout(struct cgi *g)
 	}
 	/* Waiting for the web server: to take output, or to send body. */
 	if (g->reclen > 0 || (!c->stdin_done && g->body == NULL)) {
-		t = g->stall + c->timeout - now;
-		if (t <= 0) {
+		t_ns = g->stall_ns + c->timeout_ns - now_ns;
+		if (t_ns <= 0) {
 			c->failed = 1;
 			cgi_kill(g, "the web server stalled");
 			return 0;
 		}
-		if (left == -1 || t < left)
-			left = t;
+		if (left_ns == -1 || t_ns < left_ns)
+			left_ns = t_ns;
 	}
-	return left == -1 ? -1 : (int)((left + 999999) / 1000000);
+	return left_ns == -1 ? -1 : ev_ns_to_ms(left_ns);
 }
 
 /* Move data until the program is done, or the request is killed. */
@@ -726,11 +742,11 @@ cgi_loop(struct cgi *g)
 	struct pollfd	 pfd[5];
 	int		 timeout;
 
-	g->stall = ev_now();
+	g->stall_ns = ev_now();
 	cgi_input(g);
 	while (!g->aborted && (!g->exited || g->out != -1 || g->err != -1 ||
 	    g->reclen > 0)) {
-		if (worker_quit != 0 && worker_quit != SIGQUIT) {
+		if (*c->halt) {
 			cgi_kill(g, "fpmd is stopping");
 			break;
 		}

@@ -141,7 +141,7 @@ static const struct key keys[] = {
 	{ "events.mechanism", IN_GLOBAL, set_events, T_STR,
 	    G(events), 0 },
 	{ "process_control_timeout", IN_GLOBAL, set_time, T_TIME,
-	    G(process_control_timeout), 0 },
+	    G(process_control_timeout_ms), 0 },
 	{ "include", IN_ANY, set_include, T_NONE,
 	    0, 0 },
 	{ "listen", IN_POOL, set_listen, T_STR,
@@ -183,7 +183,7 @@ static const struct key keys[] = {
 	{ "pm.max_spawn_rate", IN_POOL, set_int, T_INT,
 	    P(max_spawn_rate), 1 },
 	{ "pm.process_idle_timeout", IN_POOL, set_time, T_TIME,
-	    P(idle_timeout), 1 },
+	    P(idle_timeout_ms), 1 },
 	{ "pm.max_requests", IN_POOL, set_int, T_LONG,
 	    P(max_requests), 0 },
 	{ "pm.status_path", IN_POOL, set_uri, T_STR,
@@ -193,11 +193,11 @@ static const struct key keys[] = {
 	{ "ping.response", IN_POOL, set_str, T_STR,
 	    P(ping_response), 0 },
 	{ "request_terminate_timeout", IN_POOL, set_time, T_TIME,
-	    P(terminate_timeout), 0 },
+	    P(terminate_timeout_ms), 0 },
 	{ "fastcgi.read_timeout", IN_POOL, set_time, T_TIME,
-	    P(read_timeout), 1 },
+	    P(read_timeout_ms), 1 },
 	{ "fastcgi.keep_conn_timeout", IN_POOL, set_time, T_TIME,
-	    P(keep_conn_timeout), 1 },
+	    P(keep_conn_timeout_ms), 1 },
 	{ "fastcgi.max_params_size", IN_POOL, set_size, T_SIZE,
 	    P(max_params_size), 1024 },
 	{ "fastcgi.max_params", IN_POOL, set_size, T_SIZE,
@@ -240,17 +240,6 @@ conf_err(struct parse *p, const char *key, const char *fmt, ...)
 	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-/* strdup(3) or die; cgi.c builds environments with it too. */
-char *
-xstrdup(const char *s)
-{
-	char	*d;
-
-	if ((d = strdup(s)) == NULL)
-		fatal("strdup");
-	return d;
 }
 
 static void *
@@ -366,7 +355,7 @@ set_size(struct parse *p, const struct key *k, void *base, const char *v)
  * Seconds, or a number with s, m, h or d; stored in milliseconds.  At
  * most 24 days, so that any time fits poll()'s int milliseconds.
  */
-int
+static int
 conf_parse_time(const char *v, int64_t *ms)
 {
 	static const long long	 mult[] = { 1, 60, 3600, 86400 };
@@ -568,7 +557,6 @@ set_clients(struct parse *p, const struct key *k, void *base,
 {
 	struct pool_conf	*pc = base;
 	char			*list, *s, *next;
-	struct acl		*acl;
 
 	list = xstrdup(v);
 	free(pc->acl);
@@ -581,10 +569,8 @@ set_clients(struct parse *p, const struct key *k, void *base,
 		s[strcspn(s, " \t")] = '\0';
 		if (*s == '\0')
 			continue;
-		if ((acl = reallocarray(pc->acl, pc->nacl + 1,
-		    sizeof(*acl))) == NULL)
-			fatal("reallocarray");
-		pc->acl = acl;
+		pc->acl = xreallocarray(pc->acl, pc->nacl + 1,
+		    sizeof(*pc->acl));
 		if (parse_acl(s, &pc->acl[pc->nacl]) == -1) {
 			conf_err(p, k->name, "'%s' is not an IPv4 or IPv6 "
 			    "address or prefix", s);
@@ -597,26 +583,6 @@ set_clients(struct parse *p, const struct key *k, void *base,
 	return set_str(p, k, base, v);
 }
 
-static void
-list_add(char ***list, size_t *n, const char *s)
-{
-	char	**l;
-
-	if ((l = reallocarray(*list, *n + 1, sizeof(*l))) == NULL)
-		fatal("reallocarray");
-	l[(*n)++] = xstrdup(s);
-	*list = l;
-}
-
-/* Free an array of n strings; cgi.c frees environments with it. */
-void
-list_free(char **list, size_t n)
-{
-	while (n > 0)
-		free(list[--n]);
-	free(list);
-}
-
 static int
 set_extensions(struct parse *p, const struct key *k, void *base,
     const char *v)
@@ -624,7 +590,7 @@ set_extensions(struct parse *p, const struct key *k, void *base,
 	struct pool_conf	*pc = base;
 	char			*list, *s, *last;
 
-	list_free(pc->extensions, pc->nextensions);
+	strlist_free(pc->extensions, pc->nextensions);
 	pc->extensions = NULL;
 	pc->nextensions = 0;
 	list = xstrdup(v);
@@ -636,7 +602,7 @@ set_extensions(struct parse *p, const struct key *k, void *base,
 			free(list);
 			return -1;
 		}
-		list_add(&pc->extensions, &pc->nextensions, s);
+		strlist_add(&pc->extensions, &pc->nextensions, s);
 	}
 	free(list);
 	return 0;
@@ -656,8 +622,7 @@ set_env(struct parse *p, const char *key, const char *v)
 	if (v[0] == '$' && (v = getenv(v + 1)) == NULL)
 		v = "";
 	size = nlen + strlen(v) + 2;
-	if ((entry = malloc(size)) == NULL)
-		fatal("malloc");
+	entry = xcalloc(1, size);
 	snprintf(entry, size, "%.*s=%s", (int)nlen, name, v);
 	for (i = 0; i < pc->nenv; i++)
 		if (strncmp(pc->env[i], entry, nlen + 1) == 0) {
@@ -665,7 +630,7 @@ set_env(struct parse *p, const char *key, const char *v)
 			pc->env[i] = entry;
 			return 0;
 		}
-	list_add(&pc->env, &pc->nenv, entry);
+	strlist_add(&pc->env, &pc->nenv, entry);
 	free(entry);
 	return 0;
 }
@@ -709,9 +674,8 @@ pool_conf_new(struct parse *p, const char *name)
 {
 	struct pool_conf	*pc;
 
-	if ((pc = calloc(1, sizeof(*pc))) == NULL ||
-	    (pc->lines = calloc(NKEYS, sizeof(*pc->lines))) == NULL)
-		fatal("calloc");
+	pc = xcalloc(1, sizeof(*pc));
+	pc->lines = xcalloc(NKEYS, sizeof(*pc->lines));
 	pc->name = xstrdup(name);
 	pc->file = xstrdup(p->file);
 	pc->line = p->line;
@@ -720,10 +684,10 @@ pool_conf_new(struct parse *p, const char *name)
 	pc->clear_env = 1;
 	pc->pm = -1;
 	pc->max_spawn_rate = 32;
-	pc->idle_timeout = 10 * 1000;
+	pc->idle_timeout_ms = 10 * 1000;
 	pc->ping_response = xstrdup("pong");
-	pc->read_timeout = 60 * 1000;
-	pc->keep_conn_timeout = 10 * 1000;
+	pc->read_timeout_ms = 60 * 1000;
+	pc->keep_conn_timeout_ms = 10 * 1000;
 	pc->max_params_size = PROTO_DEFAULT_MAX_PARAMS_SIZE;
 	pc->max_params = PROTO_DEFAULT_MAX_PARAMS;
 	return pc;
@@ -1006,13 +970,11 @@ check_pm(struct parse *p, struct pool_conf *pc)
 static int
 user_groups(struct parse *p, struct pool_conf *pc)
 {
-	gid_t	*g;
 	int	 size = 16, n;
 
 	for (;;) {
-		if ((g = reallocarray(pc->groups, size, sizeof(*g))) == NULL)
-			fatal("reallocarray");
-		pc->groups = g;
+		pc->groups = xreallocarray(pc->groups, size,
+		    sizeof(*pc->groups));
 		n = size;
 		if (getgrouplist(pc->user, pc->gid, pc->groups, &n) != -1)
 			break;
@@ -1099,7 +1061,7 @@ conf_defaults(struct conf *conf)
 	conf->syslog_ident = xstrdup("fpmd");
 	conf->log_level = LOG_NOTICE;
 	conf->daemonize = 1;
-	conf->process_control_timeout = 10 * 1000;
+	conf->process_control_timeout_ms = 10 * 1000;
 }
 
 /* A parse of file into a new configuration with the defaults. */
@@ -1109,8 +1071,7 @@ parse_begin(struct parse *p, const char *file, char *err, size_t errlen)
 	memset(p, 0, sizeof(*p));
 	p->err = err;
 	p->errlen = errlen;
-	if ((p->conf = calloc(1, sizeof(*p->conf))) == NULL)
-		fatal("calloc");
+	p->conf = xcalloc(1, sizeof(*p->conf));
 	conf_defaults(p->conf);
 	p->conf->file = xstrdup(file);
 	p->file = p->conf->file;
@@ -1182,9 +1143,17 @@ conf_builtin(const char *sock, const char *user, const char *root,
 	return conf_finish(&p, r);
 }
 
+/*
+ * Free a pool's settings.  env[] values are often secrets: they are
+ * wiped first, so that a worker keeps nothing of another pool's.
+ */
 void
 conf_pool_free(struct pool_conf *pc)
 {
+	size_t	 i;
+
+	for (i = 0; i < pc->nenv; i++)
+		explicit_bzero(pc->env[i], strlen(pc->env[i]));
 	free(pc->name);
 	free(pc->file);
 	free(pc->lines);
@@ -1198,12 +1167,12 @@ conf_pool_free(struct pool_conf *pc)
 	free(pc->groups);
 	free(pc->chroot);
 	free(pc->chdir);
-	list_free(pc->env, pc->nenv);
+	strlist_free(pc->env, pc->nenv);
 	free(pc->status_path);
 	free(pc->ping_path);
 	free(pc->ping_response);
 	free(pc->cgi_root);
-	list_free(pc->extensions, pc->nextensions);
+	strlist_free(pc->extensions, pc->nextensions);
 	free(pc);
 }
 

@@ -45,10 +45,9 @@ static struct ev_loop	*loop;
 static int		 stop_sig;	/* the rung of the stop ladder */
 static struct ev_timer	 stop_timer;
 static int		 verbose;
-static int		 generation;	/* reloads so far */
 static int		 pledged;	/* the master is under pledge(2) */
 
-static __attribute__((__noreturn__)) void
+static __dead void
 usage(void)
 {
 	fprintf(stderr, "usage: fpmd [-dnv] [-f file] [-p path] [-s socket] "
@@ -182,7 +181,7 @@ pidfile_check(const char *path)
 static void
 master_stop(int sig)
 {
-	int64_t	 wait;
+	int64_t	 wait_ms;
 
 	if (stop_sig == SIGKILL || (stop_sig == SIGTERM && sig == SIGQUIT) ||
 	    stop_sig == sig)
@@ -192,8 +191,9 @@ master_stop(int sig)
 		log_info("stopping %s", sig == SIGQUIT ? "gracefully" :
 		    "now");
 	pools_signal(sig);
-	wait = sig == SIGQUIT ? conf->process_control_timeout : KILL_GRACE_MS;
-	ev_timer_add(loop, &stop_timer, wait);
+	wait_ms = sig == SIGQUIT ? conf->process_control_timeout_ms :
+	    KILL_GRACE_MS;
+	ev_timer_add(loop, &stop_timer, wait_ms);
 	if (pools_empty())
 		ev_break(loop);
 }
@@ -212,75 +212,6 @@ master_stop_next(void *arg)
 		master_stop(SIGKILL);
 	} else
 		ev_break(loop);
-}
-
-/* Start a pool for each pool section of c; the pools own them now. */
-static void
-start_pools(struct conf *c)
-{
-	struct pool_conf	*pc;
-	struct pool		*p;
-
-	while ((pc = TAILQ_FIRST(&c->pools)) != NULL) {
-		TAILQ_REMOVE(&c->pools, pc, entry);
-		p = pool_new(pc);
-		p->generation = generation;
-		pool_start(p);
-	}
-}
-
-static struct pool *
-pool_named(const char *name)
-{
-	struct pool	*p;
-
-	TAILQ_FOREACH(p, &pools, entry)
-		if (!p->retired && strcmp(p->pc->name, name) == 0)
-			return p;
-	return NULL;
-}
-
-/*
- * Reload, pool by pool: an unchanged pool keeps its workers; a changed
- * one gets new workers while the old ones drain; new pools start, and
- * pools that are gone drain.  The listeners are already open, the
- * unchanged addresses shared, so no connection is refused meanwhile.
- */
-static void
-reload_pools(struct conf *nc)
-{
-	struct pool_conf	*pc;
-	struct pool		*p, *old, *next;
-	char			 changes[512];
-
-	generation++;
-	while ((pc = TAILQ_FIRST(&nc->pools)) != NULL) {
-		TAILQ_REMOVE(&nc->pools, pc, entry);
-		old = pool_named(pc->name);
-		if (old != NULL &&
-		    conf_pool_diff(old->pc, pc, changes, sizeof(changes)) == 0) {
-			log_info("pool %s: unchanged", pc->name);
-			listener_put(pc->listen);
-			conf_pool_free(pc);
-			old->generation = generation;
-			continue;
-		}
-		p = pool_new(pc);
-		p->generation = generation;
-		if (old != NULL) {
-			log_info("pool %s: %s changed; new workers", pc->name,
-			    changes);
-			p->sb->accepted_before = pool_accepted(old);
-			pool_retire(old, nc->process_control_timeout);
-		} else
-			log_info("pool %s: added", pc->name);
-		pool_start(p);
-	}
-	TAILQ_FOREACH_SAFE(p, &pools, entry, next)
-		if (!p->retired && p->generation != generation) {
-			log_info("pool %s: removed", p->pc->name);
-			pool_retire(p, nc->process_control_timeout);
-		}
 }
 
 static int
@@ -362,7 +293,7 @@ master_reload(void)
 		return;
 	}
 	reload_globals(nc);
-	reload_pools(nc);
+	pools_reload(nc);
 	conf_free(conf);
 	conf = nc;
 }
@@ -516,7 +447,7 @@ master_start(int debug)
 	master_pledge();
 	setproctitle("master");
 	log_info("fpmd started, events.mechanism %s", ev_name(loop));
-	start_pools(conf);
+	pools_start(conf);
 }
 
 static void
@@ -534,7 +465,7 @@ int
 main(int argc, char *argv[])
 {
 	struct flags	 f = { { DEFAULT_CHROOT, DEFAULT_SOCKET,
-	    DEFAULT_TIMEOUT, DEFAULT_USER, DEFAULT_USER, 0 }, NULL, 0, 0 };
+	    DEFAULT_TIMEOUT_S, DEFAULT_USER, DEFAULT_USER, 0 }, NULL, 0, 0 };
 
 	open_stdio();
 	compat_init_setproctitle(argc, argv);

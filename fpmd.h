@@ -15,10 +15,24 @@
  */
 
 /*
- * What fpmd's files share: the configuration (conf.c), the pools the
- * master runs (pool.c), their shared-memory scoreboards, and the entry
- * points of the worker (worker.c), the CGI runner (cgi.c) and the
- * status page (status.c).
+ * What fpmd's files share, and the line between its two kinds of
+ * process.
+ *
+ * The master runs as root: fpmd.c (flags, signals, the stop ladder,
+ * reload), conf.c (parsing the configuration), pool.c (spawning,
+ * reaping, the process managers) and listener.c (opening the sockets).
+ * A worker runs as its pool's user, in its pool's chroot: worker.c (its
+ * accept loop and dispatch), conn.c (one FastCGI connection), cgi.c (one
+ * CGI program per request) and status.c (ping's sibling, the status
+ * page).  Both run scoreboard.c, listener_queue(), xmalloc.c, log.c and
+ * proto.c, and a worker reads the struct pool_conf conf.c made.
+ *
+ * The master calls into the worker's files only through worker_main(),
+ * right after fork(), and never gets control back; the worker's files
+ * call nothing in fpmd.c or pool.c.  The master trusts nothing a worker
+ * can write: the scoreboard holds numbers to display and bounded
+ * strings to print, and the master signals and waits for only its own
+ * children, by the pids fork() gave it.
  */
 
 #ifndef FPMD_H
@@ -28,13 +42,13 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <signal.h>
 #include <stdint.h>
 #include <time.h>
 
-#include <signal.h>
-
 #include "compat/compat.h"
 #include "compat/ev.h"
+#include "log.h"
 #include "proto.h"
 
 #ifndef SYSCONFDIR
@@ -64,12 +78,17 @@
 #define DEFAULT_USER		"www"
 #define DEFAULT_CHROOT		""
 #endif
-#define DEFAULT_TIMEOUT		120	/* seconds, as slowcgi's -t */
+#define DEFAULT_TIMEOUT_S	120	/* as slowcgi's -t */
 
-/* How a worker tells the master why it exited. */
+/*
+ * How a worker tells the master why it exited.  fatal() exits 1: an
+ * error the worker did not expect, told apart from a worker that could
+ * not set itself up.
+ */
 #define WORKER_EXIT_QUIT	0	/* asked to, or its master is gone */
-#define WORKER_EXIT_FATAL	1	/* could not set itself up */
+#define WORKER_EXIT_FATAL	1	/* fatal(): out of memory and such */
 #define WORKER_EXIT_MAXREQ	10	/* pm.max_requests */
+#define WORKER_EXIT_SETUP	11	/* limits, chroot, user or its loop */
 
 /* The master gives a worker this long after TERM before KILL. */
 #define KILL_GRACE_MS		1000
@@ -125,15 +144,15 @@ struct pool_conf {
 	int			 min_spare;
 	int			 max_spare;
 	int			 max_spawn_rate;
-	int64_t			 idle_timeout;	/* ms */
+	int64_t			 idle_timeout_ms;
 	long			 max_requests;
 
 	char			*status_path;
 	char			*ping_path;
 	char			*ping_response;
-	int64_t			 terminate_timeout;	/* ms; 0: none */
-	int64_t			 read_timeout;		/* ms */
-	int64_t			 keep_conn_timeout;	/* ms */
+	int64_t			 terminate_timeout_ms;	/* 0: none */
+	int64_t			 read_timeout_ms;
+	int64_t			 keep_conn_timeout_ms;
 	size_t			 max_params_size;
 	size_t			 max_params;
 
@@ -154,15 +173,19 @@ struct conf {
 	int			 log_level;
 	int			 daemonize;
 	char			*events;
-	int64_t			 process_control_timeout;	/* ms */
+	int64_t			 process_control_timeout_ms;
 	struct pool_confs	 pools;
 };
 
 /*
- * The scoreboard: one shared page range per pool, one slot per worker.
- * A worker writes only its own slot; the master writes a slot only
- * while no worker owns it, and the header fields below that say so.
- * Figures are computed from the slots when they are read.
+ * The scoreboard: one shared mapping per pool, one slot per worker.  A
+ * worker writes only its own slot, and the master writes a slot only
+ * while no worker owns it, plus the history fields of the header.
+ * Figures are computed from the slots when they are read.  Any worker
+ * of the pool can write any of it, so the master reads it as numbers
+ * to display and strings to print within their bounds, never as
+ * anything to act on beyond the worker itself; even its size comes
+ * from the pool's pm.max_children, never from the mapping.
  */
 enum slot_state {
 	SLOT_FREE,
@@ -177,11 +200,10 @@ enum slot_state {
 struct slot {
 	volatile pid_t		 pid;
 	volatile int		 state;
-	volatile pid_t		 cgi_pgid;	/* the running CGI's group */
-	time_t			 started;	/* the worker's, epoch */
-	int64_t			 since;		/* state entered, monotonic */
-	int64_t			 req_start;	/* monotonic ns */
-	int64_t			 req_duration;	/* ns, of the last request */
+	time_t			 started_epoch;
+	int64_t			 since_ns;	/* state entered, ev_now() */
+	int64_t			 req_start_ns;	/* 0: between requests */
+	int64_t			 req_duration_ns; /* the last request's */
 	uint64_t		 requests;	/* by this worker */
 	uint64_t		 accepted;	/* by every worker of the slot */
 	uint64_t		 content_length;
@@ -194,72 +216,44 @@ struct slot {
 
 struct scoreboard {
 	/* written by the master */
-	time_t			 started;
-	uint64_t		 accepted_before;	/* earlier generations */
+	time_t			 started_epoch;
+	uint64_t		 accepted_before; /* earlier generations */
 	uint64_t		 max_children_reached;
 	unsigned int		 max_active;
 	unsigned int		 max_listen_queue;
-	int			 nslots;
-	struct slot		 slots[1];
+	struct slot		 slots[1];	/* pm.max_children of them */
 };
+
+/*
+ * A listening socket.  It outlives the pool that opened it while
+ * another pool (a reload's) uses the same address.
+ */
+struct pool;
 
 struct listener {
 	TAILQ_ENTRY(listener)	 entry;
 	int			 fd;
-	int			 family;
 	char			*addr;		/* the listen value */
 	char			*path;		/* unix: unlink on close */
 	int			 refs;
 	struct pool		*watcher;	/* ondemand: its one watcher */
 };
 
-struct worker {
-	TAILQ_ENTRY(worker)	 entry;
-	struct pool		*pool;
-	pid_t			 pid;
-	int			 slot;
-	int64_t			 started;	/* monotonic ns */
-	int			 ready;
-	int			 stopping;	/* QUIT or TERM sent */
-};
-
-TAILQ_HEAD(workers, worker);
-
-struct pool {
-	TAILQ_ENTRY(pool)	 entry;
+/*
+ * All a worker gets from the master: its pool's settings and
+ * scoreboard, its own slot, the event mechanism to wait with, and its
+ * descriptors.  Nothing of any other pool survives in a worker.
+ */
+struct worker_ctx {
 	struct pool_conf	*pc;
-	struct listener		*lsn;
 	struct scoreboard	*sb;
-	size_t			 sbsize;
-	struct workers		 workers;
-	int			 nworkers;
-	int			 nstarting;
-	int			 retired;	/* draining after a reload */
-	int			 generation;	/* the reload it is from */
-	int			 spawn_rate;
-	int			 quick_deaths;
-	int			 drain_sig;	/* retired: the last sent */
-	struct ev_timer		 tick;
-	struct ev_timer		 respawn;
-	struct ev_timer		 recheck;
-	struct ev_timer		 drain;
+	int			 slot;
+	const char		*events;
+	int			 listen_fd;
+	int			 life_fd;	/* readable: master gone */
+	int			 ready_fd;	/* "accepting", to the master */
+	int			 log_fd;	/* to the master's file, or -1 */
 };
-
-TAILQ_HEAD(pools, pool);
-
-/* conf.c */
-struct conf	*conf_load(const char *, char *, size_t);
-struct conf	*conf_builtin(const char *, const char *, const char *,
-		    const char *, long, char *, size_t);
-void		 conf_free(struct conf *);
-void		 conf_pool_free(struct pool_conf *);
-int		 conf_pool_diff(const struct pool_conf *,
-		    const struct pool_conf *, char *, size_t);
-void		 conf_dump(const struct conf *, const char *);
-int		 conf_parse_time(const char *, int64_t *);
-const char	*conf_pm_name(enum pm_style);
-char		*xstrdup(const char *);
-void		 list_free(char **, size_t);
 
 /*
  * A worker's connection to the web server.  Input is parsed in place:
@@ -269,62 +263,92 @@ void		 list_free(char **, size_t);
 #define CONN_OUT_SIZE	(2 * PROTO_RECORD_MAX)
 
 struct conn {
-	int			 fd;
-	struct pool_conf	*pc;
-	struct slot		*slot;
-	char			 peer[64];
-	struct proto_parser	 parser;
-	size_t			 in_off;	/* parsed up to here */
-	size_t			 in_len;
-	unsigned int		 id;		/* the request */
-	int			 keep;		/* FCGI_KEEP_CONN */
-	int			 stdin_done;
-	int			 eof;		/* the web server hung up */
-	int			 failed;	/* close after this request */
-	int64_t			 timeout;	/* ns, for each read or write */
-	size_t			 outlen;	/* records queued in out[] */
+	int				 fd;
+	const struct pool_conf		*pc;
+	struct slot			*slot;		/* NULL: none to keep */
+	const volatile sig_atomic_t	*halt;		/* stop now, when set */
+	char				 peer[64];
+	struct proto_parser		 parser;
+	size_t				 in_off;	/* parsed up to here */
+	size_t				 in_len;
+	unsigned int			 id;		/* the request */
+	int				 keep;		/* FCGI_KEEP_CONN */
+	int				 stdin_done;
+	int				 eof;		/* the server hung up */
+	int				 failed;	/* close after this */
+	int64_t				 req_start_ns;	/* its BEGIN_REQUEST */
+	int64_t				 timeout_ns;	/* each read or write */
+	size_t				 outlen;	/* queued in out[] */
 	/* last, as they are not cleared for each connection: */
-	uint8_t			 in[CONN_IN_SIZE];
-	uint8_t			 out[CONN_OUT_SIZE];
+	uint8_t				 in[CONN_IN_SIZE];
+	uint8_t				 out[CONN_OUT_SIZE];
 };
 
-/* pool.c */
-extern struct pools	 pools;
-int		 listener_open(struct pool_conf *, char *, size_t);
-void		 listener_put(const char *);
+/* conf.c: the master parses; a worker only reads its pool_conf */
+struct conf	*conf_load(const char *, char *, size_t);
+struct conf	*conf_builtin(const char *, const char *, const char *,
+		    const char *, long, char *, size_t);
+void		 conf_free(struct conf *);
+void		 conf_pool_free(struct pool_conf *);
+int		 conf_pool_diff(const struct pool_conf *,
+		    const struct pool_conf *, char *, size_t);
+void		 conf_dump(const struct conf *, const char *);
+const char	*conf_pm_name(enum pm_style);
+
+/* pool.c: the master */
 void		 pools_init(struct ev_loop *, int);
-struct pool	*pool_new(struct pool_conf *);
-void		 pool_start(struct pool *);
-void		 pool_free(struct pool *);
-void		 pool_retire(struct pool *, int64_t);
-uint64_t	 pool_accepted(const struct pool *);
-void		 pools_reap(void);
+void		 pools_start(struct conf *);
+void		 pools_reload(struct conf *);
 void		 pools_signal(int);
+void		 pools_reap(void);
 int		 pools_empty(void);
 void		 pools_close(void);
 
+/* listener.c: the master opens and closes; both ask for the queue */
+int		 listener_open(struct pool_conf *, char *, size_t);
+struct listener	*listener_find(const char *);
+void		 listener_put(const char *);
+void		 listener_release(struct listener *);
+unsigned int	 listener_queue(int, unsigned int *);
+
+/* scoreboard.c: the master makes and resets; a worker writes its slot */
+struct scoreboard *sb_new(const char *, int);
+void		 sb_free(struct scoreboard *, int);
+void		 sb_slot_reset(struct slot *);
+void		 sb_slot_state(struct slot *, int);
+int		 sb_count(const struct scoreboard *, int, int);
+uint64_t	 sb_accepted(const struct scoreboard *, int);
+
 /* worker.c */
-extern volatile sig_atomic_t	 worker_quit;
-extern const char		 nocache_headers[];
-__attribute__((__noreturn__))
-void		 worker_main(struct pool *, int, struct ev_loop *, int, int,
-		    int);
+__dead void	 worker_main(const struct worker_ctx *);
+
+/* conn.c: a worker */
+extern const char nocache_headers[];
+void		 conn_open(struct conn *, int, const struct pool_conf *,
+		    struct slot *, const volatile sig_atomic_t *, uint8_t *);
+int		 conn_next(struct conn *);
 int		 conn_event(struct conn *, struct proto_event *);
 int		 conn_read(struct conn *);
-int		 conn_wait(struct conn *, struct proto_event *);
 int		 conn_write(struct conn *, const void *, size_t);
 int		 conn_param(struct conn *, const char *, char *, size_t);
 int		 conn_drain(struct conn *);
-int		 conn_queue(struct conn *, int, const void *, size_t);
 int		 conn_respond(struct conn *, const char *, size_t);
 int		 conn_end(struct conn *, uint32_t, int);
 
-/* status.c */
-void		 status_page(struct conn *, const struct pool *);
-unsigned int	 status_listen_queue(int, unsigned int *);
+/* status.c: a worker */
+void		 status_page(struct conn *, const struct pool_conf *,
+		    const struct scoreboard *, int);
 
-/* cgi.c */
+/* cgi.c: a worker */
 void		 cgi_init(void);
 void		 cgi_run(struct conn *);
+void		 cgi_signal(int);
+
+/* xmalloc.c: allocations that cannot fail, and string lists */
+void		*xcalloc(size_t, size_t);
+void		*xreallocarray(void *, size_t, size_t);
+char		*xstrdup(const char *);
+void		 strlist_add(char ***, size_t *, const char *);
+void		 strlist_free(char **, size_t);
 
 #endif /* FPMD_H */

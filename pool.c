@@ -15,8 +15,8 @@
  */
 
 /*
- * The master's side of the pools: listening sockets, scoreboards,
- * spawning and reaping workers, and the three process managers.
+ * The master's side of the pools, run as root: spawning and reaping
+ * workers, the three process managers, timeouts, and reloads.
  *
  * static keeps pm.max_children workers and respawns them, backing off
  * when they keep dying at birth.  ondemand starts with none; when a
@@ -27,331 +27,90 @@
  * pm.min_spare_servers and pm.max_spare_servers, as php-fpm does.  A
  * one-second tick per pool does the idle reaping, the spare-server
  * policy, the request_terminate_timeout backstop and the statistics.
+ *
+ * The master signals and waits for only its own children.  Where the
+ * system has a subreaper (compat/reaper.c), what a dead worker leaves
+ * behind becomes the master's child too, and is killed: any child that
+ * is not a worker is such an orphan.  Workers are forked from timer
+ * callbacks only, after every pool of a reload has taken its settings,
+ * so that the child can wipe all that is not its own.
  */
 
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
 #include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <limits.h>
-#include <netdb.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fpmd.h"
-#include "log.h"
-
-#ifndef MAP_ANON
-#define MAP_ANON	MAP_ANONYMOUS
-#endif
 
 #define TICK_MS			1000
 #define RECHECK_MS		10	/* ondemand: idle workers had a go */
-#define QUICK_DEATH_NS		(1000LL * 1000 * 1000)
+#define QUICK_DEATH_MS		1000
 #define BACKOFF_MAX_MS		(30 * 1000)
-#define TERMINATE_GRACE_NS	(2000LL * 1000 * 1000)
+#define TERMINATE_GRACE_MS	2000
+#define ORPHANS_MAX		256	/* killed per look */
 
-struct pools			 pools = TAILQ_HEAD_INITIALIZER(pools);
-static TAILQ_HEAD(, listener)	 listeners =
-				    TAILQ_HEAD_INITIALIZER(listeners);
+struct worker {
+	TAILQ_ENTRY(worker)	 entry;
+	struct pool		*pool;
+	pid_t			 pid;
+	int			 slot;
+	int64_t			 started_ns;
+	int			 ready;
+	int			 stopping;	/* QUIT or TERM sent */
+};
+
+TAILQ_HEAD(workers, worker);
+
+struct pool {
+	TAILQ_ENTRY(pool)	 entry;
+	struct pool_conf	*pc;
+	struct listener		*lsn;
+	struct scoreboard	*sb;
+	struct workers		 workers;
+	int			 nworkers;
+	int			 nstarting;
+	int			 retired;	/* draining after a reload */
+	int			 generation;	/* the reload it is from */
+	int			 spawn_rate;
+	int			 quick_deaths;
+	int			 drain_sig;	/* retired: the last sent */
+	struct ev_timer		 begin;
+	struct ev_timer		 tick;
+	struct ev_timer		 respawn;
+	struct ev_timer		 recheck;
+	struct ev_timer		 drain;
+};
+
+static TAILQ_HEAD(, pool)	 pools = TAILQ_HEAD_INITIALIZER(pools);
 static struct ev_loop		*loop;
 static int			 life[2] = { -1, -1 };
 static int			 ready[2] = { -1, -1 };
 static int			 logpipe[2] = { -1, -1 };
 static int			 stopping;
+static int			 generation;	/* reloads so far */
+static int			 reaping;	/* the master is a subreaper */
+static struct ev_timer		 orphan_tick;
 
-static void	listener_release(struct listener *);
 static void	pool_watch(struct pool *);
+static void	pool_free(struct pool *);
 static void	pool_drain_next(void *);
-static int64_t	pool_backoff(const struct pool *);
-
-/*
- * Listening sockets.  A listener outlives the pool that opened it as
- * long as another pool (a reload's) uses the same address.
- */
-static struct listener *
-listener_find(const char *addr)
-{
-	struct listener	*l;
-
-	TAILQ_FOREACH(l, &listeners, entry)
-		if (strcmp(l->addr, addr) == 0)
-			return l;
-	return NULL;
-}
-
-/* Is a server accepting on the unix socket at path? */
-static int
-unix_alive(const struct sockaddr_un *sun)
-{
-	int	 fd, alive;
-
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
-		return 0;
-	alive = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0;
-	close(fd);
-	return alive;
-}
-
-static int
-unix_owner(struct pool_conf *pc, uid_t *uid, gid_t *gid, char *err,
-    size_t errlen)
-{
-	struct passwd	*pw;
-	struct group	*gr;
-
-	*uid = pc->uid;
-	*gid = pc->gid;
-	if (pc->listen_owner != NULL) {
-		if ((pw = getpwnam(pc->listen_owner)) == NULL) {
-			snprintf(err, errlen, "pool %s: listen.owner: no user "
-			    "'%s'", pc->name, pc->listen_owner);
-			return -1;
-		}
-		*uid = pw->pw_uid;
-		*gid = pw->pw_gid;
-	}
-	if (pc->listen_group != NULL) {
-		if ((gr = getgrnam(pc->listen_group)) == NULL) {
-			snprintf(err, errlen, "pool %s: listen.group: no group "
-			    "'%s'", pc->name, pc->listen_group);
-			return -1;
-		}
-		*gid = gr->gr_gid;
-	}
-	return 0;
-}
-
-static int
-listen_unix(struct pool_conf *pc, char *err, size_t errlen)
-{
-	struct sockaddr_un	 sun;
-	struct stat		 st;
-	int			 fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlcpy(sun.sun_path, pc->listen, sizeof(sun.sun_path)) >=
-	    sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "pool %s: listen: %s: path too long",
-		    pc->name, pc->listen);
-		return -1;
-	}
-	if (lstat(pc->listen, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			snprintf(err, errlen, "pool %s: listen: %s exists and "
-			    "is not a socket", pc->name, pc->listen);
-			return -1;
-		}
-		if (unix_alive(&sun)) {
-			snprintf(err, errlen, "pool %s: listen: a server is "
-			    "already accepting on %s", pc->name, pc->listen);
-			return -1;
-		}
-		unlink(pc->listen);
-	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1) {
-		snprintf(err, errlen, "pool %s: socket: %s", pc->name,
-		    strerror(errno));
-		return -1;
-	}
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		snprintf(err, errlen, "pool %s: listen: bind %s: %s", pc->name,
-		    pc->listen, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* A unix socket's mode, owner and group, when bound or reloaded. */
-static int
-unix_perms(struct pool_conf *pc, char *err, size_t errlen)
-{
-	uid_t	 uid;
-	gid_t	 gid;
-
-	if (unix_owner(pc, &uid, &gid, err, errlen) == -1)
-		return -1;
-	if (chmod(pc->listen, pc->listen_mode) == -1 ||
-	    (geteuid() == 0 && chown(pc->listen, uid, gid) == -1)) {
-		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
-		    pc->listen, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* Apply the backlog, and a unix socket's permissions, to fd. */
-static int
-listener_setup(struct pool_conf *pc, int fd, char *err, size_t errlen)
-{
-	if (pc->listen[0] == '/' && unix_perms(pc, err, errlen) == -1)
-		return -1;
-	if (listen(fd, pc->backlog < 0 ? SOMAXCONN : pc->backlog) == -1) {
-		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
-		    pc->listen, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int
-listen_tcp(struct pool_conf *pc, char *err, size_t errlen)
-{
-	struct addrinfo	 hints, *res;
-	char		 host[256], *port;
-	int		 fd, on = 1, e;
-
-	strlcpy(host, pc->listen, sizeof(host));
-	if (strchr(host, ':') == NULL) {
-		strlcpy(host, "0.0.0.0:", sizeof(host));
-		strlcat(host, pc->listen, sizeof(host));
-	}
-	port = strrchr(host, ':');
-	*port++ = '\0';
-	if (host[0] == '[') {
-		host[strlen(host) - 1] = '\0';
-		memmove(host, host + 1, strlen(host));
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((e = getaddrinfo(host, port, &hints, &res)) != 0) {
-		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
-		    pc->listen, gai_strerror(e));
-		return -1;
-	}
-	if ((fd = socket(res->ai_family, SOCK_STREAM, 0)) == -1 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
-	    (res->ai_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
-	    IPV6_V6ONLY, &on, sizeof(on)) == -1) ||
-	    bind(fd, res->ai_addr, res->ai_addrlen) == -1) {
-		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
-		    pc->listen, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	return fd;
-}
-
-/*
- * Open pc's listening socket, or take the one already open on the
- * same address, with pc's backlog and permissions.  On error, err says
- * what failed on which address.
- */
-int
-listener_open(struct pool_conf *pc, char *err, size_t errlen)
-{
-	struct listener	*l;
-	int		 fd, r;
-
-	if ((l = listener_find(pc->listen)) != NULL) {
-		if (listener_setup(pc, l->fd, err, errlen) == -1)
-			return -1;
-		l->refs++;
-		return 0;
-	}
-	fd = pc->listen[0] == '/' ? listen_unix(pc, err, errlen) :
-	    listen_tcp(pc, err, errlen);
-	if (fd == -1)
-		return -1;
-	if (ev_cloexec(fd, 1) == -1) {
-		snprintf(err, errlen, "pool %s: listen: %s: fcntl: %s",
-		    pc->name, pc->listen, strerror(errno));
-		r = -1;
-	} else
-		r = listener_setup(pc, fd, err, errlen);
-	if (r == -1) {
-		if (pc->listen[0] == '/')
-			unlink(pc->listen);
-		close(fd);
-		return -1;
-	}
-	if ((l = calloc(1, sizeof(*l))) == NULL ||
-	    (l->addr = strdup(pc->listen)) == NULL)
-		fatal("calloc");
-	l->fd = fd;
-	l->refs = 1;
-	l->path = pc->listen[0] == '/' ? l->addr : NULL;
-	TAILQ_INSERT_TAIL(&listeners, l, entry);
-	return 0;
-}
-
-/* Let go of the listener on addr that listener_open() gave. */
-void
-listener_put(const char *addr)
-{
-	struct listener	*l;
-
-	if ((l = listener_find(addr)) != NULL)
-		listener_release(l);
-}
-
-static void
-listener_release(struct listener *l)
-{
-	if (--l->refs > 0)
-		return;
-	ev_del(loop, l->fd);
-	close(l->fd);
-	if (l->path != NULL)
-		unlink(l->path);
-	TAILQ_REMOVE(&listeners, l, entry);
-	free(l->addr);
-	free(l);
-}
-
-static struct scoreboard *
-scoreboard_new(const char *pool, int nslots, size_t *size)
-{
-	struct scoreboard	*sb;
-
-	*size = sizeof(*sb) + (size_t)(nslots - 1) * sizeof(sb->slots[0]);
-	sb = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON,
-	    -1, 0);
-	if (sb == MAP_FAILED)
-		fatal("pool %s: mmap a scoreboard of %zu bytes", pool, *size);
-	memset(sb, 0, *size);
-	sb->started = time(NULL);
-	sb->nslots = nslots;
-	return sb;
-}
-
-static int
-count_state(const struct pool *p, int state)
-{
-	int	 i, n = 0;
-
-	for (i = 0; i < p->sb->nslots; i++)
-		if (p->sb->slots[i].state == state)
-			n++;
-	return n;
-}
+static int64_t	pool_backoff_ms(const struct pool *);
 
 /* Idle for spawning decisions: waiting in accept, or about to. */
 static int
 pool_idle(const struct pool *p)
 {
-	return count_state(p, SLOT_IDLE) + count_state(p, SLOT_STARTING);
+	return sb_count(p->sb, p->pc->max_children, SLOT_IDLE) +
+	    sb_count(p->sb, p->pc->max_children, SLOT_STARTING);
 }
 
 static struct worker *
@@ -368,23 +127,62 @@ worker_find(pid_t pid)
 }
 
 static int
-free_slot(const struct pool *p)
+pool_free_slot(const struct pool *p)
 {
 	int	 i;
 
-	for (i = 0; i < p->sb->nslots; i++)
+	for (i = 0; i < p->pc->max_children; i++)
 		if (p->sb->slots[i].state == SLOT_FREE)
 			return i;
 	return -1;
 }
 
+/*
+ * In a new worker: free every other pool, wiping its settings (env[]
+ * holds secrets), and the master's bookkeeping of this one.
+ */
 static void
-slot_reset(struct slot *s)
+pools_forget(struct pool *keep)
 {
-	uint64_t	 accepted = s->accepted;
+	struct pool	*p;
+	struct worker	*w;
 
-	memset(s, 0, sizeof(*s));
-	s->accepted = accepted;
+	while ((p = TAILQ_FIRST(&pools)) != NULL) {
+		TAILQ_REMOVE(&pools, p, entry);
+		while ((w = TAILQ_FIRST(&p->workers)) != NULL) {
+			TAILQ_REMOVE(&p->workers, w, entry);
+			free(w);
+		}
+		if (p != keep) {
+			sb_free(p->sb, p->pc->max_children);
+			conf_pool_free(p->pc);
+		}
+		free(p);
+	}
+}
+
+/*
+ * The child side of fork(): from here on this process is a worker of
+ * pool p.  It takes what it needs, drops the master's loop and every
+ * other pool, and never comes back.
+ */
+static __dead void
+pool_child(struct pool *p, int slot)
+{
+	struct worker_ctx	 ctx;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.pc = p->pc;
+	ctx.sb = p->sb;
+	ctx.slot = slot;
+	ctx.events = ev_name(loop);
+	ctx.listen_fd = p->lsn->fd;
+	ctx.life_fd = life[0];
+	ctx.ready_fd = ready[1];
+	ctx.log_fd = logpipe[1];
+	pools_forget(p);
+	ev_child(loop);
+	worker_main(&ctx);
 }
 
 static int
@@ -396,18 +194,17 @@ pool_spawn(struct pool *p)
 	pid_t		 pid;
 	int		 i;
 
-	if ((i = free_slot(p)) == -1)
+	if ((i = pool_free_slot(p)) == -1)
 		return -1;
 	s = &p->sb->slots[i];
-	slot_reset(s);
-	s->state = SLOT_STARTING;
-	s->started = time(NULL);
-	s->since = ev_now();
+	sb_slot_reset(s);
+	sb_slot_state(s, SLOT_STARTING);
+	s->started_epoch = time(NULL);
 	/* The child gets its handlers before any signal reaches it. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &saved);
 	if ((pid = fork()) == 0)
-		worker_main(p, i, loop, life[0], ready[1], logpipe[1]);
+		pool_child(p, i);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	if (pid == -1) {
 		log_warn("pool %s: fork", p->pc->name);
@@ -415,12 +212,11 @@ pool_spawn(struct pool *p)
 		return -1;
 	}
 	s->pid = pid;
-	if ((w = calloc(1, sizeof(*w))) == NULL)
-		fatal("calloc");
+	w = xcalloc(1, sizeof(*w));
 	w->pool = p;
 	w->pid = pid;
 	w->slot = i;
-	w->started = s->since;
+	w->started_ns = ev_now();
 	TAILQ_INSERT_TAIL(&p->workers, w, entry);
 	p->nworkers++;
 	p->nstarting++;
@@ -437,32 +233,54 @@ pool_spawn_n(struct pool *p, int n)
 			p->quick_deaths++;
 			if (!ev_timer_pending(&p->respawn))
 				ev_timer_add(loop, &p->respawn,
-				    pool_backoff(p));
+				    pool_backoff_ms(p));
 			break;
 		}
-}
-
-/* A CGI group a slot names dies with its worker; none is left behind. */
-static void
-slot_kill_cgi(const struct slot *s)
-{
-	pid_t	 pgid = s->cgi_pgid;
-
-	if (pgid > 0)
-		kill(-pgid, SIGKILL);
 }
 
 /* Ask a worker to leave: QUIT finishes its request first; KILL is final. */
 static void
 worker_signal(struct worker *w, int sig)
 {
-	if (sig == SIGKILL)
-		slot_kill_cgi(&w->pool->sb->slots[w->slot]);
-	else
+	if (sig != SIGKILL)
 		w->stopping = sig;
 	if (kill(w->pid, sig) == -1 && errno != ESRCH)
 		log_warn("pool %s: kill worker %d", w->pool->pc->name,
 		    (int)w->pid);
+}
+
+/*
+ * Kill every child of the master that is not a worker: with a
+ * subreaper, those are what dead workers and CGI programs left behind.
+ * Each is the master's own child, alive or not yet reaped, so the
+ * process group its pid names cannot be a stranger's.
+ */
+static void
+pools_kill_orphans(void)
+{
+	pid_t	 pids[ORPHANS_MAX];
+	int	 i, n, killed = 0;
+
+	if (!reaping || (n = reaper_children(pids, ORPHANS_MAX)) <= 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (worker_find(pids[i]) != NULL)
+			continue;
+		kill(-pids[i], SIGKILL);
+		kill(pids[i], SIGKILL);
+		killed++;
+	}
+	if (killed > 0)
+		log_warnx("killed %d process%s that workers left behind",
+		    killed, killed == 1 ? "" : "es");
+}
+
+static void
+pools_orphan_tick(void *arg)
+{
+	(void)arg;
+	pools_kill_orphans();
+	ev_timer_add(loop, &orphan_tick, TICK_MS);
 }
 
 /* Double the workers forked next time, up to pm.max_spawn_rate. */
@@ -513,7 +331,7 @@ pool_ondemand(int fd, int events, void *arg)
 	pool_unwatch(p);
 	if (stopping || p->retired || p->nstarting > 0)
 		return;
-	if (count_state(p, SLOT_IDLE) > 0) {
+	if (sb_count(p->sb, p->pc->max_children, SLOT_IDLE) > 0) {
 		p->spawn_rate = 1;
 		ev_timer_add(loop, &p->recheck, RECHECK_MS);
 		return;
@@ -551,23 +369,31 @@ pool_recheck(void *arg)
 	pool_watch(arg);
 }
 
+/* dynamic: the idle worker that has waited longest, to let go of. */
+static struct worker *
+pool_oldest_idle(struct pool *p)
+{
+	struct worker		*w, *oldest = NULL;
+	const struct slot	*s;
+
+	TAILQ_FOREACH(w, &p->workers, entry) {
+		s = &p->sb->slots[w->slot];
+		if (s->state == SLOT_IDLE && !w->stopping && (oldest == NULL ||
+		    s->since_ns < p->sb->slots[oldest->slot].since_ns))
+			oldest = w;
+	}
+	return oldest;
+}
+
 /* dynamic: keep the idle workers between the spare bounds. */
 static void
 pool_dynamic(struct pool *p)
 {
-	struct worker	*w, *oldest = NULL;
+	struct worker	*oldest;
 	int		 idle = pool_idle(p), n;
-	const struct slot *s;
 
 	if (idle > p->pc->max_spare) {
-		TAILQ_FOREACH(w, &p->workers, entry) {
-			s = &p->sb->slots[w->slot];
-			if (s->state == SLOT_IDLE && !w->stopping &&
-			    (oldest == NULL ||
-			    s->since < p->sb->slots[oldest->slot].since))
-				oldest = w;
-		}
-		if (oldest != NULL)
+		if ((oldest = pool_oldest_idle(p)) != NULL)
 			worker_signal(oldest, SIGQUIT);
 		return;
 	}
@@ -591,9 +417,9 @@ pool_dynamic(struct pool *p)
 	pool_spawn_faster(p);
 }
 
-/* Milliseconds to wait before replacing a worker that died at birth. */
+/* How long to wait before replacing a worker that died at birth. */
 static int64_t
-pool_backoff(const struct pool *p)
+pool_backoff_ms(const struct pool *p)
 {
 	int64_t	 ms = 100;
 	int	 i;
@@ -629,7 +455,7 @@ pool_refill(struct pool *p)
 	if (p->quick_deaths == 0)
 		pool_fill(p);
 	else if (!ev_timer_pending(&p->respawn))
-		ev_timer_add(loop, &p->respawn, pool_backoff(p));
+		ev_timer_add(loop, &p->respawn, pool_backoff_ms(p));
 }
 
 static void
@@ -644,30 +470,32 @@ pool_respawn(void *arg)
 static const char *
 exit_cause(const struct worker *w, int status, char *buf, size_t len)
 {
-	int	 code;
-
 	if (WIFSIGNALED(status)) {
 		snprintf(buf, len, "killed by signal %d (%s)",
 		    WTERMSIG(status), strsignal(WTERMSIG(status)));
 		return buf;
 	}
-	switch (code = WEXITSTATUS(status)) {
+	switch (WEXITSTATUS(status)) {
 	case WORKER_EXIT_MAXREQ:
 		return "after pm.max_requests";
+	case WORKER_EXIT_SETUP:
+		return "as it could not set itself up";
+	case WORKER_EXIT_FATAL:
+		return "on a fatal error";
 	case WORKER_EXIT_QUIT:
 		if (w->stopping == SIGQUIT && !stopping)
 			return "when asked to (idle, spare or reload)";
 		return w->stopping ? "when asked to" : "as its master is gone";
 	default:
-		snprintf(buf, len, "with exit code %d", code);
+		snprintf(buf, len, "with exit code %d", WEXITSTATUS(status));
 		return buf;
 	}
 }
 
 static int
-death_is_quick(const struct worker *w, int status, int64_t lived)
+death_is_quick(const struct worker *w, int status, int64_t lived_ns)
 {
-	if (w->stopping || lived >= QUICK_DEATH_NS)
+	if (w->stopping || lived_ns >= ev_ms_to_ns(QUICK_DEATH_MS))
 		return 0;
 	return WIFSIGNALED(status) || (WEXITSTATUS(status) !=
 	    WORKER_EXIT_QUIT && WEXITSTATUS(status) != WORKER_EXIT_MAXREQ);
@@ -678,23 +506,22 @@ worker_gone(struct worker *w, int status)
 {
 	struct pool	*p = w->pool;
 	struct slot	*s = &p->sb->slots[w->slot];
-	int64_t		 lived = ev_now() - w->started;
+	int64_t		 lived_ns = ev_now() - w->started_ns;
 	char		 buf[64];
 	void		(*say)(const char *, ...);
 
-	slot_kill_cgi(s);
-	say = WIFSIGNALED(status) || death_is_quick(w, status, lived) ?
+	say = WIFSIGNALED(status) || death_is_quick(w, status, lived_ns) ?
 	    log_warnx : log_info;
 	say("pool %s: worker %d exited %s after %.3fs, %llu requests",
 	    p->pc->name, (int)w->pid, exit_cause(w, status, buf, sizeof(buf)),
-	    lived / 1e9, (unsigned long long)s->requests);
-	if (death_is_quick(w, status, lived)) {
+	    lived_ns / 1e9, (unsigned long long)s->requests);
+	if (death_is_quick(w, status, lived_ns)) {
 		p->quick_deaths++;
 		log_warnx("pool %s: worker died at birth; the next in "
-		    "%.1fs", p->pc->name, pool_backoff(p) / 1e3);
+		    "%.1fs", p->pc->name, pool_backoff_ms(p) / 1e3);
 	} else
 		p->quick_deaths = 0;
-	slot_reset(s);
+	sb_slot_reset(s);
 	if (!w->ready)
 		p->nstarting--;
 	p->nworkers--;
@@ -707,17 +534,30 @@ worker_gone(struct worker *w, int status)
 		pool_refill(p);
 }
 
-/* SIGCHLD: reap every worker that has exited. */
+/*
+ * SIGCHLD: reap every child that has exited.  A worker that did not
+ * leave cleanly, or an orphan that ended, may have left more behind.
+ */
 void
 pools_reap(void)
 {
 	struct worker	*w;
 	pid_t		 pid;
-	int		 status;
+	int		 status, look = 0;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		if ((w = worker_find(pid)) != NULL)
-			worker_gone(w, status);
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if ((w = worker_find(pid)) == NULL) {
+			look = 1;
+			continue;
+		}
+		if (!WIFEXITED(status) || (WEXITSTATUS(status) !=
+		    WORKER_EXIT_QUIT && WEXITSTATUS(status) !=
+		    WORKER_EXIT_MAXREQ))
+			look = 1;
+		worker_gone(w, status);
+	}
+	if (look)
+		pools_kill_orphans();
 }
 
 /* A worker says it is accepting; ondemand may watch again. */
@@ -741,31 +581,39 @@ pool_ready(int fd, int events, void *arg)
 		}
 }
 
-/* The master is the backstop for request_terminate_timeout. */
+/*
+ * The master is the backstop for request_terminate_timeout: a worker
+ * still on a request well past it is killed.  Its slot can only ever
+ * get that worker itself killed.
+ */
 static void
-pool_terminate_stuck(struct pool *p, int64_t now)
+pool_terminate_stuck(struct pool *p, int64_t now_ns)
 {
 	struct worker	*w;
 	struct slot	*s;
+	int64_t		 limit_ns;
 
-	if (p->pc->terminate_timeout == 0)
+	if (p->pc->terminate_timeout_ms == 0)
 		return;
+	limit_ns = ev_ms_to_ns(p->pc->terminate_timeout_ms +
+	    TERMINATE_GRACE_MS);
 	TAILQ_FOREACH(w, &p->workers, entry) {
 		s = &p->sb->slots[w->slot];
-		if (s->req_start == 0 || now - s->req_start <
-		    p->pc->terminate_timeout * 1000000 + TERMINATE_GRACE_NS)
+		if (s->req_start_ns == 0 || now_ns - s->req_start_ns <
+		    limit_ns)
 			continue;
-		log_warnx("pool %s: worker %d still on %s %s after "
+		log_warnx("pool %s: worker %d still on %.*s %.*s after "
 		    "request_terminate_timeout; killing it", p->pc->name,
-		    (int)w->pid, s->method, s->uri);
+		    (int)w->pid, (int)strnlen(s->method, sizeof(s->method)),
+		    s->method, (int)strnlen(s->uri, sizeof(s->uri)), s->uri);
 		worker_signal(w, SIGKILL);
-		s->req_start = 0;
+		s->req_start_ns = 0;
 	}
 }
 
 /* ondemand: stop every worker idle for longer than the timeout. */
 static void
-pool_reap_idle(struct pool *p, int64_t now)
+pool_reap_idle(struct pool *p, int64_t now_ns)
 {
 	struct worker	*w;
 	struct slot	*s;
@@ -773,7 +621,7 @@ pool_reap_idle(struct pool *p, int64_t now)
 	TAILQ_FOREACH(w, &p->workers, entry) {
 		s = &p->sb->slots[w->slot];
 		if (s->state == SLOT_IDLE && !w->stopping &&
-		    now - s->since >= p->pc->idle_timeout * 1000000)
+		    now_ns - s->since_ns >= ev_ms_to_ns(p->pc->idle_timeout_ms))
 			worker_signal(w, SIGQUIT);
 	}
 }
@@ -782,70 +630,58 @@ static void
 pool_tick(void *arg)
 {
 	struct pool	*p = arg;
-	int64_t		 now = ev_now();
+	int64_t		 now_ns = ev_now();
 	unsigned int	 active, queue;
 
 	ev_timer_add(loop, &p->tick, TICK_MS);
 	active = (unsigned int)(p->nworkers - pool_idle(p));
 	if (active > p->sb->max_active)
 		p->sb->max_active = active;
-	queue = status_listen_queue(p->lsn->fd, NULL);
+	queue = listener_queue(p->lsn->fd, NULL);
 	if (queue > p->sb->max_listen_queue)
 		p->sb->max_listen_queue = queue;
-	pool_terminate_stuck(p, now);
+	pool_terminate_stuck(p, now_ns);
 	if (stopping || p->retired)
 		return;
 	if (p->pc->pm == PM_ONDEMAND)
-		pool_reap_idle(p, now);
+		pool_reap_idle(p, now_ns);
 	else if (p->pc->pm == PM_DYNAMIC && !ev_timer_pending(&p->respawn))
 		pool_dynamic(p);
 }
 
-/* The master's half of the pipes every worker shares. */
+/*
+ * The master's half of the pipes every worker shares, and the
+ * subreaper where the system has one.
+ */
 void
 pools_init(struct ev_loop *l, int file_log)
 {
 	loop = l;
 	if (ev_pipe(life) == -1)
 		fatal("the workers' life pipe");
-	if (ev_pipe(ready) == -1 || ev_cloexec(ready[0], 1) == -1 ||
+	if (ev_pipe(ready) == -1 || ev_nonblock(ready[0], 1) == -1 ||
 	    ev_add(loop, ready[0], EV_READ, pool_ready, NULL) == -1)
 		fatal("the workers' ready pipe");
-	if (!file_log)
-		return;
-	if (ev_pipe(logpipe) == -1 || ev_cloexec(logpipe[0], 1) == -1 ||
-	    ev_add(loop, logpipe[0], EV_READ, log_relay, NULL) == -1)
+	if (file_log && (ev_pipe(logpipe) == -1 ||
+	    ev_nonblock(logpipe[0], 1) == -1 ||
+	    ev_add(loop, logpipe[0], EV_READ, log_relay, NULL) == -1))
 		fatal("the workers' log pipe");
+	if (reaper_acquire() == 0) {
+		reaping = 1;
+		ev_timer_init(&orphan_tick, pools_orphan_tick, NULL);
+		ev_timer_add(loop, &orphan_tick, TICK_MS);
+	} else
+		log_debug("no subreaper here: %s", strerror(errno));
 }
 
-/*
- * A running pool for pc, on the listener listener_open() made.  The
- * pool owns pc from now on.
- */
-struct pool *
-pool_new(struct pool_conf *pc)
+/* The first workers: a timer's work, see pool_new(). */
+static void
+pool_begin(void *arg)
 {
-	struct pool	*p;
+	struct pool	*p = arg;
 
-	if ((p = calloc(1, sizeof(*p))) == NULL)
-		fatal("calloc");
-	p->pc = pc;
-	if ((p->lsn = listener_find(pc->listen)) == NULL)
-		fatalx("pool %s: %s is not open", pc->name, pc->listen);
-	p->sb = scoreboard_new(pc->name, pc->max_children, &p->sbsize);
-	p->spawn_rate = 1;
-	TAILQ_INIT(&p->workers);
-	ev_timer_init(&p->tick, pool_tick, p);
-	ev_timer_init(&p->respawn, pool_respawn, p);
-	ev_timer_init(&p->recheck, pool_recheck, p);
-	ev_timer_init(&p->drain, pool_drain_next, p);
-	TAILQ_INSERT_TAIL(&pools, p, entry);
-	return p;
-}
-
-void
-pool_start(struct pool *p)
-{
+	if (stopping || p->retired)
+		return;
 	switch (p->pc->pm) {
 	case PM_STATIC:
 		pool_spawn_n(p, p->pc->max_children);
@@ -857,38 +693,55 @@ pool_start(struct pool *p)
 		pool_watch(p);
 		break;
 	}
+}
+
+/*
+ * A pool for pc, on the listener listener_open() made; it owns pc from
+ * now on.  Its first workers are forked from the loop, once the whole
+ * configuration has been taken apart into pools.
+ */
+static struct pool *
+pool_new(struct pool_conf *pc)
+{
+	struct pool	*p;
+
+	p = xcalloc(1, sizeof(*p));
+	p->pc = pc;
+	if ((p->lsn = listener_find(pc->listen)) == NULL)
+		fatalx("pool %s: %s is not open", pc->name, pc->listen);
+	p->sb = sb_new(pc->name, pc->max_children);
+	p->spawn_rate = 1;
+	p->generation = generation;
+	TAILQ_INIT(&p->workers);
+	ev_timer_init(&p->begin, pool_begin, p);
+	ev_timer_init(&p->tick, pool_tick, p);
+	ev_timer_init(&p->respawn, pool_respawn, p);
+	ev_timer_init(&p->recheck, pool_recheck, p);
+	ev_timer_init(&p->drain, pool_drain_next, p);
+	TAILQ_INSERT_TAIL(&pools, p, entry);
+	ev_timer_add(loop, &p->begin, 0);
 	ev_timer_add(loop, &p->tick, TICK_MS);
-	log_info("pool %s: %s on %s, pm %s, max_children %d", p->pc->name,
-	    p->pc->pm == PM_ONDEMAND ? "waiting" : "started", p->lsn->addr,
-	    conf_pm_name(p->pc->pm), p->pc->max_children);
+	log_info("pool %s: %s on %s, pm %s, max_children %d", pc->name,
+	    pc->pm == PM_ONDEMAND ? "waiting" : "started", p->lsn->addr,
+	    conf_pm_name(pc->pm), pc->max_children);
+	return p;
 }
 
 /* Free a pool whose workers are all gone, and its listener if unshared. */
-void
+static void
 pool_free(struct pool *p)
 {
 	pool_unwatch(p);
+	ev_timer_del(loop, &p->begin);
 	ev_timer_del(loop, &p->tick);
 	ev_timer_del(loop, &p->respawn);
 	ev_timer_del(loop, &p->recheck);
 	ev_timer_del(loop, &p->drain);
 	TAILQ_REMOVE(&pools, p, entry);
 	listener_release(p->lsn);
-	munmap(p->sb, p->sbsize);
+	sb_free(p->sb, p->pc->max_children);
 	conf_pool_free(p->pc);
 	free(p);
-}
-
-/* The requests this pool has accepted, for its successor's page. */
-uint64_t
-pool_accepted(const struct pool *p)
-{
-	uint64_t	 n = p->sb->accepted_before;
-	int		 i;
-
-	for (i = 0; i < p->sb->nslots; i++)
-		n += p->sb->slots[i].accepted;
-	return n;
 }
 
 /* A draining pool's workers had their time: the next, harsher signal. */
@@ -910,15 +763,16 @@ pool_drain_next(void *arg)
 /*
  * A reload replaced this pool, or removed it: its workers finish what
  * they hold and leave (the idle ones at once), with the stop ladder
- * after grace milliseconds.  The pool goes when its last worker does.
+ * after grace_ms.  The pool goes when its last worker does.
  */
-void
-pool_retire(struct pool *p, int64_t grace)
+static void
+pool_retire(struct pool *p, int64_t grace_ms)
 {
 	struct worker	*w;
 
 	p->retired = 1;
 	pool_unwatch(p);
+	ev_timer_del(loop, &p->begin);
 	ev_timer_del(loop, &p->respawn);
 	ev_timer_del(loop, &p->recheck);
 	if (p->nworkers == 0) {
@@ -928,12 +782,79 @@ pool_retire(struct pool *p, int64_t grace)
 	p->drain_sig = SIGQUIT;
 	TAILQ_FOREACH(w, &p->workers, entry)
 		worker_signal(w, SIGQUIT);
-	ev_timer_add(loop, &p->drain, grace);
+	ev_timer_add(loop, &p->drain, grace_ms);
+}
+
+/* A pool for each pool section of c; the pools own them now. */
+void
+pools_start(struct conf *c)
+{
+	struct pool_conf	*pc;
+
+	while ((pc = TAILQ_FIRST(&c->pools)) != NULL) {
+		TAILQ_REMOVE(&c->pools, pc, entry);
+		pool_new(pc);
+	}
+}
+
+static struct pool *
+pool_named(const char *name)
+{
+	struct pool	*p;
+
+	TAILQ_FOREACH(p, &pools, entry)
+		if (!p->retired && strcmp(p->pc->name, name) == 0)
+			return p;
+	return NULL;
 }
 
 /*
- * Stopping: send sig to every worker; with SIGKILL, to every running
- * CGI group too.  From now on nothing is respawned.
+ * Reload, pool by pool: an unchanged pool keeps its workers; a changed
+ * one gets new workers while the old ones drain; new pools start, and
+ * pools that are gone drain.  nc's listeners are open already, the
+ * unchanged addresses shared, so no connection is refused meanwhile.
+ */
+void
+pools_reload(struct conf *nc)
+{
+	struct pool_conf	*pc;
+	struct pool		*p, *old, *next;
+	char			 changes[512];
+	uint64_t		 accepted;
+
+	generation++;
+	while ((pc = TAILQ_FIRST(&nc->pools)) != NULL) {
+		TAILQ_REMOVE(&nc->pools, pc, entry);
+		old = pool_named(pc->name);
+		if (old != NULL && conf_pool_diff(old->pc, pc, changes,
+		    sizeof(changes)) == 0) {
+			log_info("pool %s: unchanged", pc->name);
+			listener_put(pc->listen);
+			conf_pool_free(pc);
+			old->generation = generation;
+			continue;
+		}
+		accepted = 0;
+		if (old != NULL) {
+			log_info("pool %s: %s changed; new workers", pc->name,
+			    changes);
+			accepted = sb_accepted(old->sb, old->pc->max_children);
+			pool_retire(old, nc->process_control_timeout_ms);
+		} else
+			log_info("pool %s: added", pc->name);
+		p = pool_new(pc);
+		p->sb->accepted_before = accepted;
+	}
+	TAILQ_FOREACH_SAFE(p, &pools, entry, next)
+		if (!p->retired && p->generation != generation) {
+			log_info("pool %s: removed", p->pc->name);
+			pool_retire(p, nc->process_control_timeout_ms);
+		}
+}
+
+/*
+ * Stopping: send sig to every worker.  From now on nothing is
+ * respawned.
  */
 void
 pools_signal(int sig)
@@ -960,12 +881,13 @@ pools_empty(void)
 	return 1;
 }
 
-/* Exiting: close the listeners and unlink the unix sockets. */
+/* Exiting: close the listeners, unlink the unix sockets, kill orphans. */
 void
 pools_close(void)
 {
 	struct pool	*p;
 
+	pools_kill_orphans();
 	while ((p = TAILQ_FIRST(&pools)) != NULL)
 		pool_free(p);
 }

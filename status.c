@@ -23,7 +23,8 @@
  * now; the few that are histories (max active processes, max listen
  * queue, max children reached) are kept by the master.  fpmd runs no
  * PHP, so slow requests, last request cpu and last request memory are
- * always 0.
+ * always 0.  A worker renders it, from its own pool's settings and
+ * scoreboard and its copy of the listening socket.
  */
 
 #include "config.h"
@@ -112,40 +113,6 @@ bescape(struct buf *b, enum format fmt, const char *s)
 	}
 }
 
-/*
- * The listen socket's queue: connections waiting now, and its limit
- * where the kernel says (Linux TCP_INFO, BSD SO_LISTENQLEN); 0 where
- * it cannot tell, as on a Linux unix socket.
- */
-unsigned int
-status_listen_queue(int fd, unsigned int *limit)
-{
-	unsigned int	 queue = 0;
-#if HAVE_TCP_INFO
-	struct tcp_info	 ti;
-	socklen_t	 len = sizeof(ti);
-
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0) {
-		queue = ti.tcpi_unacked;
-		if (limit != NULL)
-			*limit = ti.tcpi_sacked;
-	}
-#elif HAVE_SO_LISTENQLEN
-	int		 q;
-	socklen_t	 len = sizeof(q);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_LISTENQLEN, &q, &len) == 0)
-		queue = (unsigned int)q;
-	if (limit != NULL && getsockopt(fd, SOL_SOCKET, SO_LISTENQLIMIT,
-	    &q, &len) == 0)
-		*limit = (unsigned int)q;
-#else
-	(void)fd;
-	(void)limit;
-#endif
-	return queue;
-}
-
 static const char *
 state_name(int state)
 {
@@ -163,15 +130,22 @@ state_name(int state)
 	}
 }
 
+/* What the page shows of a pool: its settings, scoreboard and socket. */
+struct pool_view {
+	const struct pool_conf	*pc;
+	const struct scoreboard	*sb;
+	int			 listen_fd;
+};
+
 static void
-figures(const struct pool *p, struct figures *f)
+figures(const struct pool_view *p, struct figures *f)
 {
 	const struct slot	*s;
 	int			 i;
 
 	memset(f, 0, sizeof(*f));
-	f->accepted = pool_accepted(p);
-	for (i = 0; i < p->sb->nslots; i++) {
+	f->accepted = sb_accepted(p->sb, p->pc->max_children);
+	for (i = 0; i < p->pc->max_children; i++) {
 		s = &p->sb->slots[i];
 		if (s->state == SLOT_IDLE || s->state == SLOT_STARTING)
 			f->idle++;
@@ -180,7 +154,7 @@ figures(const struct pool *p, struct figures *f)
 	}
 	f->queue_len = p->pc->backlog < 0 ? SOMAXCONN :
 	    (unsigned int)p->pc->backlog;
-	f->queue = status_listen_queue(p->lsn->fd, &f->queue_len);
+	f->queue = listener_queue(p->listen_fd, &f->queue_len);
 	f->queue_max = p->sb->max_listen_queue > f->queue ?
 	    p->sb->max_listen_queue : f->queue;
 	f->max_active = p->sb->max_active > (unsigned int)f->active ?
@@ -210,7 +184,7 @@ xml_tag(struct buf *b, const char *open, const char *name)
 }
 
 static void
-render_pool(struct buf *b, const struct pool *p, const struct figures *f,
+render_pool(struct buf *b, const struct pool_view *p, const struct figures *f,
     enum format fmt)
 {
 	static const char *const names[] = {
@@ -225,9 +199,9 @@ render_pool(struct buf *b, const struct pool *p, const struct figures *f,
 
 	snprintf(v[0], sizeof(v[0]), "%s", p->pc->name);
 	snprintf(v[1], sizeof(v[1]), "%s", conf_pm_name(p->pc->pm));
-	when(v[2], sizeof(v[2]), fmt, p->sb->started);
+	when(v[2], sizeof(v[2]), fmt, p->sb->started_epoch);
 	snprintf(v[3], sizeof(v[3]), "%lld",
-	    (long long)(time(NULL) - p->sb->started));
+	    (long long)(time(NULL) - p->sb->started_epoch));
 	snprintf(v[4], sizeof(v[4]), "%llu", (unsigned long long)f->accepted);
 	snprintf(v[5], sizeof(v[5]), "%u", f->queue);
 	snprintf(v[6], sizeof(v[6]), "%u", f->queue_max);
@@ -287,17 +261,18 @@ render_worker(struct buf *b, const struct slot *s, enum format fmt,
 	static const int	 quoted[NWORKER_FIELDS] = { 0, 1, 0, 0, 0, 0,
 	    1, 1, 0, 1, 1, 0, 0 };
 	char			 v[NWORKER_FIELDS][600];
-	int64_t			 dur;
+	int64_t			 dur_ns;
 	size_t			 i;
 
-	dur = s->req_start != 0 ? ev_now() - s->req_start : s->req_duration;
+	dur_ns = s->req_start_ns != 0 ? ev_now() - s->req_start_ns :
+	    s->req_duration_ns;
 	snprintf(v[0], sizeof(v[0]), "%d", (int)s->pid);
 	snprintf(v[1], sizeof(v[1]), "%s", state_name(s->state));
-	when(v[2], sizeof(v[2]), fmt, s->started);
+	when(v[2], sizeof(v[2]), fmt, s->started_epoch);
 	snprintf(v[3], sizeof(v[3]), "%lld",
-	    (long long)(time(NULL) - s->started));
+	    (long long)(time(NULL) - s->started_epoch));
 	snprintf(v[4], sizeof(v[4]), "%llu", (unsigned long long)s->requests);
-	snprintf(v[5], sizeof(v[5]), "%lld", (long long)(dur / 1000));
+	snprintf(v[5], sizeof(v[5]), "%lld", (long long)(dur_ns / 1000));
 	snprintf(v[6], sizeof(v[6]), "%.*s", (int)sizeof(s->method),
 	    s->method[0] != '\0' ? s->method : "-");
 	snprintf(v[7], sizeof(v[7]), "%.*s%s%.*s", (int)sizeof(s->uri),
@@ -351,7 +326,7 @@ render_worker(struct buf *b, const struct slot *s, enum format fmt,
 }
 
 static void
-render_workers(struct buf *b, const struct pool *p, enum format fmt)
+render_workers(struct buf *b, const struct pool_view *p, enum format fmt)
 {
 	size_t	 f;
 	int	 i, first = 1;
@@ -366,8 +341,10 @@ render_workers(struct buf *b, const struct pool *p, enum format fmt)
 			bprintf(b, "<th>%s</th>", worker_fields[f]);
 		bprintf(b, "</tr>\n");
 	}
-	for (i = 0; i < p->sb->nslots; i++) {
-		if (p->sb->slots[i].state == SLOT_FREE)
+	/* A starting worker may not have its pid in its slot yet. */
+	for (i = 0; i < p->pc->max_children; i++) {
+		if (p->sb->slots[i].state == SLOT_FREE ||
+		    p->sb->slots[i].state == SLOT_STARTING)
 			continue;
 		render_worker(b, &p->sb->slots[i], fmt, first);
 		first = 0;
@@ -389,7 +366,7 @@ metric(struct buf *b, const char *name, const char *type,
 }
 
 static void
-render_openmetrics(struct buf *b, const struct pool *p,
+render_openmetrics(struct buf *b, const struct pool_view *p,
     const struct figures *f)
 {
 	char	 up[128];
@@ -399,7 +376,7 @@ render_openmetrics(struct buf *b, const struct pool *p,
 	metric(b, "up", "gauge", up, 1);
 	metric(b, "start_since", "counter",
 	    "The number of seconds since FPM has started.",
-	    (unsigned long long)(time(NULL) - p->sb->started));
+	    (unsigned long long)(time(NULL) - p->sb->started_epoch));
 	metric(b, "accepted_connections", "counter",
 	    "The number of requests accepted by the pool.", f->accepted);
 	metric(b, "listen_queue", "gauge", "The number of requests in the "
@@ -472,7 +449,7 @@ status_format(const char *query, const char **type)
 }
 
 static void
-render(struct buf *b, const struct pool *p, enum format fmt, int full)
+render(struct buf *b, const struct pool_view *p, enum format fmt, int full)
 {
 	struct figures	 f;
 
@@ -502,10 +479,12 @@ render(struct buf *b, const struct pool *p, enum format fmt, int full)
 		bprintf(b, "</body></html>");
 }
 
-/* Answer pm.status_path. */
+/* Answer pm.status_path for the pool of pc and sb, listening on fd. */
 void
-status_page(struct conn *c, const struct pool *p)
+status_page(struct conn *c, const struct pool_conf *pc,
+    const struct scoreboard *sb, int listen_fd)
 {
+	struct pool_view p = { pc, sb, listen_fd };
 	struct buf	 page = { NULL, 0, 0 };
 	char		 query[512], method[16];
 	const char	*type;
@@ -516,7 +495,7 @@ status_page(struct conn *c, const struct pool *p)
 	fmt = status_format(query, &type);
 	bprintf(&page, "Content-Type: %s\r\n%s\r\n", type, nocache_headers);
 	if (strcmp(method, "HEAD") != 0)
-		render(&page, p, fmt, query_has(query, "full"));
+		render(&page, &p, fmt, query_has(query, "full"));
 	conn_respond(c, page.p, page.len);
 	free(page.p);
 }

@@ -41,6 +41,9 @@ size_t	 strlcat(char *, const char *, size_t);
 #if !HAVE_REALLOCARRAY
 void	*reallocarray(void *, size_t, size_t);
 #endif
+#if !HAVE_EXPLICIT_BZERO
+void	 explicit_bzero(void *, size_t);
+#endif
 #if !HAVE_CLOSEFROM
 void	 closefrom(int);
 #endif
@@ -57,6 +60,10 @@ void	 setproctitle(const char *, ...)
 #define getgrouplist(name, base, groups, n)				\
 	getgrouplist((name), (int)(base), (int *)(groups), (n))
 #endif
+
+/* compat/reaper.c: the master as a subreaper, where there is one. */
+int	 reaper_acquire(void);
+int	 reaper_children(pid_t *, int);
 
 /* Where setproctitle(3) overwrites argv, it must first move environ. */
 void	 compat_init_setproctitle(int, char **);

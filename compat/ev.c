@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,16 +70,38 @@ ev_now(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* Milliseconds, as timeouts are given, on the loop's clock. */
+int64_t
+ev_ms_to_ns(int64_t ms)
+{
+	return ms * 1000000;
+}
+
+/* What is left of a span, for poll(2): rounded up, 0 when past. */
 int
-ev_cloexec(int fd, int nonblock)
+ev_ns_to_ms(int64_t ns)
+{
+	if (ns <= 0)
+		return 0;
+	if (ns / 1000000 >= INT_MAX)
+		return INT_MAX;
+	return (int)((ns + 999999) / 1000000);
+}
+
+int
+ev_cloexec(int fd)
+{
+	return fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+int
+ev_nonblock(int fd, int on)
 {
 	int	 fl;
 
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
-	    (fl = fcntl(fd, F_GETFL)) == -1)
+	if ((fl = fcntl(fd, F_GETFL)) == -1)
 		return -1;
-	fl = nonblock ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
-	return fcntl(fd, F_SETFL, fl);
+	return fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
 }
 
 int
@@ -89,7 +112,7 @@ ev_pipe(int p[2])
 #else
 	if (pipe(p) == -1)
 		return -1;
-	if (ev_cloexec(p[0], 0) == -1 || ev_cloexec(p[1], 0) == -1) {
+	if (ev_cloexec(p[0]) == -1 || ev_cloexec(p[1]) == -1) {
 		close(p[0]);
 		close(p[1]);
 		return -1;
@@ -201,7 +224,7 @@ ev_timer_add(struct ev_loop *loop, struct ev_timer *t, int64_t msec)
 	struct ev_timer	*n;
 
 	ev_timer_del(loop, t);
-	t->when = ev_now() + (msec < 0 ? 0 : msec) * 1000000;
+	t->when = ev_now() + ev_ms_to_ns(msec < 0 ? 0 : msec);
 	t->armed = 1;
 	TAILQ_FOREACH(n, &loop->timers, entry)
 		if (n->when > t->when)
@@ -258,15 +281,10 @@ static int
 ev_timers_wait(struct ev_loop *loop)
 {
 	struct ev_timer	*t;
-	int64_t		 ns;
 
 	if ((t = TAILQ_FIRST(&loop->timers)) == NULL)
 		return -1;
-	if ((ns = t->when - ev_now()) <= 0)
-		return 0;
-	if (ns / 1000000 >= 24 * 3600 * 1000)
-		return 24 * 3600 * 1000;
-	return (int)((ns + 999999) / 1000000);
+	return ev_ns_to_ms(t->when - ev_now());
 }
 
 static void
@@ -305,8 +323,8 @@ ev_sigpipe_open(struct ev_loop *loop)
 		return 0;
 	if (ev_pipe(ev_sigpipe) == -1)
 		return -1;
-	if (ev_cloexec(ev_sigpipe[0], 1) == -1 ||
-	    ev_cloexec(ev_sigpipe[1], 1) == -1 ||
+	if (ev_nonblock(ev_sigpipe[0], 1) == -1 ||
+	    ev_nonblock(ev_sigpipe[1], 1) == -1 ||
 	    ev_add(loop, ev_sigpipe[0], EV_READ, ev_sigpipe_read, loop) == -1) {
 		close(ev_sigpipe[0]);
 		close(ev_sigpipe[1]);
@@ -395,17 +413,16 @@ ev_break(struct ev_loop *loop)
 
 /*
  * Make a freshly forked child clean: default dispositions for the
- * loop's signals, an empty signal mask, and none of the loop's
- * descriptors.  A handler the child installed itself is kept, so a
- * child that forked with every signal blocked can set its handlers
- * first and lose no signal sent meanwhile.  The loop is gone
- * afterwards; the child must not use it.
+ * loop's signals and none of the loop's descriptors.  The signal mask
+ * stays as the caller has it: a child forked with every signal blocked
+ * installs its own handlers, then unblocks, and loses no signal sent
+ * meanwhile; a handler it installed before this call is kept.  The loop
+ * is gone afterwards; the child must not use it.
  */
 void
 ev_child(struct ev_loop *loop)
 {
 	struct sigaction	 sa, cur;
-	sigset_t		 none;
 	int			 signo;
 
 	memset(&sa, 0, sizeof(sa));
@@ -416,8 +433,6 @@ ev_child(struct ev_loop *loop)
 		    sigaction(signo, NULL, &cur) == 0 &&
 		    cur.sa_handler == loop->sigs[signo].handler)
 			sigaction(signo, &sa, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	ev_sigpipe_close(NULL);
 	loop->be->done(loop);
 	free(loop->fds);

@@ -44,9 +44,14 @@
 
 struct ev_loop;
 
+/*
+ * The loop's clock, ev_now(), is CLOCK_MONOTONIC in nanoseconds;
+ * timeouts are given in milliseconds.  ev_ms_to_ns() and ev_ns_to_ms()
+ * are the one place the two meet.
+ */
 struct ev_timer {
 	TAILQ_ENTRY(ev_timer)	 entry;
-	int64_t			 when;		/* CLOCK_MONOTONIC, ns */
+	int64_t			 when;		/* ev_now() */
 	void			(*cb)(void *);
 	void			*arg;
 	int			 armed;
@@ -70,7 +75,10 @@ int		 ev_run(struct ev_loop *);
 void		 ev_break(struct ev_loop *);
 void		 ev_child(struct ev_loop *);
 int64_t		 ev_now(void);
-int		 ev_cloexec(int, int);
+int64_t		 ev_ms_to_ns(int64_t);
+int		 ev_ns_to_ms(int64_t);
+int		 ev_cloexec(int);
+int		 ev_nonblock(int, int);
 int		 ev_pipe(int [2]);
 
 #endif /* EV_H */

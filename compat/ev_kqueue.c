@@ -54,7 +54,7 @@ kqueue_init(struct ev_loop *loop)
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return -1;
-	if ((d->kq = kqueue()) == -1 || ev_cloexec(d->kq, 0) == -1) {
+	if ((d->kq = kqueue()) == -1 || ev_cloexec(d->kq) == -1) {
 		if (d->kq != -1)
 			close(d->kq);
 		free(d);

@@ -334,9 +334,10 @@ on_child_usr2(int sig)
 }
 
 /*
- * After ev_child() a forked child has an empty signal mask, default
- * dispositions and none of the loop's descriptors, except a handler it
- * installed itself, which is kept.
+ * After ev_child() a forked child has default dispositions and none of
+ * the loop's descriptors, except a handler it installed itself, which
+ * is kept; its signal mask is untouched, so a signal sent while it was
+ * blocked reaches that handler once the child unblocks.
  */
 static void
 a_forked_child_starts_clean(const char *backend)
@@ -363,11 +364,13 @@ a_forked_child_starts_clean(const char *backend)
 		sa.sa_handler = on_child_usr2;
 		sigaction(SIGUSR2, &sa, NULL);
 		ev_child(loop);
+		sigprocmask(SIG_SETMASK, NULL, &mask);
+		if (!sigismember(&mask, SIGUSR1) || child_usr2)
+			_exit(10);
+		sigemptyset(&mask);
+		sigprocmask(SIG_SETMASK, &mask, NULL);
 		if (!child_usr2)
 			_exit(14);
-		sigprocmask(SIG_SETMASK, NULL, &mask);
-		if (sigismember(&mask, SIGUSR1) || sigismember(&mask, SIGCHLD))
-			_exit(10);
 		sigaction(SIGUSR1, NULL, &sa);
 		if (sa.sa_handler != SIG_DFL)
 			_exit(11);

@@ -1,0 +1,369 @@
+/*
+ * Copyright (c) 2026 The fpmd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * One FastCGI connection from the web server, in a worker: reading and
+ * parsing it (with proto.c), answering the management records, other
+ * roles and multiplexing attempts itself, and writing records back.  A
+ * read or a write waits at most fastcgi.read_timeout, and gives up at
+ * once when *halt is set (the worker must stop now).  It writes only
+ * the state and request start of the worker's own slot, when it has
+ * one.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fpmd.h"
+
+/* php-fpm's headers for ping and status: never cache them. */
+const char	 nocache_headers[] =
+    "Expires: Thu, 01 Jan 1970 00:00:00 GMT\r\n"
+    "Cache-Control: no-cache, no-store, must-revalidate, max-age=0\r\n";
+
+/*
+ * A connection just accepted on fd from c->peer, which the caller has
+ * set; params is the buffer for its params, pc->max_params_size long.
+ */
+void
+conn_open(struct conn *c, int fd, const struct pool_conf *pc,
+    struct slot *slot, const volatile sig_atomic_t *halt, uint8_t *params)
+{
+	char	 peer[sizeof(c->peer)];
+
+	memcpy(peer, c->peer, sizeof(peer));
+	memset(c, 0, offsetof(struct conn, in));
+	memcpy(c->peer, peer, sizeof(peer));
+	c->fd = fd;
+	c->pc = pc;
+	c->slot = slot;
+	c->halt = halt;
+	c->timeout_ns = ev_ms_to_ns(pc->read_timeout_ms);
+	c->parser.params = params;
+	c->parser.max_params_size = pc->max_params_size;
+	c->parser.max_params = pc->max_params;
+	proto_init(&c->parser, PROTO_APP);
+}
+
+/* Wait for fd to be ready for events until until_ns; 0 on a timeout. */
+static int
+conn_poll(const struct conn *c, short events, int64_t until_ns)
+{
+	struct pollfd	 pfd;
+	int		 n;
+
+	for (;;) {
+		if (ev_now() >= until_ns)
+			return 0;
+		pfd.fd = c->fd;
+		pfd.events = events;
+		n = poll(&pfd, 1, ev_ns_to_ms(until_ns - ev_now()));
+		if (n > 0)
+			return 1;
+		if (n == -1 && errno != EINTR)
+			return 0;
+		if (*c->halt)
+			return 0;
+	}
+}
+
+int
+conn_write(struct conn *c, const void *buf, size_t len)
+{
+	const uint8_t	*p = buf;
+	int64_t		 until_ns = ev_now() + c->timeout_ns;
+	ssize_t		 n;
+
+	while (len > 0) {
+		if ((n = write(c->fd, p, len)) > 0) {
+			p += n;
+			len -= (size_t)n;
+			until_ns = ev_now() + c->timeout_ns;
+			continue;
+		}
+		if (n == -1 && errno != EAGAIN && errno != EINTR) {
+			log_debug("pool %s: %s: write: %s", c->pc->name,
+			    c->peer, strerror(errno));
+			break;
+		}
+		if (!conn_poll(c, POLLOUT, until_ns)) {
+			log_warnx("pool %s: %s: timed out writing", c->pc->name,
+			    c->peer);
+			break;
+		}
+	}
+	if (len > 0)
+		c->failed = 1;
+	return len > 0 ? -1 : 0;
+}
+
+static void
+conn_get_values(struct conn *c, const struct proto_event *ev)
+{
+	uint8_t		 rec[PROTO_MGMT_MAX + 64];
+	char		 max[16];
+	const char	*vars[7];
+	size_t		 n;
+
+	snprintf(max, sizeof(max), "%d", c->pc->max_children);
+	vars[0] = FCGI_MAX_CONNS;
+	vars[1] = max;
+	vars[2] = FCGI_MAX_REQS;
+	vars[3] = max;
+	vars[4] = FCGI_MPXS_CONNS;
+	vars[5] = "0";
+	vars[6] = NULL;
+	if ((n = proto_values_result(rec, sizeof(rec), ev->data, ev->len,
+	    vars)) > 0)
+		conn_write(c, rec, n);
+}
+
+/*
+ * The next event of the current request from the input already read;
+ * 0 when more must be read, -1 after a protocol error.  Management
+ * records, other roles and multiplexing attempts are answered here.
+ */
+int
+conn_event(struct conn *c, struct proto_event *ev)
+{
+	uint8_t	 rec[2 * FCGI_HEADER_LEN];
+
+	while (c->in_off < c->in_len) {
+		c->in_off += proto_feed(&c->parser, c->in + c->in_off,
+		    c->in_len - c->in_off, ev);
+		switch (ev->type) {
+		case PROTO_NONE:
+			break;
+		case PROTO_ERROR:
+			log_warnx("pool %s: %s: %s; closing", c->pc->name,
+			    c->peer, proto_strerror(ev->error));
+			c->failed = 1;
+			return -1;
+		case PROTO_GET_VALUES:
+			conn_get_values(c, ev);
+			break;
+		case PROTO_UNKNOWN_TYPE:
+			conn_write(c, rec, proto_unknown_type(rec, ev->rtype));
+			break;
+		case PROTO_CANT_MPX:
+			conn_write(c, rec, proto_end_request(rec, ev->id, 0,
+			    FCGI_CANT_MPX_CONN));
+			break;
+		case PROTO_BEGIN:
+			if (ev->role == FCGI_RESPONDER)
+				return 1;
+			log_warnx("pool %s: %s: role %d is not responder",
+			    c->pc->name, c->peer, ev->role);
+			conn_write(c, rec, proto_end_request(rec, ev->id, 0,
+			    FCGI_UNKNOWN_ROLE));
+			break;
+		default:
+			return 1;
+		}
+		if (c->failed)
+			return -1;
+	}
+	return 0;
+}
+
+/* Read what the web server sent; 0 at its end, -1 with errno. */
+int
+conn_read(struct conn *c)
+{
+	ssize_t	 n;
+
+	if (c->in_off == c->in_len)
+		c->in_off = c->in_len = 0;
+	else if (c->in_off > 0) {
+		memmove(c->in, c->in + c->in_off, c->in_len - c->in_off);
+		c->in_len -= c->in_off;
+		c->in_off = 0;
+	}
+	if ((n = read(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len)) >
+	    0)
+		c->in_len += (size_t)n;
+	else if (n == 0)
+		c->eof = 1;
+	return (int)n;
+}
+
+/* The next event, reading as needed; -1 on error, timeout or hang-up. */
+static int
+conn_wait(struct conn *c, struct proto_event *ev)
+{
+	int	 r;
+
+	while ((r = conn_event(c, ev)) == 0) {
+		/* Most often the bytes are there already: read, then poll. */
+		if (c->eof)
+			return -1;
+		if (conn_read(c) > 0)
+			continue;
+		if (c->eof)
+			return -1;
+		if (errno != EAGAIN && errno != EINTR) {
+			c->failed = 1;
+			return -1;
+		}
+		if (!conn_poll(c, POLLIN, ev_now() + c->timeout_ns)) {
+			if (!*c->halt)
+				log_warnx("pool %s: %s: timed out reading the "
+				    "request", c->pc->name, c->peer);
+			c->failed = 1;
+			return -1;
+		}
+	}
+	return r;
+}
+
+/* Read and drop the rest of the request body. */
+int
+conn_drain(struct conn *c)
+{
+	struct proto_event	 ev;
+
+	while (!c->stdin_done) {
+		if (conn_wait(c, &ev) == -1)
+			return -1;
+		if (ev.type == PROTO_ABORT) {
+			/* The spec wants END_REQUEST even then. */
+			conn_end(c, 0, 1);
+			c->failed = 1;
+			return -1;
+		}
+		if (ev.type == PROTO_STDIN && ev.len == 0)
+			c->stdin_done = 1;
+	}
+	return 0;
+}
+
+static int
+conn_flush(struct conn *c)
+{
+	int	 r;
+
+	r = conn_write(c, c->out, c->outlen);
+	c->outlen = 0;
+	return r;
+}
+
+/*
+ * Queue len bytes of a stream as records of type; len 0 queues the
+ * record that ends the stream.  What is queued goes out with the next
+ * conn_end(), in one write for a small response, or when out[] fills.
+ */
+static int
+conn_queue(struct conn *c, int type, const void *data, size_t len)
+{
+	const uint8_t	*p = data;
+	size_t		 n, done = 0, chunk = FCGI_MAX_LENGTH & ~(size_t)7;
+
+	do {
+		n = len - done < chunk ? len - done : chunk;
+		if (c->outlen + PROTO_RECORD_SIZE(n) > sizeof(c->out) &&
+		    conn_flush(c) == -1)
+			return -1;
+		c->outlen += proto_record(c->out + c->outlen, type, c->id,
+		    n > 0 ? p + done : NULL, n);
+		done += n;
+	} while (done < len);
+	return 0;
+}
+
+/* The end of a response: an empty STDOUT, then END_REQUEST. */
+int
+conn_end(struct conn *c, uint32_t app_status, int with_stdout_end)
+{
+	sb_slot_state(c->slot, SLOT_FINISHING);
+	if ((with_stdout_end && conn_queue(c, FCGI_STDOUT, NULL, 0) == -1) ||
+	    (c->outlen + 2 * FCGI_HEADER_LEN > sizeof(c->out) &&
+	    conn_flush(c) == -1))
+		return -1;
+	c->outlen += proto_end_request(c->out + c->outlen, c->id, app_status,
+	    FCGI_REQUEST_COMPLETE);
+	return conn_flush(c);
+}
+
+/* A whole response of fpmd's own, headers and body, as CGI output. */
+int
+conn_respond(struct conn *c, const char *response, size_t len)
+{
+	if (conn_drain(c) == -1 ||
+	    conn_queue(c, FCGI_STDOUT, response, len) == -1)
+		return -1;
+	return conn_end(c, 0, 1);
+}
+
+/* Copy param name into buf, NUL-terminated; 0 if absent or too long. */
+int
+conn_param(struct conn *c, const char *name, char *buf, size_t len)
+{
+	const char	*v;
+	size_t		 vlen;
+
+	if (!proto_param(&c->parser, name, &v, &vlen) || vlen >= len) {
+		if (len > 0)
+			buf[0] = '\0';
+		return 0;
+	}
+	memcpy(buf, v, vlen);
+	buf[vlen] = '\0';
+	return 1;
+}
+
+/*
+ * Read the next request on the connection, up to its params: 0 with a
+ * request to answer, -1 to close the connection.  On a kept connection
+ * the caller has waited for its first bytes.
+ */
+int
+conn_next(struct conn *c)
+{
+	struct proto_event	 ev;
+
+	if (c->id != 0) {
+		proto_request_done(&c->parser);
+		c->id = 0;
+	}
+	for (;;) {
+		if (conn_wait(c, &ev) == -1)
+			return -1;
+		switch (ev.type) {
+		case PROTO_BEGIN:
+			c->id = ev.id;
+			c->keep = (ev.flags & FCGI_KEEP_CONN) != 0;
+			c->stdin_done = 0;
+			c->req_start_ns = ev_now();
+			sb_slot_state(c->slot, SLOT_READING);
+			if (c->slot != NULL)
+				c->slot->req_start_ns = c->req_start_ns;
+			break;
+		case PROTO_PARAMS:
+			return 0;
+		case PROTO_ABORT:
+			conn_end(c, 0, 1);
+			return -1;
+		default:
+			break;
+		}
+	}
+}

@@ -1,0 +1,322 @@
+/*
+ * Copyright (c) 2026 The fpmd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Listening sockets.  The master, as root, opens them before it
+ * daemonizes and on reload, with their backlog, owner and mode; a
+ * listener outlives the pool that opened it for as long as another
+ * pool (a reload's) uses the same address, so an unchanged address is
+ * never closed.  Workers inherit the one of their pool.  Both the
+ * master and a worker ask a socket for its queue.
+ */
+
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <netdb.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fpmd.h"
+
+static TAILQ_HEAD(, listener)	 listeners =
+				    TAILQ_HEAD_INITIALIZER(listeners);
+
+struct listener *
+listener_find(const char *addr)
+{
+	struct listener	*l;
+
+	TAILQ_FOREACH(l, &listeners, entry)
+		if (strcmp(l->addr, addr) == 0)
+			return l;
+	return NULL;
+}
+
+/* Is a server accepting on the unix socket at path? */
+static int
+listener_unix_alive(const struct sockaddr_un *sun)
+{
+	int	 fd, alive;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
+		return 0;
+	alive = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0;
+	close(fd);
+	return alive;
+}
+
+static int
+listener_unix_owner(struct pool_conf *pc, uid_t *uid, gid_t *gid, char *err,
+    size_t errlen)
+{
+	struct passwd	*pw;
+	struct group	*gr;
+
+	*uid = pc->uid;
+	*gid = pc->gid;
+	if (pc->listen_owner != NULL) {
+		if ((pw = getpwnam(pc->listen_owner)) == NULL) {
+			snprintf(err, errlen, "pool %s: listen.owner: no user "
+			    "'%s'", pc->name, pc->listen_owner);
+			return -1;
+		}
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+	}
+	if (pc->listen_group != NULL) {
+		if ((gr = getgrnam(pc->listen_group)) == NULL) {
+			snprintf(err, errlen, "pool %s: listen.group: no group "
+			    "'%s'", pc->name, pc->listen_group);
+			return -1;
+		}
+		*gid = gr->gr_gid;
+	}
+	return 0;
+}
+
+static int
+listener_unix(struct pool_conf *pc, char *err, size_t errlen)
+{
+	struct sockaddr_un	 sun;
+	struct stat		 st;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, pc->listen, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "pool %s: listen: %s: path too long",
+		    pc->name, pc->listen);
+		return -1;
+	}
+	if (lstat(pc->listen, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(err, errlen, "pool %s: listen: %s exists and "
+			    "is not a socket", pc->name, pc->listen);
+			return -1;
+		}
+		if (listener_unix_alive(&sun)) {
+			snprintf(err, errlen, "pool %s: listen: a server is "
+			    "already accepting on %s", pc->name, pc->listen);
+			return -1;
+		}
+		unlink(pc->listen);
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1) {
+		snprintf(err, errlen, "pool %s: socket: %s", pc->name,
+		    strerror(errno));
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		snprintf(err, errlen, "pool %s: listen: bind %s: %s", pc->name,
+		    pc->listen, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A unix socket's mode, owner and group, when bound or reloaded. */
+static int
+listener_unix_perms(struct pool_conf *pc, char *err, size_t errlen)
+{
+	uid_t	 uid;
+	gid_t	 gid;
+
+	if (listener_unix_owner(pc, &uid, &gid, err, errlen) == -1)
+		return -1;
+	if (chmod(pc->listen, pc->listen_mode) == -1 ||
+	    (geteuid() == 0 && chown(pc->listen, uid, gid) == -1)) {
+		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
+		    pc->listen, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Apply the backlog, and a unix socket's permissions, to fd. */
+static int
+listener_setup(struct pool_conf *pc, int fd, char *err, size_t errlen)
+{
+	if (pc->listen[0] == '/' && listener_unix_perms(pc, err, errlen) == -1)
+		return -1;
+	if (listen(fd, pc->backlog < 0 ? SOMAXCONN : pc->backlog) == -1) {
+		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
+		    pc->listen, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+listener_tcp(struct pool_conf *pc, char *err, size_t errlen)
+{
+	struct addrinfo	 hints, *res;
+	char		 host[256], *port;
+	int		 fd, on = 1, e;
+
+	strlcpy(host, pc->listen, sizeof(host));
+	if (strchr(host, ':') == NULL) {
+		strlcpy(host, "0.0.0.0:", sizeof(host));
+		strlcat(host, pc->listen, sizeof(host));
+	}
+	port = strrchr(host, ':');
+	*port++ = '\0';
+	if (host[0] == '[') {
+		host[strlen(host) - 1] = '\0';
+		memmove(host, host + 1, strlen(host));
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((e = getaddrinfo(host, port, &hints, &res)) != 0) {
+		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
+		    pc->listen, gai_strerror(e));
+		return -1;
+	}
+	if ((fd = socket(res->ai_family, SOCK_STREAM, 0)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    (res->ai_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &on, sizeof(on)) == -1) ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) == -1) {
+		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
+		    pc->listen, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+/*
+ * Open pc's listening socket, or take the one already open on the
+ * same address, with pc's backlog and permissions.  On error, err says
+ * what failed on which address.
+ */
+int
+listener_open(struct pool_conf *pc, char *err, size_t errlen)
+{
+	struct listener	*l;
+	int		 fd, r;
+
+	if ((l = listener_find(pc->listen)) != NULL) {
+		if (listener_setup(pc, l->fd, err, errlen) == -1)
+			return -1;
+		l->refs++;
+		return 0;
+	}
+	fd = pc->listen[0] == '/' ? listener_unix(pc, err, errlen) :
+	    listener_tcp(pc, err, errlen);
+	if (fd == -1)
+		return -1;
+	if (ev_cloexec(fd) == -1 || ev_nonblock(fd, 1) == -1) {
+		snprintf(err, errlen, "pool %s: listen: %s: fcntl: %s",
+		    pc->name, pc->listen, strerror(errno));
+		r = -1;
+	} else
+		r = listener_setup(pc, fd, err, errlen);
+	if (r == -1) {
+		if (pc->listen[0] == '/')
+			unlink(pc->listen);
+		close(fd);
+		return -1;
+	}
+	l = xcalloc(1, sizeof(*l));
+	l->addr = xstrdup(pc->listen);
+	l->fd = fd;
+	l->refs = 1;
+	l->path = pc->listen[0] == '/' ? l->addr : NULL;
+	TAILQ_INSERT_TAIL(&listeners, l, entry);
+	return 0;
+}
+
+/* Let go of the listener on addr that listener_open() gave. */
+void
+listener_put(const char *addr)
+{
+	struct listener	*l;
+
+	if ((l = listener_find(addr)) != NULL)
+		listener_release(l);
+}
+
+/*
+ * Let go of l; the last user closes it, and unlinks a unix socket.
+ * Whoever watched its fd has stopped watching by now.
+ */
+void
+listener_release(struct listener *l)
+{
+	if (--l->refs > 0)
+		return;
+	close(l->fd);
+	if (l->path != NULL)
+		unlink(l->path);
+	TAILQ_REMOVE(&listeners, l, entry);
+	free(l->addr);
+	free(l);
+}
+
+/*
+ * The listen socket's queue: connections waiting now, and its limit
+ * where the kernel says (Linux TCP_INFO, BSD SO_LISTENQLEN); 0 where
+ * it cannot tell, as on a Linux unix socket.  The master keeps its
+ * high-water mark; a worker shows both on the status page.
+ */
+unsigned int
+listener_queue(int fd, unsigned int *limit)
+{
+	unsigned int	 queue = 0;
+#if HAVE_TCP_INFO
+	struct tcp_info	 ti;
+	socklen_t	 len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0) {
+		queue = ti.tcpi_unacked;
+		if (limit != NULL)
+			*limit = ti.tcpi_sacked;
+	}
+#elif HAVE_SO_LISTENQLEN
+	int		 q;
+	socklen_t	 len = sizeof(q);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_LISTENQLEN, &q, &len) == 0)
+		queue = (unsigned int)q;
+	if (limit != NULL && getsockopt(fd, SOL_SOCKET, SO_LISTENQLIMIT,
+	    &q, &len) == 0)
+		*limit = (unsigned int)q;
+#else
+	(void)fd;
+	(void)limit;
+#endif
+	return queue;
+}

@@ -1,0 +1,108 @@
+/*
+ * Copyright (c) 2026 The fpmd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The scoreboard: one anonymous shared mapping per pool, one slot per
+ * worker (fpmd.h says who may write what).  The master, as root,
+ * makes, resets and frees them; a worker writes its own slot's state;
+ * both count from the slots.  The number of slots is always the
+ * caller's own pm.max_children, never read from the mapping, which any
+ * worker of the pool can write.
+ */
+
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/mman.h>
+
+#include <string.h>
+#include <time.h>
+
+#include "fpmd.h"
+
+#ifndef MAP_ANON
+#define MAP_ANON	MAP_ANONYMOUS
+#endif
+
+static size_t
+sb_size(int nslots)
+{
+	return sizeof(struct scoreboard) +
+	    (size_t)(nslots - 1) * sizeof(struct slot);
+}
+
+struct scoreboard *
+sb_new(const char *pool, int nslots)
+{
+	struct scoreboard	*sb;
+	size_t			 size = sb_size(nslots);
+
+	sb = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON,
+	    -1, 0);
+	if (sb == MAP_FAILED)
+		fatal("pool %s: mmap a scoreboard of %zu bytes", pool, size);
+	memset(sb, 0, size);
+	sb->started_epoch = time(NULL);
+	return sb;
+}
+
+void
+sb_free(struct scoreboard *sb, int nslots)
+{
+	munmap(sb, sb_size(nslots));
+}
+
+/* A slot no worker owns any more; its count of accepted survives. */
+void
+sb_slot_reset(struct slot *s)
+{
+	uint64_t	 accepted = s->accepted;
+
+	memset(s, 0, sizeof(*s));
+	s->accepted = accepted;
+}
+
+void
+sb_slot_state(struct slot *s, int state)
+{
+	if (s == NULL)
+		return;
+	s->state = state;
+	s->since_ns = ev_now();
+}
+
+int
+sb_count(const struct scoreboard *sb, int nslots, int state)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < nslots; i++)
+		if (sb->slots[i].state == state)
+			n++;
+	return n;
+}
+
+/* The requests the pool has accepted, this generation and before. */
+uint64_t
+sb_accepted(const struct scoreboard *sb, int nslots)
+{
+	uint64_t	 n = sb->accepted_before;
+	int		 i;
+
+	for (i = 0; i < nslots; i++)
+		n += sb->slots[i].accepted;
+	return n;
+}
