@@ -41,7 +41,12 @@ LDADD?=
 # The test programs need ATF's C library.
 ATF_CFLAGS?=	-I/usr/local/include
 ATF_LIBS?=	-L/usr/local/lib -latf-c
-TESTPROGS=	tests/proto_test tests/ev_test tests/fcgi-client
+TESTPROGS=	tests/proto_test tests/ev_test tests/conn_test \
+		tests/status_test tests/fcgi-client
+# What the unit tests of conn.c and status.c link: no fork, no master.
+CONNOBJS=	conn.o scoreboard.o proto.o log.o xmalloc.o $(EVOBJS) \
+		compat/closefrom.o compat/explicit_bzero.o \
+		compat/strlcat.o compat/strlcpy.o
 
 .SUFFIXES: .c .o
 
@@ -78,6 +83,28 @@ tests/proto_test: tests/proto_test.o proto.o
 
 tests/ev_test: tests/ev_test.o $(EVOBJS)
 	$(CC) $(LDFLAGS) -o $@ tests/ev_test.o $(EVOBJS) $(ATF_LIBS)
+
+tests/wire.o: tests/wire.c tests/wire.h config.h fpmd.h proto.h
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
+	    -c tests/wire.c -o $@
+
+tests/conn_test.o: tests/conn_test.c tests/wire.h config.h fpmd.h proto.h
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
+	    -c tests/conn_test.c -o $@
+
+tests/conn_test: tests/conn_test.o tests/wire.o $(CONNOBJS)
+	$(CC) $(LDFLAGS) -o $@ tests/conn_test.o tests/wire.o $(CONNOBJS) \
+	    $(ATF_LIBS)
+
+tests/status_test.o: tests/status_test.c tests/wire.h config.h fpmd.h \
+	    proto.h
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
+	    -c tests/status_test.c -o $@
+
+tests/status_test: tests/status_test.o tests/wire.o status.o listener.o \
+	    conf.o $(CONNOBJS)
+	$(CC) $(LDFLAGS) -o $@ tests/status_test.o tests/wire.o status.o \
+	    listener.o conf.o $(CONNOBJS) $(ATF_LIBS)
 
 tests/fcgi-client.o: config.h proto.h
 
