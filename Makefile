@@ -42,7 +42,7 @@ LDADD?=
 ATF_CFLAGS?=	-I/usr/local/include
 ATF_LIBS?=	-L/usr/local/lib -latf-c
 TESTPROGS=	tests/proto_test tests/ev_test tests/conn_test \
-		tests/status_test tests/fcgi-client
+		tests/status_test tests/fcgi-client tests/fpmd-hostile
 # What the unit tests of conn.c and status.c link: no fork, no master.
 CONNOBJS=	conn.o scoreboard.o proto.o log.o xmalloc.o $(EVOBJS) \
 		compat/closefrom.o compat/explicit_bzero.o \
@@ -105,6 +105,21 @@ tests/status_test: tests/status_test.o tests/wire.o status.o listener.o \
 	    conf.o $(CONNOBJS)
 	$(CC) $(LDFLAGS) -o $@ tests/status_test.o tests/wire.o status.o \
 	    listener.o conf.o $(CONNOBJS) $(ATF_LIBS)
+
+# fpmd with a compromised worker, for tests/boundary_test only.
+HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o \
+		tests/worker-hostile.o conn.o cgi.o status.o proto.o log.o \
+		xmalloc.o compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
+		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
+		compat/reallocarray.o compat/reaper.o compat/setproctitle.o \
+		compat/setresuid.o compat/strlcat.o compat/strlcpy.o
+
+tests/worker-hostile.o: worker.c config.h fpmd.h log.h compat/ev.h proto.h
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) -DFPMD_TEST_HOSTILE \
+	    -c worker.c -o $@
+
+tests/fpmd-hostile: $(HOSTILEOBJS)
+	$(CC) $(LDFLAGS) -o $@ $(HOSTILEOBJS) $(LDADD)
 
 tests/fcgi-client.o: config.h proto.h
 

@@ -490,6 +490,30 @@ worker_serve(struct conn *c)
 	}
 }
 
+#ifdef FPMD_TEST_HOSTILE
+/*
+ * A compromised worker, in the test build tests/fpmd-hostile only: it
+ * writes the pid in $FPMD_HOSTILE_PID over every slot of its pool, as a
+ * busy request started long ago, and dies.  tests/boundary_test checks
+ * that the master signals nothing but its own children for it.
+ */
+static void
+worker_hostile(void)
+{
+	const char	*v;
+	int		 i;
+
+	if ((v = getenv("FPMD_HOSTILE_PID")) == NULL)
+		return;
+	for (i = 0; i < ctx->pc->max_children; i++) {
+		ctx->sb->slots[i].pid = (pid_t)strtol(v, NULL, 10);
+		ctx->sb->slots[i].state = SLOT_RUNNING;
+		ctx->sb->slots[i].req_start_ns = 1;
+	}
+	raise(SIGSEGV);
+}
+#endif
+
 /*
  * A new worker, just forked with every signal blocked: its handlers
  * go in before it unblocks them, so a QUIT sent at once is not lost.
@@ -512,6 +536,9 @@ worker_main(const struct worker_ctx *c)
 	if (worker_privileges(ctx->pc) == -1)
 		worker_exit(WORKER_EXIT_SETUP);
 	cgi_init();
+#ifdef FPMD_TEST_HOSTILE
+	worker_hostile();
+#endif
 	worker_accept_loop();
 	sb_slot_state(slot, SLOT_IDLE);
 	if (write(FD_READY, &pid, sizeof(pid)) != sizeof(pid))

@@ -105,12 +105,15 @@ fpmd_stop() {
 	wait_for 15 eval "! alive $_pid" || atf_fail "fpmd $_pid did not stop"
 }
 
-# Whatever a test left running: the master and its workers, by pid.
+# Whatever a test left running, by pid: the master and its workers,
+# and each process it recorded in a NAME.bgpid file.
 fpmd_cleanup() {
-	_pid=$(cat fpmd.bgpid 2>/dev/null)
-	[ -n "$_pid" ] || return 0
-	for _p in $(pgrep -P "$_pid") $_pid; do
-		kill -KILL "$_p" 2>/dev/null
+	for _f in *.bgpid; do
+		[ -s "$_f" ] || continue
+		_pid=$(cat "$_f")
+		for _p in $(pgrep -P "$_pid") $_pid; do
+			kill -KILL "$_p" 2>/dev/null
+		done
 	done
 	return 0
 }
