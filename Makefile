@@ -6,13 +6,15 @@
 
 PROG=		fpmd
 SRCS=		fpmd.c conf.c pool.c listener.c scoreboard.c worker.c conn.c \
-		cgi.c status.c proto.c log.c xmalloc.c \
+		cgi.c cgiheader.c spool.c status.c proto.c log.c escape.c \
+		xmalloc.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
 		compat/reallocarray.c compat/reaper.c compat/setproctitle.c \
 		compat/setresuid.c compat/strlcat.c compat/strlcpy.c
 OBJS=		fpmd.o conf.o pool.o listener.o scoreboard.o worker.o conn.o \
-		cgi.o status.o proto.o log.o xmalloc.o \
+		cgi.o cgiheader.o spool.o status.o proto.o log.o escape.o \
+		xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/reallocarray.o compat/reaper.o compat/setproctitle.o \
@@ -64,7 +66,7 @@ config.h: configure
 
 $(OBJS): config.h compat/compat.h
 DAEMONOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o worker.o conn.o \
-		cgi.o status.o xmalloc.o
+		cgi.o cgiheader.o spool.o status.o escape.o xmalloc.o
 $(DAEMONOBJS): fpmd.h log.h compat/ev.h proto.h
 proto.o: proto.h
 log.o: log.h
@@ -108,8 +110,8 @@ tests/status_test: tests/status_test.o tests/wire.o status.o listener.o \
 
 # fpmd with a compromised worker, for tests/boundary_test only.
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o \
-		tests/worker-hostile.o conn.o cgi.o status.o proto.o log.o \
-		xmalloc.o compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
+		tests/worker-hostile.o conn.o cgi.o cgiheader.o spool.o \
+		status.o proto.o log.o escape.o xmalloc.o compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/reallocarray.o compat/reaper.o compat/setproctitle.o \
 		compat/setresuid.o compat/strlcat.o compat/strlcpy.o

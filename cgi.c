@@ -60,12 +60,17 @@
 #define CGI_KILL_GRACE_MS	(KILL_GRACE_MS / 2)
 #define CGI_DEFAULT_PATH	"PATH=/usr/local/bin:/usr/bin:/bin"
 #define CGI_READ_MAX		(FCGI_MAX_LENGTH & ~7)
+#define CGI_BODY_MEM_BYTES	(64 * 1024)	/* larger bodies: a file */
+#define CGI_HEADER_MAX		(16 * 1024)
+#define CGI_LOG_BYTES		64	/* of bad output, in a log line */
 
 extern char		**environ;
 
 static int			 sigchld[2] = { -1, -1 };
 static char			 root[PATH_MAX];	/* cgi.root, resolved */
 static volatile pid_t		 running;	/* the program's group */
+static int			 null_fd = -1;	/* stdin without a body */
+static uint8_t			 body_mem[CGI_BODY_MEM_BYTES];
 
 struct cgi {
 	struct conn	*c;
@@ -77,8 +82,15 @@ struct cgi {
 	int		 split;
 	pid_t		 pid;
 	int		 in, out, err;		/* pipes; -1 when closed */
-	const uint8_t	*body;			/* stdin not yet written */
+	int		 spool;			/* the body's file, or -1 */
+	uint64_t	 body_bytes;		/* received */
+	char		 length[24];		/* CONTENT_LENGTH to set, or "" */
+	const uint8_t	*body;			/* in memory, not yet written */
 	size_t		 bodylen;
+	struct cgiheader hdr;			/* the output's header block */
+	size_t		 hdrlen;
+	int		 hdr_done;
+	int		 bad;			/* its output was refused */
 	size_t		 recoff, reclen;
 	char		 line[512];		/* catch_workers_output */
 	size_t		 linelen;
@@ -88,7 +100,9 @@ struct cgi {
 	int		 aborted;
 	int		 timed_out;
 	int64_t		 stall_ns;		/* last I/O progress */
-	uint8_t		 rec[PROTO_RECORD_MAX];	/* last: not cleared */
+	/* last, as they are not cleared for each request: */
+	char		 hdrbuf[CGI_HEADER_MAX];
+	uint8_t		 rec[PROTO_RECORD_MAX];
 };
 
 static void
@@ -101,7 +115,11 @@ cgi_on_sigchld(int sig)
 	errno = saved;
 }
 
-/* Once per worker, after chroot: the SIGCHLD pipe and cgi.root. */
+/*
+ * Once per worker, before chroot: the SIGCHLD pipe, and /dev/null for
+ * the standard input of a request without a body.  cgi.root is
+ * resolved on first use, inside the chroot.
+ */
 void
 cgi_init(void)
 {
@@ -110,6 +128,8 @@ cgi_init(void)
 	if (ev_pipe(sigchld) == -1 || ev_nonblock(sigchld[0], 1) == -1 ||
 	    ev_nonblock(sigchld[1], 1) == -1)
 		fatal("worker %d: the SIGCHLD pipe", (int)getpid());
+	if ((null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
+		fatal("worker %d: /dev/null", (int)getpid());
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = cgi_on_sigchld;
@@ -324,6 +344,9 @@ cgi_env(struct cgi *g, size_t *count)
 	env = xcalloc(max, sizeof(*env));
 	env_add(env, &n, env_entry("SCRIPT_FILENAME", 15, g->path,
 	    strlen(g->path)));
+	if (g->length[0] != '\0')
+		env_add(env, &n, env_entry("CONTENT_LENGTH", 14, g->length,
+		    strlen(g->length)));
 	if (g->split) {
 		env_add(env, &n, env_entry("PATH_INFO", 9, g->info,
 		    strlen(g->info)));
@@ -455,48 +478,77 @@ cgi_close(int *fd)
 	}
 }
 
-/* Start the program with pipes for stdin, stdout and stderr. */
+/*
+ * The program's standard input: /dev/null without a body, the spool
+ * file rewound, or a pipe that the loop fills from memory.
+ */
+static int
+cgi_stdin(struct cgi *g, int *fd)
+{
+	int	 p[2];
+
+	if (g->body_bytes == 0) {
+		*fd = null_fd;
+		return 0;
+	}
+	if (g->spool != -1) {
+		*fd = g->spool;
+		return lseek(g->spool, 0, SEEK_SET) == -1 ? -1 : 0;
+	}
+	if (ev_pipe(p) == -1)
+		return -1;
+	if (ev_nonblock(p[1], 1) == -1) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	*fd = p[0];
+	g->in = p[1];
+	g->body = body_mem;
+	g->bodylen = g->body_bytes;
+	return 0;
+}
+
+/* A pipe for the program's output: our end non-blocking, its not. */
+static int
+cgi_output_pipe(int *ours, int *theirs)
+{
+	int	 p[2];
+
+	if (ev_pipe(p) == -1)
+		return -1;
+	if (ev_nonblock(p[0], 1) == -1) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	*ours = p[0];
+	*theirs = p[1];
+	return 0;
+}
+
+/* Start the program, its output and errors on pipes. */
 static int
 cgi_spawn(struct cgi *g)
 {
-	int	 in[2], out[2], err[2], fds[3], r, e;
+	int	 fds[3] = { -1, -1, -1 }, r = -1, e;
 	char	**env;
 	size_t	 n;
 
-	if (ev_pipe(in) == -1)
-		return -1;
-	if (ev_pipe(out) == -1) {
-		close(in[0]);
-		close(in[1]);
-		return -1;
-	}
-	if (ev_pipe(err) == -1) {
-		close(in[0]);
-		close(in[1]);
-		close(out[0]);
-		close(out[1]);
-		return -1;
-	}
-	fds[0] = in[0];
-	fds[1] = out[1];
-	fds[2] = err[1];
-	g->in = in[1];
-	g->out = out[0];
-	g->err = err[0];
-	/* Our ends are non-blocking; the program's, separate files, are not. */
-	if (ev_nonblock(g->in, 1) == 0 && ev_nonblock(g->out, 1) == 0 &&
-	    ev_nonblock(g->err, 1) == 0) {
+	if (cgi_stdin(g, &fds[0]) == 0 &&
+	    cgi_output_pipe(&g->out, &fds[1]) == 0 &&
+	    cgi_output_pipe(&g->err, &fds[2]) == 0) {
 		env = cgi_env(g, &n);
 		r = cgi_exec(g, fds, env);
-		e = errno;
 		strlist_free(env, n);
-	} else {
-		r = -1;
-		e = errno;
 	}
-	close(in[0]);
-	close(out[1]);
-	close(err[1]);
+	e = errno;
+	if (fds[0] != -1 && fds[0] != null_fd && fds[0] != g->spool)
+		close(fds[0]);
+	if (fds[1] != -1)
+		close(fds[1]);
+	if (fds[2] != -1)
+		close(fds[2]);
 	if (r == -1) {
 		cgi_close(&g->in);
 		cgi_close(&g->out);
@@ -553,12 +605,19 @@ cgi_reap(struct cgi *g)
 	cgi_close(&g->err);
 }
 
-/* Stop the program early: TERM to its group, a grace, then KILL. */
+/*
+ * Stop the program early, saying why unless why is NULL: TERM to its
+ * group, a grace, then cgi_reap()'s KILL.
+ */
 static void
 cgi_kill(struct cgi *g, const char *why)
 {
-	log_warnx("pool %s: %s: %s; killing %s (pid %d)", g->c->pc->name,
-	    g->c->peer, why, g->path, (int)g->pid);
+	char	 path[PATH_MAX];
+
+	if (why != NULL)
+		log_warnx("pool %s: %s: %s; killing %s (pid %d)",
+		    g->c->pc->name, g->c->peer, why, escape_log(path,
+		    sizeof(path), g->path, strlen(g->path)), (int)g->pid);
 	kill(-g->pid, SIGTERM);
 	cgi_wait_exit(g, CGI_KILL_GRACE_MS);
 	g->aborted = 1;
@@ -568,6 +627,7 @@ cgi_kill(struct cgi *g, const char *why)
 static void
 cgi_log_stderr(struct cgi *g, const char *buf, size_t n, int flush)
 {
+	char	 path[PATH_MAX], line[4 * sizeof(g->line)];
 	size_t	 i;
 
 	for (i = 0; i < n || (flush && g->linelen > 0); i++) {
@@ -576,12 +636,85 @@ cgi_log_stderr(struct cgi *g, const char *buf, size_t n, int flush)
 			g->line[g->linelen++] = buf[i];
 			continue;
 		}
-		g->line[g->linelen] = '\0';
-		log_info("pool %s: %s (pid %d): %s", g->c->pc->name, g->path,
-		    (int)g->pid, g->line);
+		log_info("pool %s: %s (pid %d): %s", g->c->pc->name,
+		    escape_log(path, sizeof(path), g->path, strlen(g->path)),
+		    (int)g->pid, escape_log(line, sizeof(line), g->line,
+		    g->linelen));
 		g->linelen = 0;
 		if (i < n && buf[i] != '\n')
 			i--;
+	}
+}
+
+/*
+ * The program's output is refused: kill it, answer 502 (cgi_respond),
+ * and say in one line what was wrong, and where, in its own bytes.
+ */
+static void
+cgi_refuse(struct cgi *g, const char *why, size_t at)
+{
+	char	 path[PATH_MAX], bytes[4 * CGI_LOG_BYTES + 1];
+	size_t	 n = g->hdrlen - at;
+
+	log_warnx("pool %s: %s: %s (pid %d): %s at byte %zu of its output: "
+	    "\"%s\"; answering 502", g->c->pc->name, g->c->peer,
+	    escape_log(path, sizeof(path), g->path, strlen(g->path)),
+	    (int)g->pid, why, at, escape_log(bytes, sizeof(bytes),
+	    g->hdrbuf + at, n < CGI_LOG_BYTES ? n : CGI_LOG_BYTES));
+	g->bad = 1;
+	cgi_kill(g, NULL);
+}
+
+/*
+ * The header block is whole and good: it goes out unchanged, with what
+ * followed it so far, after a Status: 302 when it names a Location: and
+ * no Status:, as servers do for CGI (RFC 3875 section 6.2.3).
+ */
+static void
+cgi_send_header(struct cgi *g)
+{
+	static const char	 redirect[] = "Status: 302 Found\r\n";
+	uint8_t			*p = g->rec + FCGI_HEADER_LEN;
+	size_t			 n = 0;
+
+	if (g->hdr.location && g->hdr.status == 0) {
+		memcpy(p, redirect, sizeof(redirect) - 1);
+		n = sizeof(redirect) - 1;
+	}
+	memcpy(p + n, g->hdrbuf, g->hdrlen);
+	n += g->hdrlen;
+	g->reclen = proto_record(g->rec, FCGI_STDOUT, g->c->id, p, n);
+	g->recoff = 0;
+	g->sent += n;
+	g->hdr_done = 1;
+}
+
+/* Read the program's output until its header block is whole. */
+static void
+cgi_read_header(struct cgi *g)
+{
+	ssize_t	 n;
+
+	n = read(g->out, g->hdrbuf + g->hdrlen, sizeof(g->hdrbuf) - g->hdrlen);
+	if (n > 0) {
+		g->hdrlen += (size_t)n;
+		switch (cgiheader_parse(&g->hdr, g->hdrbuf, g->hdrlen,
+		    sizeof(g->hdrbuf))) {
+		case CGIHEADER_OK:
+			cgi_send_header(g);
+			break;
+		case CGIHEADER_BAD:
+			cgi_refuse(g, g->hdr.error, g->hdr.error_at);
+			break;
+		}
+		return;
+	}
+	if (n == 0 || (n == -1 && ((errno != EAGAIN && errno != EINTR) ||
+	    g->exited))) {
+		if (g->hdrlen > 0)
+			cgi_refuse(g, "no blank line after the header block",
+			    g->hdr.off);
+		cgi_close(&g->out);
 	}
 }
 
@@ -629,8 +762,7 @@ cgi_write_record(struct cgi *g)
 	}
 }
 
-static void	cgi_input(struct cgi *);
-
+/* Feed a body kept in memory to the program, as it reads. */
 static void
 cgi_write_stdin(struct cgi *g)
 {
@@ -639,46 +771,33 @@ cgi_write_stdin(struct cgi *g)
 	if ((n = write(g->in, g->body, g->bodylen)) > 0) {
 		g->body += n;
 		g->bodylen -= (size_t)n;
-		g->stall_ns = ev_now();
 	} else if (n == -1 && errno != EAGAIN && errno != EINTR)
 		g->bodylen = 0;		/* it closed stdin: drop the rest */
-	if (n == -1 && errno == EPIPE)
-		cgi_close(&g->in);
 	if (g->bodylen > 0)
 		return;
 	g->body = NULL;
-	if (g->c->stdin_done)
-		cgi_close(&g->in);
-	cgi_input(g);
+	cgi_close(&g->in);
 }
 
-/* Take request events from the input already read. */
+/*
+ * Take what the web server sent while the program runs: its body is
+ * whole already, so only an abort, or records conn.c answers itself.
+ */
 static void
 cgi_input(struct cgi *g)
 {
-	struct conn		*c = g->c;
 	struct proto_event	 ev;
 	int			 r;
 
-	while (g->body == NULL && g->recoff == 0 && !g->aborted &&
-	    (r = conn_event(c, &ev)) != 0) {
+	while (g->recoff == 0 && !g->aborted &&
+	    (r = conn_event(g->c, &ev)) != 0) {
 		if (r == -1) {
 			cgi_kill(g, "protocol error");
 			return;
 		}
-		g->stall_ns = ev_now();
 		if (ev.type == PROTO_ABORT) {
 			cgi_kill(g, "the web server aborted the request");
 			return;
-		}
-		if (ev.type != PROTO_STDIN)
-			continue;
-		if (ev.len == 0) {
-			c->stdin_done = 1;
-			cgi_close(&g->in);
-		} else if (g->in != -1) {
-			g->body = ev.data;
-			g->bodylen = ev.len;
 		}
 	}
 }
@@ -720,8 +839,8 @@ cgi_timeout(struct cgi *g)
 			return 0;
 		}
 	}
-	/* Waiting for the web server: to take output, or to send body. */
-	if (g->reclen > 0 || (!c->stdin_done && g->body == NULL)) {
+	/* Waiting for the web server to take output. */
+	if (g->reclen > 0) {
 		t_ns = g->stall_ns + c->timeout_ns - now_ns;
 		if (t_ns <= 0) {
 			c->failed = 1;
@@ -754,8 +873,8 @@ cgi_loop(struct cgi *g)
 			break;
 		pfd[0].fd = c->fd;
 		/* Replies to management records must not split a record. */
-		pfd[0].events = (g->body == NULL && g->recoff == 0 &&
-		    !c->eof ? POLLIN : 0) | (g->reclen > 0 ? POLLOUT : 0);
+		pfd[0].events = (g->recoff == 0 && !c->eof ? POLLIN : 0) |
+		    (g->reclen > 0 ? POLLOUT : 0);
 		pfd[1].fd = g->body != NULL ? g->in : -1;
 		pfd[1].events = POLLOUT;
 		pfd[2].fd = g->reclen == 0 ? g->out : -1;
@@ -781,8 +900,12 @@ cgi_loop(struct cgi *g)
 		if (pfd[1].revents && g->body != NULL)
 			cgi_write_stdin(g);
 		if (g->reclen == 0 && g->out != -1 &&
-		    (pfd[2].revents || g->exited))
-			cgi_read_output(g, &g->out, FCGI_STDOUT);
+		    (pfd[2].revents || g->exited)) {
+			if (g->hdr_done)
+				cgi_read_output(g, &g->out, FCGI_STDOUT);
+			else
+				cgi_read_header(g);
+		}
 		if (g->reclen == 0 && g->err != -1 &&
 		    (pfd[3].revents || g->exited))
 			cgi_read_output(g, &g->err, FCGI_STDERR);
@@ -795,9 +918,14 @@ cgi_respond(struct cgi *g)
 {
 	struct conn	*c = g->c;
 	uint32_t	 status = 0;
+	char		 path[PATH_MAX];
 
 	if (g->timed_out && g->sent == 0) {
 		cgi_error(g, "504 Gateway Timeout");
+		return;
+	}
+	if (g->bad) {
+		cgi_error(g, "502 Bad Gateway");
 		return;
 	}
 	if (WIFEXITED(g->status))
@@ -805,50 +933,174 @@ cgi_respond(struct cgi *g)
 	else if (WIFSIGNALED(g->status))
 		status = 128 + WTERMSIG(g->status);
 	if (g->sent == 0 && !g->aborted) {
-		log_warnx("pool %s: %s: %s sent no output (exit status %u)",
-		    c->pc->name, c->peer, g->path, status);
+		log_warnx("pool %s: %s: %s (pid %d) sent no output (exit "
+		    "status %u); answering 502", c->pc->name, c->peer,
+		    escape_log(path, sizeof(path), g->path, strlen(g->path)),
+		    (int)g->pid, status);
 		cgi_error(g, "502 Bad Gateway");
 		return;
 	}
-	if (c->eof || (c->failed && !c->stdin_done))
+	if (c->eof || c->failed)
 		return;
 	if (g->reclen > 0 && conn_write(c, g->rec + g->recoff,
 	    g->reclen - g->recoff) == -1)
-		return;
-	if (!g->aborted && conn_drain(c) == -1)
 		return;
 	conn_end(c, status, 1);
 	if (g->aborted)
 		c->failed = 1;
 }
 
+/* Write all of buf to the spool file. */
+static int
+cgi_spool_write(struct cgi *g, const void *buf, size_t len)
+{
+	const uint8_t	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		if ((n = write(g->spool, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Keep len more bytes of the body: in memory while it fits, then a file. */
+static int
+cgi_keep(struct cgi *g, const uint8_t *data, size_t len)
+{
+	if (g->spool == -1 && g->body_bytes + len <= sizeof(body_mem)) {
+		memcpy(body_mem + g->body_bytes, data, len);
+		return 0;
+	}
+	if (g->spool == -1 &&
+	    ((g->spool = spool_open(g->c->pc->body_temp_dir)) == -1 ||
+	    cgi_spool_write(g, body_mem, g->body_bytes) == -1))
+		return -1;
+	return cgi_spool_write(g, data, len);
+}
+
+/*
+ * CONTENT_LENGTH for the program: the size received, wherever the web
+ * server sent none (nginx with fastcgi_request_buffering off and a
+ * chunked upload) or another.
+ */
+static void
+cgi_length(struct cgi *g)
+{
+	char	 said[32];
+
+	conn_param(g->c, "CONTENT_LENGTH", said, sizeof(said));
+	if (said[0] == '\0' ? g->body_bytes == 0 :
+	    strtoull(said, NULL, 10) == g->body_bytes)
+		return;
+	if (said[0] != '\0')
+		log_warnx("pool %s: %s: CONTENT_LENGTH %s, but the body has "
+		    "%llu bytes; the program gets those", g->c->pc->name,
+		    g->c->peer, escape_log(said, sizeof(said), said,
+		    strlen(said)), (unsigned long long)g->body_bytes);
+	snprintf(g->length, sizeof(g->length), "%llu",
+	    (unsigned long long)g->body_bytes);
+}
+
+/*
+ * Receive the whole body before the program starts: nginx stops sending
+ * a body once it has a response header, so a program that writes before
+ * it has read all of its body would wait forever for the rest.  0 when
+ * the body is here; -1 when the connection is done for; 1 with *status
+ * to answer instead, the body read and dropped.
+ */
+static int
+cgi_receive(struct cgi *g, const char **status)
+{
+	const struct pool_conf	*pc = g->c->pc;
+	const uint8_t		*data;
+	size_t			 len;
+	char			 said[32];
+	int			 r, over = 0, lost = 0;
+
+	conn_param(g->c, "CONTENT_LENGTH", said, sizeof(said));
+	if (pc->max_body_bytes > 0 &&
+	    strtoull(said, NULL, 10) > pc->max_body_bytes)
+		over = 1;
+	while ((r = conn_body(g->c, &data, &len)) == 1) {
+		if (over || lost)
+			continue;
+		if (pc->max_body_bytes > 0 &&
+		    g->body_bytes + len > pc->max_body_bytes)
+			over = 1;
+		else if (cgi_keep(g, data, len) == -1) {
+			log_warn("pool %s: %s: a file for the body of %s",
+			    pc->name, g->c->peer, g->path);
+			lost = 1;
+		} else
+			g->body_bytes += len;
+	}
+	if (r == -1)
+		return -1;
+	if (over) {
+		log_warnx("pool %s: %s: a body over cgi.max_body_size (%zu "
+		    "bytes) for %s; answering 413", pc->name, g->c->peer,
+		    pc->max_body_bytes, g->path);
+		*status = "413 Request Entity Too Large";
+		return 1;
+	}
+	if (lost) {
+		*status = "500 Internal Server Error";
+		return 1;
+	}
+	cgi_length(g);
+	return 0;
+}
+
+/* Resolve, receive, run, respond. */
+static void
+cgi_request(struct cgi *g)
+{
+	struct conn	*c = g->c;
+	const char	*status;
+	char		 path[PATH_MAX];
+	int		 r;
+
+	if (cgi_root(c->pc) == -1) {
+		cgi_error(g, "403 Forbidden");
+		return;
+	}
+	if ((status = cgi_resolve(g)) != NULL) {
+		cgi_error(g, status);
+		return;
+	}
+	if ((r = cgi_receive(g, &status)) != 0) {
+		if (r == 1)
+			cgi_error(g, status);
+		return;
+	}
+	if (cgi_spawn(g) == -1) {
+		log_warn("pool %s: %s: cannot run %s", c->pc->name, c->peer,
+		    escape_log(path, sizeof(path), g->path, strlen(g->path)));
+		cgi_error(g, "502 Bad Gateway");
+		return;
+	}
+	cgi_loop(g);
+	cgi_reap(g);
+	cgi_respond(g);
+}
+
 void
 cgi_run(struct conn *c)
 {
 	static struct cgi	 g;
-	const char		*status;
 	char			 buf[64];
 
-	memset(&g, 0, offsetof(struct cgi, rec));
+	memset(&g, 0, offsetof(struct cgi, hdrbuf));
 	g.c = c;
-	g.in = g.out = g.err = -1;
+	g.in = g.out = g.err = g.spool = -1;
 	while (read(sigchld[0], buf, sizeof(buf)) > 0)
 		;
-	if (cgi_root(c->pc) == -1) {
-		cgi_error(&g, "403 Forbidden");
-		return;
-	}
-	if ((status = cgi_resolve(&g)) != NULL) {
-		cgi_error(&g, status);
-		return;
-	}
-	if (cgi_spawn(&g) == -1) {
-		log_warn("pool %s: %s: cannot run %s", c->pc->name, c->peer,
-		    g.path);
-		cgi_error(&g, "502 Bad Gateway");
-		return;
-	}
-	cgi_loop(&g);
-	cgi_reap(&g);
-	cgi_respond(&g);
+	cgi_request(&g);
+	cgi_close(&g.spool);
 }

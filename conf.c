@@ -64,6 +64,7 @@ struct parse {
 	const char		*file;
 	int			 line;
 	int			 depth;
+	int			 flags;		/* CONF_ROOT_OK */
 	char			*err;
 	size_t			 errlen;
 };
@@ -208,6 +209,10 @@ static const struct key keys[] = {
 	    0, 0 },
 	{ "catch_workers_output", IN_POOL, set_bool, T_BOOL,
 	    P(catch_output), 0 },
+	{ "cgi.max_body_size", IN_POOL, set_size, T_SIZE,
+	    P(max_body_bytes), 0 },
+	{ "cgi.body_temp_dir", IN_POOL, set_path, T_STR,
+	    P(body_temp_dir), 0 },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -340,13 +345,14 @@ set_int(struct parse *p, const struct key *k, void *base, const char *v)
 static int
 set_size(struct parse *p, const struct key *k, void *base, const char *v)
 {
-	static const long long	 mult[] = { 1024, 1024 * 1024 };
+	static const long long	 mult[] = { 1024, 1024 * 1024,
+	    1024 * 1024 * 1024 };
 	long long		 n;
 
-	if (parse_number(v, "km", mult, k->min, &n) == -1 ||
+	if (parse_number(v, "kmg", mult, k->min, &n) == -1 ||
 	    (unsigned long long)n > SIZE_MAX / 2)
 		return conf_err(p, k->name, "'%s' is not a size of at least "
-		    "%ld (k and m suffixes allowed)", v, k->min);
+		    "%ld (k, m and g suffixes allowed)", v, k->min);
 	*(size_t *)field(base, k) = (size_t)n;
 	return 0;
 }
@@ -690,6 +696,7 @@ pool_conf_new(struct parse *p, const char *name)
 	pc->keep_conn_timeout_ms = 10 * 1000;
 	pc->max_params_size = PROTO_DEFAULT_MAX_PARAMS_SIZE;
 	pc->max_params = PROTO_DEFAULT_MAX_PARAMS;
+	pc->max_body_bytes = 64 * 1024 * 1024;
 	return pc;
 }
 
@@ -1012,6 +1019,9 @@ check_user(struct parse *p, struct pool_conf *pc)
 	pc->uid = pw->pw_uid;
 	pc->gid = pw->pw_gid;
 	pc->setuser = 1;
+	if (pc->uid == 0 && !(p->flags & CONF_ROOT_OK))
+		return pool_err(p, pc, "user", "%s is root, and CGI programs "
+		    "would run as root; fpmd -R allows it", pc->user);
 	if (pc->group != NULL) {
 		if ((gr = getgrnam(pc->group)) == NULL)
 			return pool_err(p, pc, "group", "no group '%s'",
@@ -1066,9 +1076,11 @@ conf_defaults(struct conf *conf)
 
 /* A parse of file into a new configuration with the defaults. */
 static void
-parse_begin(struct parse *p, const char *file, char *err, size_t errlen)
+parse_begin(struct parse *p, const char *file, int flags, char *err,
+    size_t errlen)
 {
 	memset(p, 0, sizeof(*p));
+	p->flags = flags;
 	p->err = err;
 	p->errlen = errlen;
 	p->conf = xcalloc(1, sizeof(*p->conf));
@@ -1095,11 +1107,11 @@ conf_finish(struct parse *p, int r)
 
 /* Read a configuration file; NULL and a message in err on error. */
 struct conf *
-conf_load(const char *path, char *err, size_t errlen)
+conf_load(const char *path, int flags, char *err, size_t errlen)
 {
 	struct parse	 p;
 
-	parse_begin(&p, path, err, errlen);
+	parse_begin(&p, path, flags, err, errlen);
 	return conf_finish(&p, parse_file(&p, path));
 }
 
@@ -1110,7 +1122,7 @@ conf_load(const char *path, char *err, size_t errlen)
  */
 struct conf *
 conf_builtin(const char *sock, const char *user, const char *root,
-    const char *sockuser, long timeout, char *err, size_t errlen)
+    const char *sockuser, long timeout, int flags, char *err, size_t errlen)
 {
 	struct parse	 p;
 	char		 text[4096];
@@ -1137,7 +1149,7 @@ conf_builtin(const char *sock, const char *user, const char *root,
 	    jail ? root : "", jail ? "'\n" : "", timeout);
 	if ((f = fmemopen(text, strlen(text), "r")) == NULL)
 		fatal("fmemopen");
-	parse_begin(&p, "(built-in)", err, errlen);
+	parse_begin(&p, "(built-in)", flags, err, errlen);
 	r = parse_stream(&p, f);
 	fclose(f);
 	return conf_finish(&p, r);
@@ -1172,6 +1184,7 @@ conf_pool_free(struct pool_conf *pc)
 	free(pc->ping_path);
 	free(pc->ping_response);
 	free(pc->cgi_root);
+	free(pc->body_temp_dir);
 	strlist_free(pc->extensions, pc->nextensions);
 	free(pc);
 }

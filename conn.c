@@ -235,9 +235,14 @@ conn_wait(struct conn *c, struct proto_event *ev)
 	return r;
 }
 
-/* Read and drop the rest of the request body. */
+/*
+ * The next piece of the request body: 1 with data, which stays valid
+ * until the next call, 0 at its end, -1 when the connection is done
+ * for: an error, a timeout, a hang-up, or an abort, which gets its
+ * END_REQUEST and sets c->aborted.
+ */
 int
-conn_drain(struct conn *c)
+conn_body(struct conn *c, const uint8_t **data, size_t *len)
 {
 	struct proto_event	 ev;
 
@@ -247,13 +252,34 @@ conn_drain(struct conn *c)
 		if (ev.type == PROTO_ABORT) {
 			/* The spec wants END_REQUEST even then. */
 			conn_end(c, 0, 1);
+			c->aborted = 1;
 			c->failed = 1;
 			return -1;
 		}
-		if (ev.type == PROTO_STDIN && ev.len == 0)
+		if (ev.type != PROTO_STDIN)
+			continue;
+		if (ev.len == 0) {
 			c->stdin_done = 1;
+			break;
+		}
+		*data = ev.data;
+		*len = ev.len;
+		return 1;
 	}
 	return 0;
+}
+
+/* Read and drop the rest of the request body. */
+int
+conn_drain(struct conn *c)
+{
+	const uint8_t	*data;
+	size_t		 len;
+	int		 r;
+
+	while ((r = conn_body(c, &data, &len)) == 1)
+		;
+	return r;
 }
 
 static int

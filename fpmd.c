@@ -46,11 +46,12 @@ static int		 stop_sig;	/* the rung of the stop ladder */
 static struct ev_timer	 stop_timer;
 static int		 verbose;
 static int		 pledged;	/* the master is under pledge(2) */
+static int		 conf_flags;	/* -R: CONF_ROOT_OK */
 
 static __dead void
 usage(void)
 {
-	fprintf(stderr, "usage: fpmd [-dnv] [-f file] [-p path] [-s socket] "
+	fprintf(stderr, "usage: fpmd [-dnRv] [-f file] [-p path] [-s socket] "
 	    "[-t timeout] [-U user]\n"
 	    "            [-u user]\n");
 	exit(1);
@@ -67,7 +68,7 @@ struct slowcgi {
 };
 
 static struct conf *
-load(const char *file, const struct slowcgi *sc)
+load(const char *file, const struct slowcgi *sc, int flags)
 {
 	struct conf	*c;
 	char		 err[1024], path[PATH_MAX];
@@ -78,10 +79,10 @@ load(const char *file, const struct slowcgi *sc)
 	if (file == NULL && !sc->given && access(FPMD_CONF, F_OK) == 0)
 		file = FPMD_CONF;
 	if (file != NULL)
-		c = conf_load(file, err, sizeof(err));
+		c = conf_load(file, flags, err, sizeof(err));
 	else
 		c = conf_builtin(sc->socket, sc->user, sc->chroot,
-		    sc->sockuser, sc->timeout, err, sizeof(err));
+		    sc->sockuser, sc->timeout, flags, err, sizeof(err));
 	if (c == NULL)
 		errx(1, "%s", err);
 	/* Reloads happen after chdir("/"): keep the absolute path. */
@@ -267,7 +268,8 @@ master_reload(void)
 		return;
 	}
 	log_info("reloading %s", conf->file);
-	if ((nc = conf_load(conf->file, err, sizeof(err))) == NULL) {
+	if ((nc = conf_load(conf->file, conf_flags, err, sizeof(err))) ==
+	    NULL) {
 		log_warnx("reload: %s; going on as before", err);
 		return;
 	}
@@ -378,7 +380,7 @@ parse_flags(int argc, char *argv[], struct flags *f)
 {
 	int	 ch;
 
-	while ((ch = getopt(argc, argv, "df:np:s:t:U:u:v")) != -1) {
+	while ((ch = getopt(argc, argv, "df:np:Rs:t:U:u:v")) != -1) {
 		switch (ch) {
 		case 'd':
 			f->debug = 1;
@@ -411,6 +413,9 @@ parse_flags(int argc, char *argv[], struct flags *f)
 		case 'u':
 			f->sc.user = optarg;
 			f->sc.given = 1;
+			break;
+		case 'R':
+			conf_flags |= CONF_ROOT_OK;
 			break;
 		case 'v':
 			verbose++;
@@ -470,7 +475,7 @@ main(int argc, char *argv[])
 	open_stdio();
 	compat_init_setproctitle(argc, argv);
 	parse_flags(argc, argv, &f);
-	conf = load(f.file, &f.sc);
+	conf = load(f.file, &f.sc, conf_flags);
 	if (f.noaction) {
 		if (verbose)
 			conf_dump(conf, conf->events != NULL ? conf->events :

@@ -157,6 +157,8 @@ struct pool_conf {
 	size_t			 max_params;
 
 	char			*cgi_root;
+	size_t			 max_body_bytes;	/* cgi.max_body_size */
+	char			*body_temp_dir;		/* cgi.body_temp_dir */
 	char			**extensions;	/* security.limit_extensions */
 	size_t			 nextensions;
 	int			 catch_output;	/* catch_workers_output */
@@ -275,6 +277,7 @@ struct conn {
 	int				 keep;		/* FCGI_KEEP_CONN */
 	int				 stdin_done;
 	int				 eof;		/* the server hung up */
+	int				 aborted;	/* ABORT_REQUEST came */
 	int				 failed;	/* close after this */
 	int64_t				 req_start_ns;	/* its BEGIN_REQUEST */
 	int64_t				 timeout_ns;	/* each read or write */
@@ -284,10 +287,26 @@ struct conn {
 	uint8_t				 out[CONN_OUT_SIZE];
 };
 
+/*
+ * A CGI program's header block being checked (cgiheader.c).  Zero it
+ * for each response.
+ */
+enum { CGIHEADER_MORE, CGIHEADER_OK, CGIHEADER_BAD };
+
+struct cgiheader {
+	size_t		 off;		/* lines before this are checked */
+	size_t		 len;		/* OK: the block, blank line included */
+	int		 status;	/* its Status: code, or 0 */
+	int		 location;	/* it has a Location: */
+	const char	*error;		/* BAD: what is wrong */
+	size_t		 error_at;	/* BAD: where */
+};
+
 /* conf.c: the master parses; a worker only reads its pool_conf */
-struct conf	*conf_load(const char *, char *, size_t);
+#define CONF_ROOT_OK	0x01	/* -R: a pool may run as root */
+struct conf	*conf_load(const char *, int, char *, size_t);
 struct conf	*conf_builtin(const char *, const char *, const char *,
-		    const char *, long, char *, size_t);
+		    const char *, long, int, char *, size_t);
 void		 conf_free(struct conf *);
 void		 conf_pool_free(struct pool_conf *);
 int		 conf_pool_diff(const struct pool_conf *,
@@ -331,6 +350,7 @@ int		 conn_event(struct conn *, struct proto_event *);
 int		 conn_read(struct conn *);
 int		 conn_write(struct conn *, const void *, size_t);
 int		 conn_param(struct conn *, const char *, char *, size_t);
+int		 conn_body(struct conn *, const uint8_t **, size_t *);
 int		 conn_drain(struct conn *);
 int		 conn_respond(struct conn *, const char *, size_t);
 int		 conn_end(struct conn *, uint32_t, int);
@@ -343,6 +363,17 @@ void		 status_page(struct conn *, const struct pool_conf *,
 void		 cgi_init(void);
 void		 cgi_run(struct conn *);
 void		 cgi_signal(int);
+
+/* cgiheader.c: a worker */
+int		 cgiheader_parse(struct cgiheader *, const char *, size_t,
+		    size_t);
+
+/* spool.c: a worker */
+int		 spool_open(const char *);
+
+/* escape.c: both */
+size_t		 escape_utf8_len(const unsigned char *, size_t);
+char		*escape_log(char *, size_t, const void *, size_t);
 
 /* xmalloc.c: allocations that cannot fail, and string lists */
 void		*xcalloc(size_t, size_t);

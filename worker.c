@@ -533,9 +533,9 @@ worker_main(const struct worker_ctx *c)
 	worker_fds();
 	setproctitle("pool %s", ctx->pc->name);
 	params = xcalloc(1, ctx->pc->max_params_size);
+	cgi_init();
 	if (worker_privileges(ctx->pc) == -1)
 		worker_exit(WORKER_EXIT_SETUP);
-	cgi_init();
 #ifdef FPMD_TEST_HOSTILE
 	worker_hostile();
 #endif

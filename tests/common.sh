@@ -7,6 +7,11 @@ FPMD=$SRCDIR/../fpmd
 CLIENT=$SRCDIR/fcgi-client
 CGIBIN=$SRCDIR/cgi-bin
 
+# Run as root, the suite's pools run as root too, which fpmd refuses
+# without -R.
+ROOT_OK=
+[ "$(id -u)" = 0 ] && ROOT_OK=-R
+
 # The event backends this build has, from config.h.
 backends() {
 	sed -n -E 's/^#define HAVE_(KQUEUE|EPOLL|POLL) 1$/\1/p' \
@@ -92,7 +97,7 @@ alive() {
 # its pidfile: the sockets are listening by then.
 fpmd_start() {
 	rm -f fpmd.pid
-	"$FPMD" -d -f "$PWD/fpmd.conf" "$@" >fpmd.out 2>fpmd.log &
+	"$FPMD" $ROOT_OK -d -f "$PWD/fpmd.conf" "$@" >fpmd.out 2>fpmd.log &
 	echo $! >fpmd.bgpid
 	wait_for 10 eval "test -s fpmd.pid || ! alive $!"
 	test -s fpmd.pid || atf_fail "fpmd did not start: $(cat fpmd.log)"
