@@ -45,6 +45,7 @@ TESTPROGS=	tests/proto_test tests/ev_test tests/fcgi-client
 
 .c.o:
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) \
+	    -DPREFIX=\"$(PREFIX)\" \
 	    -DSYSCONFDIR=\"$(SYSCONFDIR)\" -c $< -o $@
 
 all: $(PROG)
@@ -59,6 +60,8 @@ $(OBJS): config.h compat/compat.h
 fpmd.o conf.o pool.o worker.o cgi.o status.o: fpmd.h log.h compat/ev.h
 fpmd.o conf.o pool.o worker.o cgi.o status.o proto.o: proto.h
 log.o: log.h
+# PREFIX and SYSCONFDIR come from here.
+fpmd.o conf.o: Makefile
 $(EVOBJS): compat/ev.h compat/ev_impl.h
 
 tests/proto_test.o: tests/proto_test.c config.h proto.h

@@ -67,11 +67,24 @@ struct slowcgi {
 	int		 given;
 };
 
+/* What the configuration says before the daemon starts: "fpmd: ...". */
+static void
+conf_say_start(const char *msg)
+{
+	warnx("%s", msg);
+}
+
+static void
+conf_say_reload(const char *msg)
+{
+	log_warnx("reload: %s", msg);
+}
+
 static struct conf *
 load(const char *file, const struct slowcgi *sc)
 {
 	struct conf	*c;
-	char		 err[1024], path[PATH_MAX];
+	char		 path[PATH_MAX];
 
 	if (sc->given && file != NULL)
 		errx(1, "-f and the slowcgi flags (-p -s -t -U -u) exclude "
@@ -79,12 +92,12 @@ load(const char *file, const struct slowcgi *sc)
 	if (file == NULL && !sc->given && access(FPMD_CONF, F_OK) == 0)
 		file = FPMD_CONF;
 	if (file != NULL)
-		c = conf_load(file, err, sizeof(err));
+		c = conf_load(file, conf_say_start);
 	else
 		c = conf_builtin(sc->socket, sc->user, sc->chroot,
-		    sc->sockuser, sc->timeout, err, sizeof(err));
+		    sc->sockuser, sc->timeout, conf_say_start);
 	if (c == NULL)
-		errx(1, "%s", err);
+		exit(1);
 	/* Reloads happen after chdir("/"): keep the absolute path. */
 	if (file != NULL && realpath(file, path) != NULL) {
 		free(c->file);
@@ -336,8 +349,9 @@ master_reload(void)
 		return;
 	}
 	log_info("reloading %s", conf->file);
-	if ((nc = conf_load(conf->file, err, sizeof(err))) == NULL) {
-		log_warnx("reload: %s; going on as before", err);
+	if ((nc = conf_load(conf->file, conf_say_reload)) == NULL) {
+		log_warnx("reload: %s has errors; going on as before",
+		    conf->file);
 		return;
 	}
 	if (pledged && uses_chroot(nc)) {
