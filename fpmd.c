@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <err.h>
@@ -105,6 +106,36 @@ load(const char *file, const struct slowcgi *sc)
 			errx(1, "out of memory");
 	}
 	return c;
+}
+
+/*
+ * The global rlimit_files, rlimit_core and process.priority are the
+ * master's, which workers inherit unless their pool sets its own.  On
+ * error, -1 and the key in *what.
+ */
+static int
+master_limits(const struct conf *c, const char **what)
+{
+	struct rlimit	 rl;
+
+	if (c->rlimit_files != 0) {
+		*what = "rlimit_files";
+		rl.rlim_cur = rl.rlim_max = c->rlimit_files;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			return -1;
+	}
+	if (c->set_rlimit_core) {
+		*what = "rlimit_core";
+		rl.rlim_cur = rl.rlim_max = c->rlimit_core;
+		if (setrlimit(RLIMIT_CORE, &rl) == -1)
+			return -1;
+	}
+	if (c->priority != CONF_PRIORITY_UNSET) {
+		*what = "process.priority";
+		if (setpriority(PRIO_PROCESS, 0, c->priority) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 static void
@@ -317,6 +348,10 @@ uses_chroot(const struct conf *c)
 static void
 reload_globals(struct conf *nc)
 {
+	const char	*what;
+
+	if (master_limits(nc, &what) == -1)
+		log_warn("reload: %s", what);
 	if (changed(conf->pid, nc->pid)) {
 		if (pidfile_write(nc->pid) == -1) {
 			log_warn("reload: pid %s; keeping %s", nc->pid,
@@ -514,6 +549,10 @@ parse_flags(int argc, char *argv[], struct flags *f)
 static void
 master_start(int debug)
 {
+	const char	*what;
+
+	if (master_limits(conf, &what) == -1)
+		err(1, "%s", what);
 	open_listeners(conf);
 	pidfile_check(conf->pid);
 	master_logging(debug);
