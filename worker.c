@@ -31,6 +31,9 @@
 #include "config.h"
 
 #include <sys/types.h>
+#ifdef __linux__
+#include <sys/prctl.h>		/* CONF_DUMPABLE */
+#endif
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -164,6 +167,12 @@ worker_privileges(struct pool_conf *pc)
 		if (setrlimit(RLIMIT_CORE, &rl) == -1)
 			return log_warn("pool %s: rlimit_core", pc->name), -1;
 	}
+	if (pc->priority != CONF_PRIORITY_UNSET &&
+	    setpriority(PRIO_PROCESS, 0, pc->priority) == -1) {
+		log_warn("pool %s: process.priority %d", pc->name,
+		    pc->priority);
+		return -1;
+	}
 	if (pc->setuser && setgroups(pc->ngroups, pc->groups) == -1)
 		return log_warn("pool %s: setgroups for %s", pc->name,
 		    pc->user), -1;
@@ -177,6 +186,11 @@ worker_privileges(struct pool_conf *pc)
 	    setresuid(pc->uid, pc->uid, pc->uid) == -1))
 		return log_warn("pool %s: cannot become %s", pc->name,
 		    pc->user), -1;
+#if CONF_DUMPABLE
+	/* A change of user cleared it; php-fpm only logs a failure. */
+	if (pc->dumpable && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) == -1)
+		log_warn("pool %s: process.dumpable", pc->name);
+#endif
 #ifdef __OpenBSD__
 	if (pledge("stdio rpath proc exec unix inet", NULL) == -1)
 		return log_warn("pool %s: pledge", pc->name), -1;
