@@ -5,6 +5,7 @@
 # which runs by itself the first time; after changing CC, "make clean".
 
 PROG=		fpmd
+VERSION=	0.1
 SRCS=		fpmd.c conf.c pool.c worker.c cgi.c status.c proto.c log.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/reallocarray.c \
@@ -45,7 +46,7 @@ TESTPROGS=	tests/proto_test tests/ev_test tests/fcgi-client
 
 .c.o:
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) \
-	    -DPREFIX=\"$(PREFIX)\" \
+	    -DFPMD_VERSION=\"$(VERSION)\" -DPREFIX=\"$(PREFIX)\" \
 	    -DSYSCONFDIR=\"$(SYSCONFDIR)\" -c $< -o $@
 
 all: $(PROG)
@@ -60,7 +61,7 @@ $(OBJS): config.h compat/compat.h
 fpmd.o conf.o pool.o worker.o cgi.o status.o: fpmd.h log.h compat/ev.h
 fpmd.o conf.o pool.o worker.o cgi.o status.o proto.o: proto.h
 log.o: log.h
-# PREFIX and SYSCONFDIR come from here.
+# The version, PREFIX and SYSCONFDIR come from here.
 fpmd.o conf.o: Makefile
 $(EVOBJS): compat/ev.h compat/ev_impl.h
 

@@ -52,7 +52,7 @@ static int		 pledged;	/* the master is under pledge(2) */
 static __attribute__((__noreturn__)) void
 usage(void)
 {
-	fprintf(stderr, "usage: fpmd [-dnv] [-f file] [-p path] [-s socket] "
+	fprintf(stderr, "usage: fpmd [-dnVv] [-f file] [-p path] [-s socket] "
 	    "[-t timeout] [-U user]\n"
 	    "            [-u user]\n");
 	exit(1);
@@ -496,7 +496,7 @@ parse_flags(int argc, char *argv[], struct flags *f)
 {
 	int	 ch;
 
-	while ((ch = getopt(argc, argv, "df:np:s:t:U:u:v")) != -1) {
+	while ((ch = getopt(argc, argv, "df:np:s:t:U:u:Vv")) != -1) {
 		switch (ch) {
 		case 'd':
 			f->debug = 1;
@@ -530,6 +530,9 @@ parse_flags(int argc, char *argv[], struct flags *f)
 			f->sc.user = optarg;
 			f->sc.given = 1;
 			break;
+		case 'V':
+			printf("fpmd %s\n", FPMD_VERSION);
+			exit(0);
 		case 'v':
 			verbose++;
 			break;
