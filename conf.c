@@ -265,31 +265,32 @@ static const struct key keys[] = {
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
-/* php-fpm's keys that fpmd does not implement here, and why not. */
-static const struct {
-	const char	*name;
-	int		 where;
-	const char	*why;
-} unsupported[] = {
-	{ "log_limit", IN_GLOBAL, "fpmd's log lines are at most 1024 bytes" },
-	{ "log_buffering", IN_GLOBAL, "fpmd writes each log line whole" },
-	{ "process.max", IN_GLOBAL, "fpmd limits the workers of each pool, "
-	    "with pm.max_children" },
-	{ "systemd_interval", IN_GLOBAL, "fpmd does not report to systemd" },
-	{ "listen.setfib", IN_POOL, "fpmd does not choose a socket's "
-	    "routing table" },
-	{ "decorate_workers_output", IN_POOL, "fpmd always marks the output "
-	    "it catches with the pool and the program" },
-	{ "apparmor_hat", IN_POOL, "fpmd does not link libapparmor" },
+/*
+ * php-fpm's keys that fpmd does not implement here; in place of a
+ * default, why not.
+ */
+#define U(name, where, why)	{ name, where, NULL, T_NONE, 0, 0, 0, why }
+
+static const struct key unsupported[] = {
+	U("log_limit", IN_GLOBAL, "fpmd's log lines are at most 1024 bytes"),
+	U("log_buffering", IN_GLOBAL, "fpmd writes each log line whole"),
+	U("process.max", IN_GLOBAL, "fpmd limits the workers of each pool, "
+	    "with pm.max_children"),
+	U("systemd_interval", IN_GLOBAL, "fpmd does not report to systemd"),
+	U("listen.setfib", IN_POOL, "fpmd does not choose a socket's "
+	    "routing table"),
+	U("decorate_workers_output", IN_POOL, "fpmd always marks the output "
+	    "it catches with the pool and the program"),
+	U("apparmor_hat", IN_POOL, "fpmd does not link libapparmor"),
 #if !CONF_LISTEN_ACL
-	{ "listen.acl_users", IN_POOL, "this system's libc has no POSIX.1e "
-	    "ACLs" },
-	{ "listen.acl_groups", IN_POOL, "this system's libc has no POSIX.1e "
-	    "ACLs" },
+	U("listen.acl_users", IN_POOL, "this system's libc has no POSIX.1e "
+	    "ACLs"),
+	U("listen.acl_groups", IN_POOL, "this system's libc has no POSIX.1e "
+	    "ACLs"),
 #endif
 #if !CONF_DUMPABLE
-	{ "process.dumpable", IN_POOL, "this system has no "
-	    "prctl(PR_SET_DUMPABLE)" },
+	U("process.dumpable", IN_POOL, "this system has no "
+	    "prctl(PR_SET_DUMPABLE)"),
 #endif
 };
 
@@ -376,16 +377,23 @@ conf_warn(struct parse *p, const char *key, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The index of name in a table of keys, in a section of where. */
 static int
-key_find(const char *name, int where)
+table_find(const struct key *table, size_t n, const char *name, int where)
 {
 	size_t	 i;
 
-	for (i = 0; i < NKEYS; i++)
-		if ((keys[i].where & where) != 0 &&
-		    strcasecmp(keys[i].name, name) == 0)
+	for (i = 0; i < n; i++)
+		if ((table[i].where & where) != 0 &&
+		    strcasecmp(table[i].name, name) == 0)
 			return (int)i;
 	return -1;
+}
+
+static int
+key_find(const char *name, int where)
+{
+	return table_find(keys, NKEYS, name, where);
 }
 
 /*
@@ -1216,13 +1224,7 @@ key_array(struct parse *p, const char *key, const char *value)
 static int
 unsupported_find(const char *name, int where)
 {
-	size_t	 i;
-
-	for (i = 0; i < NUNSUPPORTED; i++)
-		if ((unsupported[i].where & where) != 0 &&
-		    strcasecmp(unsupported[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	return table_find(unsupported, NUNSUPPORTED, name, where);
 }
 
 /* A key fpmd does not implement: said once, unless it is left empty. */
@@ -1232,7 +1234,7 @@ key_unsupported(struct parse *p, int i, const char *value)
 	if (value[0] == '\0' || (p->unsupported_warned & (1U << i)) != 0)
 		return 0;
 	conf_warn(p, unsupported[i].name, "not supported: %s",
-	    unsupported[i].why);
+	    unsupported[i].def);
 	p->unsupported_warned |= 1U << i;
 	return 0;
 }
