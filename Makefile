@@ -5,6 +5,7 @@
 # which runs by itself the first time; after changing CC, "make clean".
 
 PROG=		fpmd
+VERSION=	0.1
 SRCS=		fpmd.c conf.c pool.c listener.c scoreboard.c worker.c conn.c \
 		cgi.c cgiheader.c spool.c status.c proto.c log.c escape.c \
 		xmalloc.c \
@@ -54,6 +55,7 @@ CONNOBJS=	conn.o scoreboard.o proto.o log.o xmalloc.o $(EVOBJS) \
 
 .c.o:
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) \
+	    -DFPMD_VERSION=\"$(VERSION)\" -DPREFIX=\"$(PREFIX)\" \
 	    -DSYSCONFDIR=\"$(SYSCONFDIR)\" -c $< -o $@
 
 all: $(PROG)
@@ -70,6 +72,8 @@ DAEMONOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o worker.o conn.o \
 $(DAEMONOBJS): fpmd.h log.h compat/ev.h proto.h
 proto.o: proto.h
 log.o: log.h
+# The version, PREFIX and SYSCONFDIR come from here.
+fpmd.o conf.o: Makefile
 $(EVOBJS): compat/ev.h compat/ev_impl.h
 
 tests/proto_test.o: tests/proto_test.c config.h proto.h

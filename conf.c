@@ -16,14 +16,18 @@
 
 /*
  * The configuration file: php-fpm's INI syntax and key names.  A
- * [global] section and one [name] section per pool; ';' and '#'
- * comments; values bare, "double-quoted" or 'single-quoted'; $pool and
- * ${ENV} expanded outside single quotes; time values with s, m, h or d;
- * include = glob.  Every key is in one table with its section, its
- * parser and the field it sets.  An unknown key, a bad value or a
- * missing required key is an error naming file:line and the key;
- * php-fpm's PHP-only keys are ignored with a warning, so that a php-fpm
- * pool file needs no edits.
+ * [global] section and one [name] section per pool, which a later
+ * [name] reopens; ';' and '#' comments; values bare, "double-quoted",
+ * where \" \\ and \$ stand for the character, or 'single-quoted'; $pool
+ * and ${ENV} expanded outside single quotes; time values with s, m, h or
+ * d; include = glob.  Every key is in one table with its section, its
+ * parser, the field it sets and its default, which an empty value puts
+ * back.  Relative paths are made absolute with the pool's or the global
+ * prefix once the file is read, as php-fpm does.  Errors and warnings
+ * name file:line and the key, and one load reports every error, up to
+ * CONF_MAX_ERRORS.  php-fpm's keys that fpmd has no use for are read
+ * with a warning, so that a php-fpm file needs no edits.  The master
+ * runs this, at start and on each reload.
  */
 
 #include "config.h"
@@ -55,28 +59,24 @@
 #include "proto.h"
 
 #define CONF_MAX_DEPTH	8		/* include nesting */
+#define CONF_MAX_ERRORS	20		/* reported by one load */
+#define CONF_VALUE_MAX	4096
 
 enum { IN_GLOBAL = 1, IN_POOL = 2, IN_ANY = 3 };
 
-struct parse {
-	struct conf		*conf;
-	struct pool_conf	*pool;		/* NULL in [global] */
-	const char		*file;
-	int			 line;
-	int			 depth;
-	int			 flags;		/* CONF_ROOT_OK */
-	char			*err;
-	size_t			 errlen;
-};
+/* pm before the file sets it: pool.c's switches know only the three. */
+#define PM_UNSET	((enum pm_style)-1)
+
+struct parse;
 
 struct key;
 typedef int	(*setter)(struct parse *, const struct key *, void *,
 		    const char *);
 
-/* How a field is stored, for conf_dump() and conf_changes(). */
+/* How a field is stored, for its reset, conf_dump() and conf_pool_diff(). */
 enum kind {
 	T_NONE, T_STR, T_BOOL, T_INT, T_LONG, T_SIZE, T_TIME, T_MODE,
-	T_RLIMIT, T_PM, T_LEVEL, T_FACILITY, T_LIST
+	T_RLIMIT, T_CORE, T_PRIO, T_PM, T_LEVEL, T_FACILITY, T_ACL, T_LIST
 };
 
 struct key {
@@ -85,14 +85,22 @@ struct key {
 	setter		 set;
 	enum kind	 kind;
 	size_t		 off;
+	size_t		 off2;		/* T_LIST: the count; T_CORE: "set" */
 	long		 min;
+	const char	*def;		/* the default as a value; NULL: none */
 };
 
 static int	set_str(struct parse *, const struct key *, void *,
 		    const char *);
+static int	set_path(struct parse *, const struct key *, void *,
+		    const char *);
+static int	set_abs(struct parse *, const struct key *, void *,
+		    const char *);
 static int	set_bool(struct parse *, const struct key *, void *,
 		    const char *);
 static int	set_int(struct parse *, const struct key *, void *,
+		    const char *);
+static int	set_priority(struct parse *, const struct key *, void *,
 		    const char *);
 static int	set_size(struct parse *, const struct key *, void *,
 		    const char *);
@@ -114,9 +122,9 @@ static int	set_listen(struct parse *, const struct key *, void *,
 		    const char *);
 static int	set_clients(struct parse *, const struct key *, void *,
 		    const char *);
-static int	set_path(struct parse *, const struct key *, void *,
-		    const char *);
 static int	set_uri(struct parse *, const struct key *, void *,
+		    const char *);
+static int	set_format(struct parse *, const struct key *, void *,
 		    const char *);
 static int	set_extensions(struct parse *, const struct key *, void *,
 		    const char *);
@@ -126,125 +134,335 @@ static int	set_include(struct parse *, const struct key *, void *,
 #define G(f)	offsetof(struct conf, f)
 #define P(f)	offsetof(struct pool_conf, f)
 
+/* php-fpm's access.format when access.log is set and it is not. */
+#define ACCESS_FORMAT	"%R - %u %t \"%m %r\" %s"
+
 static const struct key keys[] = {
+	{ "prefix", IN_GLOBAL, set_abs, T_STR,
+	    G(prefix), 0, 0, NULL },
 	{ "pid", IN_GLOBAL, set_path, T_STR,
-	    G(pid), 0 },
-	{ "error_log", IN_GLOBAL, set_str, T_STR,
-	    G(error_log), 0 },
+	    G(pid), 0, 0, NULL },
+	{ "error_log", IN_GLOBAL, set_path, T_STR,
+	    G(error_log), 0, 0, "syslog" },
 	{ "syslog.facility", IN_GLOBAL, set_facility, T_FACILITY,
-	    G(syslog_facility), 0 },
+	    G(syslog_facility), 0, 0, "daemon" },
 	{ "syslog.ident", IN_GLOBAL, set_str, T_STR,
-	    G(syslog_ident), 0 },
+	    G(syslog_ident), 0, 0, "fpmd" },
 	{ "log_level", IN_GLOBAL, set_level, T_LEVEL,
-	    G(log_level), 0 },
+	    G(log_level), 0, 0, "notice" },
 	{ "daemonize", IN_GLOBAL, set_bool, T_BOOL,
-	    G(daemonize), 0 },
+	    G(daemonize), 0, 0, "yes" },
 	{ "events.mechanism", IN_GLOBAL, set_events, T_STR,
-	    G(events), 0 },
+	    G(events), 0, 0, NULL },
 	{ "process_control_timeout", IN_GLOBAL, set_time, T_TIME,
-	    G(process_control_timeout_ms), 0 },
+	    G(process_control_timeout_ms), 0, 0, "10s" },
+	{ "process.priority", IN_GLOBAL, set_priority, T_PRIO,
+	    G(priority), 0, 0, NULL },
+	{ "rlimit_files", IN_GLOBAL, set_rlimit, T_RLIMIT,
+	    G(rlimit_files), 0, 1, NULL },
+	{ "rlimit_core", IN_GLOBAL, set_rlimit, T_CORE,
+	    G(rlimit_core), G(set_rlimit_core), 0, NULL },
+	{ "emergency_restart_threshold", IN_GLOBAL, set_int, T_INT,
+	    G(emergency_restart_threshold), 0, 0, NULL },
+	{ "emergency_restart_interval", IN_GLOBAL, set_time, T_TIME,
+	    G(emergency_restart_interval_ms), 0, 0, NULL },
 	{ "include", IN_ANY, set_include, T_NONE,
-	    0, 0 },
+	    0, 0, 0, NULL },
+	{ "prefix", IN_POOL, set_path, T_STR,
+	    P(prefix), 0, 0, NULL },
 	{ "listen", IN_POOL, set_listen, T_STR,
-	    P(listen), 0 },
+	    P(listen), 0, 0, NULL },
 	{ "listen.backlog", IN_POOL, set_int, T_INT,
-	    P(backlog), -1 },
+	    P(backlog), 0, -1, "-1" },
 	{ "listen.owner", IN_POOL, set_str, T_STR,
-	    P(listen_owner), 0 },
+	    P(listen_owner), 0, 0, NULL },
 	{ "listen.group", IN_POOL, set_str, T_STR,
-	    P(listen_group), 0 },
+	    P(listen_group), 0, 0, NULL },
 	{ "listen.mode", IN_POOL, set_mode, T_MODE,
-	    P(listen_mode), 0 },
-	{ "listen.allowed_clients", IN_POOL, set_clients, T_STR,
-	    P(allowed_clients), 0 },
+	    P(listen_mode), 0, 0, "0660" },
+	{ "listen.allowed_clients", IN_POOL, set_clients, T_ACL,
+	    P(allowed_clients), 0, 0, NULL },
+#if CONF_LISTEN_ACL
+	{ "listen.acl_users", IN_POOL, set_str, T_STR,
+	    P(acl_users), 0, 0, NULL },
+	{ "listen.acl_groups", IN_POOL, set_str, T_STR,
+	    P(acl_groups), 0, 0, NULL },
+#endif
+	{ "pm.status_listen", IN_POOL, set_listen, T_STR,
+	    P(status_listen), 0, 0, NULL },
 	{ "user", IN_POOL, set_str, T_STR,
-	    P(user), 0 },
+	    P(user), 0, 0, NULL },
 	{ "group", IN_POOL, set_str, T_STR,
-	    P(group), 0 },
+	    P(group), 0, 0, NULL },
 	{ "chroot", IN_POOL, set_path, T_STR,
-	    P(chroot), 0 },
+	    P(chroot), 0, 0, NULL },
 	{ "chdir", IN_POOL, set_path, T_STR,
-	    P(chdir), 0 },
+	    P(chdir), 0, 0, NULL },
 	{ "clear_env", IN_POOL, set_bool, T_BOOL,
-	    P(clear_env), 0 },
+	    P(clear_env), 0, 0, "yes" },
+	{ "process.priority", IN_POOL, set_priority, T_PRIO,
+	    P(priority), 0, 0, NULL },
+#if CONF_DUMPABLE
+	{ "process.dumpable", IN_POOL, set_bool, T_BOOL,
+	    P(dumpable), 0, 0, NULL },
+#endif
 	{ "rlimit_files", IN_POOL, set_rlimit, T_RLIMIT,
-	    P(rlimit_files), 1 },
-	{ "rlimit_core", IN_POOL, set_rlimit, T_RLIMIT,
-	    P(rlimit_core), 0 },
+	    P(rlimit_files), 0, 1, NULL },
+	{ "rlimit_core", IN_POOL, set_rlimit, T_CORE,
+	    P(rlimit_core), P(set_rlimit_core), 0, NULL },
 	{ "pm", IN_POOL, set_pm, T_PM,
-	    P(pm), 0 },
+	    P(pm), 0, 0, NULL },
 	{ "pm.max_children", IN_POOL, set_int, T_INT,
-	    P(max_children), 1 },
+	    P(max_children), 0, 1, NULL },
 	{ "pm.start_servers", IN_POOL, set_int, T_INT,
-	    P(start_servers), 1 },
+	    P(start_servers), 0, 1, NULL },
 	{ "pm.min_spare_servers", IN_POOL, set_int, T_INT,
-	    P(min_spare), 1 },
+	    P(min_spare), 0, 1, NULL },
 	{ "pm.max_spare_servers", IN_POOL, set_int, T_INT,
-	    P(max_spare), 1 },
+	    P(max_spare), 0, 1, NULL },
 	{ "pm.max_spawn_rate", IN_POOL, set_int, T_INT,
-	    P(max_spawn_rate), 1 },
+	    P(max_spawn_rate), 0, 1, "32" },
 	{ "pm.process_idle_timeout", IN_POOL, set_time, T_TIME,
-	    P(idle_timeout_ms), 1 },
+	    P(idle_timeout_ms), 0, 1, "10s" },
 	{ "pm.max_requests", IN_POOL, set_int, T_LONG,
-	    P(max_requests), 0 },
+	    P(max_requests), 0, 0, NULL },
 	{ "pm.status_path", IN_POOL, set_uri, T_STR,
-	    P(status_path), 0 },
+	    P(status_path), 0, 0, NULL },
 	{ "ping.path", IN_POOL, set_uri, T_STR,
-	    P(ping_path), 0 },
+	    P(ping_path), 0, 0, NULL },
 	{ "ping.response", IN_POOL, set_str, T_STR,
-	    P(ping_response), 0 },
+	    P(ping_response), 0, 0, "pong" },
+	{ "access.log", IN_POOL, set_path, T_STR,
+	    P(access_log), 0, 0, NULL },
+	{ "access.format", IN_POOL, set_format, T_STR,
+	    P(access_format), 0, 0, ACCESS_FORMAT },
+	{ "slowlog", IN_POOL, set_path, T_STR,
+	    P(slowlog), 0, 0, NULL },
+	{ "request_slowlog_timeout", IN_POOL, set_time, T_TIME,
+	    P(slowlog_timeout_ms), 0, 0, NULL },
+	{ "request_slowlog_trace_depth", IN_POOL, set_int, T_INT,
+	    P(slowlog_trace_depth), 0, 1, "20" },
 	{ "request_terminate_timeout", IN_POOL, set_time, T_TIME,
-	    P(terminate_timeout_ms), 0 },
+	    P(terminate_timeout_ms), 0, 0, NULL },
+	{ "request_terminate_timeout_track_finished", IN_POOL, set_bool,
+	    T_BOOL, P(terminate_track_finished), 0, 0, NULL },
 	{ "fastcgi.read_timeout", IN_POOL, set_time, T_TIME,
-	    P(read_timeout_ms), 1 },
+	    P(read_timeout_ms), 0, 1, "60s" },
 	{ "fastcgi.keep_conn_timeout", IN_POOL, set_time, T_TIME,
-	    P(keep_conn_timeout_ms), 1 },
+	    P(keep_conn_timeout_ms), 0, 1, "10s" },
+	/* proto.h's PROTO_DEFAULT_MAX_PARAMS_SIZE and _MAX_PARAMS */
 	{ "fastcgi.max_params_size", IN_POOL, set_size, T_SIZE,
-	    P(max_params_size), 1024 },
+	    P(max_params_size), 0, 1024, "64k" },
 	{ "fastcgi.max_params", IN_POOL, set_size, T_SIZE,
-	    P(max_params), 1 },
-	{ "cgi.root", IN_POOL, set_path, T_STR,
-	    P(cgi_root), 0 },
+	    P(max_params), 0, 1, "1000" },
+	{ "cgi.root", IN_POOL, set_abs, T_STR,
+	    P(cgi_root), 0, 0, NULL },
 	{ "security.limit_extensions", IN_POOL, set_extensions, T_LIST,
-	    0, 0 },
+	    P(extensions), P(nextensions), 0, NULL },
 	{ "catch_workers_output", IN_POOL, set_bool, T_BOOL,
-	    P(catch_output), 0 },
+	    P(catch_output), 0, 0, NULL },
 	{ "cgi.max_body_size", IN_POOL, set_size, T_SIZE,
-	    P(max_body_bytes), 0 },
+	    P(max_body_bytes), 0, 0, "64m" },
 	{ "cgi.body_temp_dir", IN_POOL, set_path, T_STR,
-	    P(body_temp_dir), 0 },
+	    P(body_temp_dir), 0, 0, NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
-/* php-fpm keys that only mean something to PHP: accepted, ignored. */
-static const char *const php_only[] = {
-	"php_value[", "php_flag[", "php_admin_value[", "php_admin_flag[",
-	"slowlog", "request_slowlog_timeout", "request_slowlog_trace_depth",
-	"access.log", "access.format", "access.suppress_path[",
-	"decorate_workers_output", "process.dumpable", "process.priority",
-	"emergency_restart_threshold", "emergency_restart_interval",
-	"process.max", "systemd_interval", "log_limit", "log_buffering",
-	NULL
+/*
+ * php-fpm's keys that fpmd does not implement here; in place of a
+ * default, why not.
+ */
+#define U(name, where, why)	{ name, where, NULL, T_NONE, 0, 0, 0, why }
+
+static const struct key unsupported[] = {
+	U("log_limit", IN_GLOBAL, "fpmd's log lines are at most 1024 bytes"),
+	U("log_buffering", IN_GLOBAL, "fpmd writes each log line whole"),
+	U("process.max", IN_GLOBAL, "fpmd limits the workers of each pool, "
+	    "with pm.max_children"),
+	U("systemd_interval", IN_GLOBAL, "fpmd does not report to systemd"),
+	U("listen.setfib", IN_POOL, "fpmd does not choose a socket's "
+	    "routing table"),
+	U("decorate_workers_output", IN_POOL, "fpmd always marks the output "
+	    "it catches with the pool and the program"),
+	U("apparmor_hat", IN_POOL, "fpmd does not link libapparmor"),
+#if !CONF_LISTEN_ACL
+	U("listen.acl_users", IN_POOL, "this system's libc has no POSIX.1e "
+	    "ACLs"),
+	U("listen.acl_groups", IN_POOL, "this system's libc has no POSIX.1e "
+	    "ACLs"),
+#endif
+#if !CONF_DUMPABLE
+	U("process.dumpable", IN_POOL, "this system has no "
+	    "prctl(PR_SET_DUMPABLE)"),
+#endif
 };
 
-static int	 parse_file(struct parse *, const char *);
-static int	 parse_stream(struct parse *, FILE *);
+#define NUNSUPPORTED	(sizeof(unsupported) / sizeof(unsupported[0]))
 
+struct parse {
+	struct conf		*conf;
+	struct pool_conf	*pool;		/* NULL in [global] */
+	const char		*file;		/* one of files[] */
+	int			 line;
+	int			 depth;
+	int			 skip;		/* after a bad section header */
+	int			 nerrors;
+	int			 php_warned;	/* "PHP setting" said once */
+	unsigned int		 unsupported_warned;	/* by index */
+	struct conf_at		 global_at[NKEYS];	/* where each was set */
+	int			 flags;		/* CONF_ROOT_OK */
+	char			**files;	/* every file read */
+	size_t			 nfiles;
+	void			(*report)(const char *);
+};
+
+static void	 parse_file(struct parse *, const char *);
+static void	 parse_stream(struct parse *, FILE *);
+
+/*
+ * Say an error or a warning, "file:line: key: text", through the
+ * caller's report function.  Errors are counted; past CONF_MAX_ERRORS
+ * nothing more is said, and the load stops reading.
+ */
+static void
+conf_vsay(struct parse *p, int error, const char *file, int line,
+    const char *key, const char *fmt, va_list ap)
+{
+	char	 msg[1024], at[16] = "";
+	int	 n;
+
+	if (p->nerrors >= CONF_MAX_ERRORS)
+		return;
+	if (line > 0)
+		snprintf(at, sizeof(at), ":%d", line);
+	n = snprintf(msg, sizeof(msg), "%s%s: %s%s", file, at,
+	    key != NULL ? key : "", key != NULL ? ": " : "");
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = 0;
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	p->report(msg);
+	if (error && ++p->nerrors == CONF_MAX_ERRORS) {
+		snprintf(msg, sizeof(msg), "%s: %d errors; stopping there",
+		    p->conf->file, CONF_MAX_ERRORS);
+		p->report(msg);
+	}
+}
+
+static void
+conf_say(struct parse *p, int error, const char *file, int line,
+    const char *key, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	conf_vsay(p, error, file, line, key, fmt, ap);
+	va_end(ap);
+}
+
+/* An error at the line being read; always -1. */
 static int
 conf_err(struct parse *p, const char *key, const char *fmt, ...)
 {
 	va_list	 ap;
-	int	 n;
 
-	n = snprintf(p->err, p->errlen, "%s:%d: %s%s", p->file, p->line,
-	    key != NULL ? key : "", key != NULL ? ": " : "");
-	if (n < 0 || (size_t)n >= p->errlen)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	conf_vsay(p, 1, p->file, p->line, key, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+static void
+conf_warn(struct parse *p, const char *key, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	conf_vsay(p, 0, p->file, p->line, key, fmt, ap);
+	va_end(ap);
+}
+
+/* The index of name in a table of keys, in a section of where. */
+static int
+table_find(const struct key *table, size_t n, const char *name, int where)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if ((table[i].where & where) != 0 &&
+		    strcasecmp(table[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+key_find(const char *name, int where)
+{
+	return table_find(keys, NKEYS, name, where);
+}
+
+/*
+ * Say something about a pool's key at the line that set it, or at
+ * [name] if none did.  An error about a key whose value was refused has
+ * been said already.
+ */
+static void
+pool_vsay(struct parse *p, struct pool_conf *pc, int error, const char *key,
+    const char *fmt, va_list ap)
+{
+	char		 name[128];
+	const char	*file = pc->file;
+	int		 i, line = pc->line;
+
+	if ((i = key_find(key, IN_POOL)) >= 0 && pc->set_at[i].line != 0) {
+		if (pc->set_at[i].line < 0 && error)
+			return;
+		file = pc->set_at[i].file;
+		line = abs(pc->set_at[i].line);
+	}
+	snprintf(name, sizeof(name), "[%s] %s", pc->name, key);
+	conf_vsay(p, error, file, line, name, fmt, ap);
+}
+
+/* An error about a pool; always -1. */
+static int
+pool_err(struct parse *p, struct pool_conf *pc, const char *key,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	pool_vsay(p, pc, 1, key, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void
+pool_warn(struct parse *p, struct pool_conf *pc, const char *key,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	pool_vsay(p, pc, 0, key, fmt, ap);
+	va_end(ap);
+}
+
+/* A warning about a global key, at the line that set it. */
+static void
+global_warn(struct parse *p, const char *key, const char *fmt, ...)
+{
+	va_list		 ap;
+	const char	*file = p->conf->file;
+	int		 i, line = 0;
+
+	if ((i = key_find(key, IN_GLOBAL)) >= 0 && p->global_at[i].line > 0) {
+		file = p->global_at[i].file;
+		line = p->global_at[i].line;
+	}
+	va_start(ap, fmt);
+	conf_vsay(p, 0, file, line, key, fmt, ap);
+	va_end(ap);
 }
 
 static void *
@@ -264,8 +482,15 @@ set_str(struct parse *p, const struct key *k, void *base, const char *v)
 	return 0;
 }
 
+/* A path; a relative one is made absolute with a prefix at the end. */
 static int
 set_path(struct parse *p, const struct key *k, void *base, const char *v)
+{
+	return set_str(p, k, base, v);
+}
+
+static int
+set_abs(struct parse *p, const struct key *k, void *base, const char *v)
 {
 	if (v[0] != '/')
 		return conf_err(p, k->name, "'%s' is not an absolute path", v);
@@ -280,21 +505,26 @@ set_uri(struct parse *p, const struct key *k, void *base, const char *v)
 	return set_str(p, k, base, v);
 }
 
+/* Booleans as PHP's INI reads them; an empty value is no, as there. */
 static int
 set_bool(struct parse *p, const struct key *k, void *base, const char *v)
 {
 	static const char *const yes[] = { "yes", "on", "true", "1", NULL };
-	static const char *const no[] = { "no", "off", "false", "0", "",
-	    NULL };
+	static const char *const no[] = { "no", "off", "false", "0", "none",
+	    "null", "", NULL };
 	int	*dst = field(base, k);
 	int	 i;
 
 	for (i = 0; yes[i] != NULL; i++)
-		if (strcasecmp(v, yes[i]) == 0)
-			return *dst = 1, 0;
+		if (strcasecmp(v, yes[i]) == 0) {
+			*dst = 1;
+			return 0;
+		}
 	for (i = 0; no[i] != NULL; i++)
-		if (strcasecmp(v, no[i]) == 0)
-			return *dst = 0, 0;
+		if (strcasecmp(v, no[i]) == 0) {
+			*dst = 0;
+			return 0;
+		}
 	return conf_err(p, k->name, "'%s' is not yes or no", v);
 }
 
@@ -398,20 +628,35 @@ set_mode(struct parse *p, const struct key *k, void *base, const char *v)
 	return 0;
 }
 
+/* rlimit_core's flag says it is set, since 0 is a limit too. */
 static int
 set_rlimit(struct parse *p, const struct key *k, void *base, const char *v)
 {
 	long long	 n;
 
-	if (strcmp(v, "unlimited") == 0) {
+	if (strcasecmp(v, "unlimited") == 0)
 		*(rlim_t *)field(base, k) = RLIM_INFINITY;
-	} else if (parse_number(v, NULL, NULL, k->min, &n) == 0) {
+	else if (parse_number(v, NULL, NULL, k->min, &n) == 0)
 		*(rlim_t *)field(base, k) = (rlim_t)n;
-	} else
-		return conf_err(p, k->name, "'%s' is not a number or "
-		    "'unlimited'", v);
-	if (strcmp(k->name, "rlimit_core") == 0)
-		p->pool->set_rlimit_core = 1;
+	else
+		return conf_err(p, k->name, "'%s' is not a number of at least "
+		    "%ld or 'unlimited'", v, k->min);
+	if (k->kind == T_CORE)
+		*(int *)((char *)base + k->off2) = 1;
+	return 0;
+}
+
+/* A nice(1) value; php-fpm allows -19 to 20, setpriority(2) -20 to 20. */
+static int
+set_priority(struct parse *p, const struct key *k, void *base,
+    const char *v)
+{
+	long long	 n;
+
+	if (parse_number(v, NULL, NULL, -20, &n) == -1 || n > 20)
+		return conf_err(p, k->name, "'%s' is not a priority from -20 "
+		    "to 20", v);
+	*(int *)field(base, k) = (int)n;
 	return 0;
 }
 
@@ -503,14 +748,25 @@ set_events(struct parse *p, const struct key *k, void *base, const char *v)
 	    "%s)", v, built);
 }
 
-/* listen: /path, ip:port, [ipv6]:port or port.  Resolved when bound. */
+/* A unix socket, as php-fpm tells: no ':' and not a port number. */
+static int
+listen_is_unix(const char *v)
+{
+	return strchr(v, ':') == NULL &&
+	    strspn(v, "0123456789") != strlen(v);
+}
+
+/*
+ * listen and pm.status_listen: ip:port, [ipv6]:port, a port, or a unix
+ * socket's path, made absolute with the prefix if it is relative.
+ */
 static int
 set_listen(struct parse *p, const struct key *k, void *base, const char *v)
 {
 	const char	*port;
 	long long	 n;
 
-	if (v[0] == '/')
+	if (listen_is_unix(v))
 		return set_str(p, k, base, v);
 	port = strrchr(v, ':');
 	if (port == NULL)
@@ -593,25 +849,113 @@ static int
 set_extensions(struct parse *p, const struct key *k, void *base,
     const char *v)
 {
-	struct pool_conf	*pc = base;
-	char			*list, *s, *last;
+	char	***list = field(base, k), *copy, *s, *last;
+	size_t	*n = (size_t *)((char *)base + k->off2);
 
-	strlist_free(pc->extensions, pc->nextensions);
-	pc->extensions = NULL;
-	pc->nextensions = 0;
-	list = xstrdup(v);
-	for (s = strtok_r(list, " \t,", &last); s != NULL;
+	strlist_free(*list, *n);
+	*list = NULL;
+	*n = 0;
+	copy = xstrdup(v);
+	for (s = strtok_r(copy, " \t,", &last); s != NULL;
 	    s = strtok_r(NULL, " \t,", &last)) {
 		if (s[0] != '.' || s[1] == '\0') {
 			conf_err(p, k->name, "'%s' is not an extension such "
 			    "as .cgi", s);
-			free(list);
+			free(copy);
 			return -1;
 		}
-		strlist_add(&pc->extensions, &pc->nextensions, s);
+		strlist_add(list, n, s);
 	}
-	free(list);
+	free(copy);
 	return 0;
+}
+
+/*
+ * php-fpm's access.format codes and the {modifiers} each takes: NULL
+ * none, "*" any or none, "" any but one is needed, or a list of words.
+ */
+static const struct {
+	char		 code;
+	const char	*mods;
+} access_codes[] = {
+	{ '%', NULL }, { 'C', "total user system" },
+	{ 'd', "seconds mili miliseconds milli milliseconds micro "
+	    "microseconds" },
+	{ 'e', "" }, { 'f', NULL }, { 'l', NULL }, { 'm', NULL },
+	{ 'M', "bytes kilo kilobytes mega megabytes" }, { 'n', NULL },
+	{ 'o', "" }, { 'p', NULL }, { 'P', NULL }, { 'q', NULL },
+	{ 'Q', NULL }, { 'r', NULL }, { 'R', NULL }, { 's', NULL },
+	{ 't', "*" }, { 'T', "*" }, { 'u', NULL },
+};
+
+/* Is the word of len bytes one of the space-separated list? */
+static int
+word_in(const char *list, const char *word, size_t len)
+{
+	size_t	 n;
+
+	for (; *list != '\0'; list += n + (list[n] == ' ')) {
+		n = strcspn(list, " ");
+		if (n == len && strncasecmp(list, word, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+access_code(char code)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(access_codes) / sizeof(access_codes[0]); i++)
+		if (access_codes[i].code == code)
+			return (int)i;
+	return -1;
+}
+
+/* What is wrong with a code's {modifier} (mod NULL: none), as php-fpm says. */
+static const char *
+access_mod_error(const char *mods, const char *mod, size_t modlen)
+{
+	if (mods == NULL)
+		return mod == NULL ? NULL : "this code takes no {modifier}";
+	if (mods[0] == '\0')
+		return modlen > 0 ? NULL : "this code needs a {name}";
+	if (mod == NULL || strcmp(mods, "*") == 0 ||
+	    word_in(mods, mod, modlen))
+		return NULL;
+	return "php-fpm knows no such modifier for this code";
+}
+
+static int
+set_format(struct parse *p, const struct key *k, void *base, const char *v)
+{
+	const char	*s = v, *code, *mod, *end, *why;
+	size_t		 modlen;
+	int		 i, n;
+
+	while ((code = strchr(s, '%')) != NULL) {
+		s = code + 1;
+		mod = NULL;
+		modlen = 0;
+		if (*s == '{') {
+			mod = s + 1;
+			if ((end = strchr(mod, '}')) == NULL)
+				return conf_err(p, k->name, "'%s': a '{' "
+				    "without '}'", code);
+			modlen = end - mod;
+			s = end + 1;
+		}
+		n = (int)(s - code + (*s != '\0'));
+		if (*s == '\0' || (i = access_code(*s)) == -1)
+			return conf_err(p, k->name, "'%.*s' is not one of "
+			    "php-fpm's codes", n, code);
+		if ((why = access_mod_error(access_codes[i].mods, mod,
+		    modlen)) != NULL)
+			return conf_err(p, k->name, "'%.*s': %s", n, code, why);
+		s++;
+	}
+	return set_str(p, k, base, v);
 }
 
 /* env[NAME] = value; a value of $NAME takes fpmd's own variable. */
@@ -641,6 +985,33 @@ set_env(struct parse *p, const char *key, const char *v)
 	return 0;
 }
 
+/* access.suppress_path[] = /path, one path a line; empty adds none. */
+static int
+set_suppress(struct parse *p, const char *key, const char *v)
+{
+	struct pool_conf	*pc = p->pool;
+
+	if (strcmp(strchr(key, '['), "[]") != 0)
+		return conf_err(p, key, "takes no name between [ and ]");
+	if (v[0] == '\0')
+		return 0;
+	if (v[0] != '/')
+		return conf_err(p, key, "'%s' does not start with /", v);
+	strlist_add(&pc->suppress_paths, &pc->nsuppress_paths, v);
+	return 0;
+}
+
+/* php_value[] and the like: said once, for the first of them. */
+static int
+set_php(struct parse *p, const char *key, const char *v)
+{
+	(void)v;
+	if (!p->php_warned)
+		conf_warn(p, key, "PHP setting, ignored");
+	p->php_warned = 1;
+	return 0;
+}
+
 static int
 set_include(struct parse *p, const struct key *k, void *base, const char *v)
 {
@@ -665,14 +1036,308 @@ set_include(struct parse *p, const struct key *k, void *base, const char *v)
 	if (r != 0)
 		return conf_err(p, k->name, "%s: cannot expand", pattern);
 	p->depth++;
-	for (i = 0, r = 0; i < g.gl_pathc && r == 0; i++)
-		r = parse_file(p, g.gl_pathv[i]);
+	for (i = 0; i < g.gl_pathc && p->nerrors < CONF_MAX_ERRORS; i++)
+		parse_file(p, g.gl_pathv[i]);
 	p->depth--;
 	globfree(&g);
 	p->pool = section;
+	p->skip = 0;
 	p->file = file;
 	p->line = line;
-	return r;
+	return 0;
+}
+
+/*
+ * Put a key back as if the file had not set it: its default, or
+ * nothing.  An empty value does this, and so does a new section.
+ */
+static void
+key_reset(struct parse *p, const struct key *k, void *base)
+{
+	void	*f = field(base, k);
+	void	*f2 = (char *)base + k->off2;
+
+	if (k->def != NULL) {
+		k->set(p, k, base, k->def);
+		return;
+	}
+	switch (k->kind) {
+	case T_ACL:
+		free(((struct pool_conf *)base)->acl);
+		((struct pool_conf *)base)->acl = NULL;
+		((struct pool_conf *)base)->nacl = 0;
+		/* FALLTHROUGH */
+	case T_STR:
+		free(*(char **)f);
+		*(char **)f = NULL;
+		break;
+	case T_LIST:
+		strlist_free(*(char ***)f, *(size_t *)f2);
+		*(char ***)f = NULL;
+		*(size_t *)f2 = 0;
+		break;
+	case T_CORE:
+		*(int *)f2 = 0;
+		/* FALLTHROUGH */
+	case T_RLIMIT:
+		*(rlim_t *)f = 0;
+		break;
+	case T_PRIO:
+		*(int *)f = CONF_PRIORITY_UNSET;
+		break;
+	case T_PM:
+		*(enum pm_style *)f = PM_UNSET;
+		break;
+	case T_LONG:
+		*(long *)f = 0;
+		break;
+	case T_SIZE:
+		*(size_t *)f = 0;
+		break;
+	case T_TIME:
+		*(int64_t *)f = 0;
+		break;
+	case T_MODE:
+		*(mode_t *)f = 0;
+		break;
+	case T_BOOL:
+	case T_INT:
+	case T_LEVEL:
+	case T_FACILITY:
+		*(int *)f = 0;
+		break;
+	case T_NONE:
+		break;
+	}
+}
+
+/* Every key of a section as if the file had not set it. */
+static void
+keys_reset(struct parse *p, int where, void *base)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].where == where)
+			key_reset(p, &keys[i], base);
+}
+
+/* Remember where a key was set, or that its value was refused. */
+static struct conf_at *
+key_at(struct parse *p, int i)
+{
+	return p->pool != NULL ? &p->pool->set_at[i] : &p->global_at[i];
+}
+
+/* An empty value means unset, as in php-fpm; for a boolean, no. */
+static int
+key_apply(struct parse *p, int i, const char *value)
+{
+	const struct key	*k = &keys[i];
+	void			*base = p->pool != NULL ? (void *)p->pool :
+				    (void *)p->conf;
+
+	key_at(p, i)->file = p->file;
+	key_at(p, i)->line = p->line;
+	if (value[0] == '\0' && k->kind != T_BOOL) {
+		key_reset(p, k, base);
+		return 0;
+	}
+	if (k->set(p, k, base, value) == 0)
+		return 0;
+	key_at(p, i)->line = -p->line;
+	return -1;
+}
+
+/* A key whose value could not be read: no later "missing" about it. */
+static void
+key_refused(struct parse *p, const char *key)
+{
+	int	 i;
+
+	if ((i = key_find(key, p->pool != NULL ? IN_POOL : IN_GLOBAL)) >= 0) {
+		key_at(p, i)->file = p->file;
+		key_at(p, i)->line = -p->line;
+	}
+}
+
+static const struct {
+	const char	*name;
+	int		(*set)(struct parse *, const char *, const char *);
+} arrays[] = {
+	{ "env", set_env },
+	{ "access.suppress_path", set_suppress },
+	{ "php_value", set_php },
+	{ "php_flag", set_php },
+	{ "php_admin_value", set_php },
+	{ "php_admin_flag", set_php },
+};
+
+/* name[key] = value: every such key belongs in a pool. */
+static int
+key_array(struct parse *p, const char *key, const char *value)
+{
+	size_t	 len = strcspn(key, "["), i;
+
+	if (key[strlen(key) - 1] != ']')
+		return conf_err(p, key, "unknown key");
+	for (i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
+		if (strlen(arrays[i].name) != len ||
+		    strncmp(key, arrays[i].name, len) != 0)
+			continue;
+		if (p->pool == NULL)
+			return conf_err(p, key, "belongs in a pool section");
+		return arrays[i].set(p, key, value);
+	}
+	return conf_err(p, key, "unknown key");
+}
+
+static int
+unsupported_find(const char *name, int where)
+{
+	return table_find(unsupported, NUNSUPPORTED, name, where);
+}
+
+/* A key fpmd does not implement: said once, unless it is left empty. */
+static int
+key_unsupported(struct parse *p, int i, const char *value)
+{
+	if (value[0] == '\0' || (p->unsupported_warned & (1U << i)) != 0)
+		return 0;
+	conf_warn(p, unsupported[i].name, "not supported: %s",
+	    unsupported[i].def);
+	p->unsupported_warned |= 1U << i;
+	return 0;
+}
+
+static int
+key_set(struct parse *p, const char *key, const char *value)
+{
+	int	 where = p->pool == NULL ? IN_GLOBAL : IN_POOL, i;
+
+	if ((i = key_find(key, where)) >= 0)
+		return key_apply(p, i, value);
+	if (strchr(key, '[') != NULL)
+		return key_array(p, key, value);
+	if ((i = unsupported_find(key, where)) >= 0)
+		return key_unsupported(p, i, value);
+	if (key_find(key, IN_ANY) >= 0 || unsupported_find(key, IN_ANY) >= 0)
+		return conf_err(p, key, "belongs in %s", where == IN_POOL ?
+		    "[global]" : "a pool section");
+	return conf_err(p, key, "unknown key");
+}
+
+/* A value being built, at most size - 1 bytes. */
+struct value {
+	char	*buf;
+	size_t	 len;
+	size_t	 size;
+	int	 overflow;
+};
+
+static void
+value_add(struct value *v, const char *s, size_t len)
+{
+	if (v->len + len >= v->size) {
+		v->overflow = 1;
+		return;
+	}
+	memcpy(v->buf + v->len, s, len);
+	v->len += len;
+}
+
+/* At a '$': add $pool's or ${NAME}'s value; the bytes used, 0 if none. */
+static size_t
+value_expand(struct parse *p, const char *s, struct value *v)
+{
+	const char	*end, *val;
+	char		 name[256];
+	size_t		 len;
+
+	if (strncmp(s, "$pool", 5) == 0 && p->pool != NULL) {
+		value_add(v, p->pool->name, strlen(p->pool->name));
+		return 5;
+	}
+	if (strncmp(s, "${", 2) != 0 || (end = strchr(s, '}')) == NULL ||
+	    (len = end - s - 2) >= sizeof(name))
+		return 0;
+	memcpy(name, s + 2, len);
+	name[len] = '\0';
+	if ((val = getenv(name)) != NULL)
+		value_add(v, val, strlen(val));
+	return len + 3;
+}
+
+/* A bare value ends at ';' and loses its trailing blanks. */
+static void
+value_bare(struct parse *p, char *s, struct value *v)
+{
+	char	*end;
+	size_t	 n;
+
+	s[strcspn(s, ";")] = '\0';
+	for (end = s + strlen(s); end > s && isspace((unsigned char)end[-1]);
+	    end--)
+		;
+	*end = '\0';
+	while (*s != '\0') {
+		if (*s == '$' && (n = value_expand(p, s, v)) > 0)
+			s += n;
+		else
+			value_add(v, s++, 1);
+	}
+}
+
+/*
+ * After the opening '"': \" \\ and \$ stand for the character, as in
+ * PHP's INI, and any other backslash for itself.  What follows the
+ * closing quote, or NULL if there is none.
+ */
+static char *
+value_quoted(struct parse *p, char *s, struct value *v)
+{
+	size_t	 n;
+
+	while (*s != '"') {
+		if (*s == '\0')
+			return NULL;
+		if (*s == '\\' && (s[1] == '"' || s[1] == '\\' ||
+		    s[1] == '$')) {
+			value_add(v, s + 1, 1);
+			s += 2;
+		} else if (*s == '$' && (n = value_expand(p, s, v)) > 0)
+			s += n;
+		else
+			value_add(v, s++, 1);
+	}
+	return s + 1;
+}
+
+/* The value at s, unquoted and expanded, into out. */
+static int
+parse_value(struct parse *p, const char *key, char *s, char *out,
+    size_t size)
+{
+	struct value	 v = { out, 0, size, 0 };
+	char		*rest = s + strlen(s);
+
+	if (*s == '\'') {
+		if ((rest = strchr(s + 1, '\'')) == NULL)
+			return conf_err(p, key, "missing closing '");
+		value_add(&v, s + 1, rest - s - 1);
+		rest++;
+	} else if (*s == '"') {
+		if ((rest = value_quoted(p, s + 1, &v)) == NULL)
+			return conf_err(p, key, "missing closing \"");
+	} else
+		value_bare(p, s, &v);
+	rest += strspn(rest, " \t");
+	if (*rest != '\0' && *rest != ';' && *rest != '#')
+		return conf_err(p, key, "text after the closing quote");
+	if (v.overflow)
+		return conf_err(p, key, "longer than %zu bytes", size - 1);
+	out[v.len] = '\0';
+	return 0;
 }
 
 static struct pool_conf *
@@ -681,162 +1346,52 @@ pool_conf_new(struct parse *p, const char *name)
 	struct pool_conf	*pc;
 
 	pc = xcalloc(1, sizeof(*pc));
-	pc->lines = xcalloc(NKEYS, sizeof(*pc->lines));
+	pc->set_at = xcalloc(NKEYS, sizeof(*pc->set_at));
 	pc->name = xstrdup(name);
 	pc->file = xstrdup(p->file);
 	pc->line = p->line;
-	pc->backlog = 511;
-	pc->listen_mode = 0660;
-	pc->clear_env = 1;
-	pc->pm = -1;
-	pc->max_spawn_rate = 32;
-	pc->idle_timeout_ms = 10 * 1000;
-	pc->ping_response = xstrdup("pong");
-	pc->read_timeout_ms = 60 * 1000;
-	pc->keep_conn_timeout_ms = 10 * 1000;
-	pc->max_params_size = PROTO_DEFAULT_MAX_PARAMS_SIZE;
-	pc->max_params = PROTO_DEFAULT_MAX_PARAMS;
-	pc->max_body_bytes = 64 * 1024 * 1024;
+	keys_reset(p, IN_POOL, pc);
 	return pc;
 }
 
+/* [global], or a pool's [name]: a name seen before reopens its pool. */
 static int
 parse_section(struct parse *p, char *s)
 {
 	struct pool_conf	*pc;
 	size_t			 len = strlen(s);
 
+	p->skip = 1;
 	if (s[len - 1] != ']')
 		return conf_err(p, NULL, "'%s': a section ends with ]", s);
 	s[len - 1] = '\0';
 	s++;
-	if (strcmp(s, "global") == 0) {
+	if (strcasecmp(s, "global") == 0) {
 		p->pool = NULL;
+		p->skip = 0;
 		return 0;
 	}
 	if (*s == '\0' || strspn(s, "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(s))
 		return conf_err(p, NULL, "[%s]: a pool name is letters, "
 		    "digits, '.', '_' and '-'", s);
+	p->skip = 0;
 	TAILQ_FOREACH(pc, &p->conf->pools, entry)
-		if (strcmp(pc->name, s) == 0)
-			return conf_err(p, NULL, "[%s]: pool already defined "
-			    "at %s:%d", s, pc->file, pc->line);
+		if (strcasecmp(pc->name, s) == 0) {
+			p->pool = pc;
+			return 0;
+		}
 	p->pool = pool_conf_new(p, s);
 	TAILQ_INSERT_TAIL(&p->conf->pools, p->pool, entry);
 	return 0;
 }
 
-/* Expand $pool and ${NAME} in v into out. */
-static int
-expand(struct parse *p, const char *key, const char *v, char *out,
-    size_t outlen)
-{
-	const char	*val, *end;
-	char		 name[256];
-	size_t		 n = 0, len;
-
-	while (*v != '\0') {
-		val = NULL;
-		if (strncmp(v, "$pool", 5) == 0 && p->pool != NULL) {
-			val = p->pool->name;
-			len = 5;
-		} else if (strncmp(v, "${", 2) == 0 &&
-		    (end = strchr(v, '}')) != NULL &&
-		    (size_t)(end - v - 2) < sizeof(name)) {
-			memcpy(name, v + 2, end - v - 2);
-			name[end - v - 2] = '\0';
-			if ((val = getenv(name)) == NULL)
-				val = "";
-			len = end - v + 1;
-		}
-		if (val == NULL) {
-			val = v;
-			len = 1;
-			if (n + 1 >= outlen)
-				break;
-			out[n++] = *v++;
-			continue;
-		}
-		if (n + strlen(val) >= outlen)
-			break;
-		memcpy(out + n, val, strlen(val));
-		n += strlen(val);
-		v += len;
-	}
-	if (*v != '\0')
-		return conf_err(p, key, "value too long");
-	out[n] = '\0';
-	return 0;
-}
-
-/* Take the quotes and comments off a raw value; NULL if malformed. */
-static char *
-unquote(struct parse *p, const char *key, char *v, int *literal)
-{
-	char	*end, q = v[0];
-
-	*literal = q == '\'';
-	if (q != '"' && q != '\'') {
-		v[strcspn(v, ";")] = '\0';
-		for (end = v + strlen(v); end > v && isspace((unsigned char)
-		    end[-1]); end--)
-			;
-		*end = '\0';
-		return v;
-	}
-	if ((end = strchr(v + 1, q)) == NULL) {
-		conf_err(p, key, "missing closing %c", q);
-		return NULL;
-	}
-	*end++ = '\0';
-	end += strspn(end, " \t");
-	if (*end != '\0' && *end != ';' && *end != '#') {
-		conf_err(p, key, "text after the closing quote");
-		return NULL;
-	}
-	return v + 1;
-}
-
-static int
-key_set(struct parse *p, const char *key, const char *value)
-{
-	size_t	 i;
-	int	 where = p->pool == NULL ? IN_GLOBAL : IN_POOL;
-
-	for (i = 0; i < NKEYS; i++) {
-		if (strcmp(key, keys[i].name) != 0)
-			continue;
-		if ((keys[i].where & where) == 0)
-			return conf_err(p, key, "belongs in %s", where ==
-			    IN_POOL ? "[global]" : "a pool section");
-		if (where == IN_POOL)
-			p->pool->lines[i] = p->line;
-		return keys[i].set(p, &keys[i], where == IN_POOL ?
-		    (void *)p->pool : (void *)p->conf, value);
-	}
-	if (where == IN_POOL && strncmp(key, "env[", 4) == 0 &&
-	    key[strlen(key) - 1] == ']')
-		return set_env(p, key, value);
-	for (i = 0; php_only[i] != NULL; i++)
-		if (strncmp(key, php_only[i], strlen(php_only[i])) == 0 &&
-		    (php_only[i][strlen(php_only[i]) - 1] == '[' ||
-		    key[strlen(php_only[i])] == '\0')) {
-			log_warnx("%s:%d: %s: a PHP setting; fpmd ignores it",
-			    p->file, p->line, key);
-			return 0;
-		}
-	return conf_err(p, key, "unknown key");
-}
-
 static int
 parse_line(struct parse *p, char *s)
 {
-	char	*key, *v, *end, value[4096];
-	int	 literal;
+	char	*key, *v, *end, value[CONF_VALUE_MAX];
 
 	s += strspn(s, " \t");
-	s[strcspn(s, "\r\n")] = '\0';
 	for (end = s + strlen(s); end > s && isspace((unsigned char)end[-1]);
 	    end--)
 		;
@@ -845,6 +1400,8 @@ parse_line(struct parse *p, char *s)
 		return 0;
 	if (*s == '[')
 		return parse_section(p, s);
+	if (p->skip)
+		return 0;
 	if ((v = strchr(s, '=')) == NULL)
 		return conf_err(p, NULL, "'%s': expected key = value", s);
 	key = s;
@@ -855,84 +1412,50 @@ parse_line(struct parse *p, char *s)
 	v += strspn(v, " \t");
 	if (*key == '\0')
 		return conf_err(p, NULL, "a value without a key");
-	if ((v = unquote(p, key, v, &literal)) == NULL)
+	if (parse_value(p, key, v, value, sizeof(value)) == -1) {
+		key_refused(p, key);
 		return -1;
-	if (literal)
-		return key_set(p, key, v);
-	if (expand(p, key, v, value, sizeof(value)) == -1)
-		return -1;
+	}
 	return key_set(p, key, value);
 }
 
-static int
+/* Read every line, going on after an error, up to CONF_MAX_ERRORS. */
+static void
 parse_stream(struct parse *p, FILE *f)
 {
 	char	*line = NULL;
 	size_t	 size = 0;
-	int	 r = 0;
 
 	p->line = 0;
-	while (r == 0 && getline(&line, &size, f) != -1) {
+	while (p->nerrors < CONF_MAX_ERRORS &&
+	    getline(&line, &size, f) != -1) {
 		p->line++;
-		r = parse_line(p, line);
+		parse_line(p, line);
 	}
 	free(line);
-	if (r == 0 && ferror(f))
-		r = conf_err(p, NULL, "read error");
-	return r;
+	if (ferror(f))
+		conf_err(p, NULL, "read error");
 }
 
-static int
+static void
 parse_file(struct parse *p, const char *path)
 {
 	FILE	*f;
-	int	 r;
 
 	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(p->err, p->errlen, "%s: %s", path, strerror(errno));
-		return -1;
+		conf_say(p, 1, path, 0, NULL, "%s", strerror(errno));
+		return;
 	}
-	p->file = path;
-	r = parse_stream(p, f);
+	strlist_add(&p->files, &p->nfiles, path);
+	p->file = p->files[p->nfiles - 1];
+	parse_stream(p, f);
 	fclose(f);
-	return r;
-}
-
-static int
-key_index(const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; i < NKEYS; i++)
-		if (strcmp(keys[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
-/* An error about a pool: at the line that set key, or at [name]. */
-static int
-pool_err(struct parse *p, struct pool_conf *pc, const char *key,
-    const char *fmt, ...)
-{
-	va_list	 ap;
-	int	 i, n;
-
-	i = key_index(key);
-	n = snprintf(p->err, p->errlen, "%s:%d: [%s] %s: ", pc->file,
-	    i >= 0 && pc->lines[i] != 0 ? pc->lines[i] : pc->line,
-	    pc->name, key);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 static int
 check_pm(struct parse *p, struct pool_conf *pc)
 {
-	if ((int)pc->pm == -1)
+	if (pc->pm == PM_UNSET)
 		return pool_err(p, pc, "pm", "missing: static, ondemand or "
 		    "dynamic");
 	if (pc->max_children == 0)
@@ -994,7 +1517,35 @@ user_groups(struct parse *p, struct pool_conf *pc)
 	return 0;
 }
 
-/* user and group: needed as root, where they become ids; else unused. */
+/*
+ * Not running as root, everything runs as fpmd's user, and what only
+ * root can do is ignored with a warning, as php-fpm does.
+ */
+static void
+check_not_root(struct parse *p, struct pool_conf *pc)
+{
+	struct passwd	*pw;
+
+	if ((pc->user != NULL && ((pw = getpwuid(geteuid())) == NULL ||
+	    strcmp(pw->pw_name, pc->user) != 0)) || pc->group != NULL)
+		pool_warn(p, pc, "user, group", "ignored, fpmd is not running "
+		    "as root");
+	if (pc->chroot != NULL) {
+		pool_warn(p, pc, "chroot", "ignored, fpmd is not running as "
+		    "root");
+		free(pc->chroot);
+		pc->chroot = NULL;
+	}
+	if (pc->priority != CONF_PRIORITY_UNSET) {
+		pool_warn(p, pc, "process.priority", "ignored, fpmd is not "
+		    "running as root");
+		pc->priority = CONF_PRIORITY_UNSET;
+	}
+	pc->uid = geteuid();
+	pc->gid = getegid();
+}
+
+/* user and group: needed as root, where they become ids. */
 static int
 check_user(struct parse *p, struct pool_conf *pc)
 {
@@ -1002,13 +1553,7 @@ check_user(struct parse *p, struct pool_conf *pc)
 	struct group	*gr;
 
 	if (geteuid() != 0) {
-		if ((pc->user != NULL && ((pw = getpwuid(geteuid())) == NULL ||
-		    strcmp(pw->pw_name, pc->user) != 0)) || pc->group != NULL)
-			log_warnx("%s:%d: [%s] user, group: ignored, fpmd is "
-			    "not running as root", pc->file, pc->line,
-			    pc->name);
-		pc->uid = geteuid();
-		pc->gid = getegid();
+		check_not_root(p, pc);
 		return 0;
 	}
 	if (pc->user == NULL)
@@ -1032,87 +1577,195 @@ check_user(struct parse *p, struct pool_conf *pc)
 }
 
 static int
-check_pool(struct parse *p, struct pool_conf *pc)
+same(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/* listen and pm.status_listen: each address belongs to one listener. */
+static int
+check_listen(struct parse *p, struct pool_conf *pc)
 {
 	struct pool_conf	*o;
-	struct stat		 st;
 
 	if (pc->listen == NULL)
 		return pool_err(p, pc, "listen", "missing");
+	if (same(pc->listen, pc->status_listen))
+		return pool_err(p, pc, "pm.status_listen", "the same as "
+		    "listen");
 	for (o = TAILQ_FIRST(&p->conf->pools); o != pc;
-	    o = TAILQ_NEXT(o, entry))
-		if (strcmp(o->listen, pc->listen) == 0)
-			return pool_err(p, pc, "listen", "%s is pool %s's too",
+	    o = TAILQ_NEXT(o, entry)) {
+		if (same(pc->listen, o->listen) ||
+		    same(pc->listen, o->status_listen))
+			pool_err(p, pc, "listen", "%s is pool %s's too",
 			    pc->listen, o->name);
-	if (pc->acl != NULL && pc->listen[0] == '/')
-		return pool_err(p, pc, "listen.allowed_clients", "only for "
-		    "TCP; a unix socket's mode and owner control access");
-	if (check_pm(p, pc) == -1 || check_user(p, pc) == -1)
-		return -1;
-	if (pc->chroot != NULL && (stat(pc->chroot, &st) == -1 ||
-	    !S_ISDIR(st.st_mode)))
-		return pool_err(p, pc, "chroot", "%s is not a directory",
-		    pc->chroot);
-	if (pc->ping_path != NULL && pc->status_path != NULL &&
-	    strcmp(pc->ping_path, pc->status_path) == 0)
-		return pool_err(p, pc, "ping.path", "the same as "
-		    "pm.status_path");
-	if (pc->ping_response[0] == '\0')
-		return pool_err(p, pc, "ping.response", "empty");
+		if (same(pc->status_listen, o->listen) ||
+		    same(pc->status_listen, o->status_listen))
+			pool_err(p, pc, "pm.status_listen", "%s is pool %s's "
+			    "too", pc->status_listen, o->name);
+	}
+	if (pc->nacl > 0 && listen_is_unix(pc->listen) &&
+	    (pc->status_listen == NULL || listen_is_unix(pc->status_listen)))
+		pool_warn(p, pc, "listen.allowed_clients", "ignored on a unix "
+		    "socket, whose owner and mode control access");
 	return 0;
 }
 
-static void
-conf_defaults(struct conf *conf)
+static const char *
+global_prefix(const struct conf *conf)
 {
-	TAILQ_INIT(&conf->pools);
-	conf->error_log = xstrdup("syslog");
-	conf->syslog_facility = LOG_DAEMON;
-	conf->syslog_ident = xstrdup("fpmd");
-	conf->log_level = LOG_NOTICE;
-	conf->daemonize = 1;
-	conf->process_control_timeout_ms = 10 * 1000;
+	return conf->prefix != NULL ? conf->prefix : PREFIX;
+}
+
+/*
+ * A relative path, or one that begins with $prefix, made absolute with
+ * prefix, as php-fpm does.
+ */
+static void
+path_resolve(char **path, const char *prefix)
+{
+	const char	*rest = *path;
+	char		*full;
+	size_t		 plen = strlen(prefix), size;
+
+	if (rest == NULL)
+		return;
+	if (strncmp(rest, "$prefix", 7) == 0)
+		rest += 7;
+	else if (rest[0] == '/')
+		return;
+	rest += strspn(rest, "/");
+	while (plen > 0 && prefix[plen - 1] == '/')
+		plen--;
+	size = plen + strlen(rest) + 2;
+	full = xcalloc(1, size);
+	if (*rest == '\0')
+		snprintf(full, size, "%.*s", plen > 0 ? (int)plen : 1, prefix);
+	else
+		snprintf(full, size, "%.*s/%s", (int)plen, prefix, rest);
+	free(*path);
+	*path = full;
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat	 st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The pool's paths made absolute with its prefix, itself made absolute
+ * with the global one.  A prefix that is not a directory is only
+ * warned about, where php-fpm refuses it: only paths under it need it,
+ * and each of those fails on its own when it is opened.
+ */
+static void
+pool_paths(struct parse *p, struct pool_conf *pc)
+{
+	const char	*prefix;
+
+	path_resolve(&pc->prefix, global_prefix(p->conf));
+	if (pc->prefix != NULL && !is_dir(pc->prefix))
+		pool_warn(p, pc, "prefix", "%s is not a directory",
+		    pc->prefix);
+	prefix = pc->prefix != NULL ? pc->prefix : global_prefix(p->conf);
+	if (pc->listen != NULL && listen_is_unix(pc->listen))
+		path_resolve(&pc->listen, prefix);
+	if (pc->status_listen != NULL && listen_is_unix(pc->status_listen))
+		path_resolve(&pc->status_listen, prefix);
+	path_resolve(&pc->access_log, prefix);
+	path_resolve(&pc->slowlog, prefix);
+	path_resolve(&pc->chroot, prefix);
+	path_resolve(&pc->chdir, prefix);
+}
+
+static void
+check_pool(struct parse *p, struct pool_conf *pc)
+{
+	pool_paths(p, pc);
+	check_listen(p, pc);
+	check_pm(p, pc);
+	check_user(p, pc);
+	if (pc->chroot != NULL && !is_dir(pc->chroot))
+		pool_err(p, pc, "chroot", "%s is not a directory", pc->chroot);
+	if (same(pc->ping_path, pc->status_path))
+		pool_err(p, pc, "ping.path", "the same as pm.status_path");
+	if (pc->slowlog_timeout_ms > 0 && pc->slowlog == NULL)
+		pool_err(p, pc, "request_slowlog_timeout", "needs slowlog, "
+		    "the file to write to");
+	if (pc->slowlog_timeout_ms > 0 && pc->terminate_timeout_ms > 0 &&
+	    pc->slowlog_timeout_ms > pc->terminate_timeout_ms)
+		pool_err(p, pc, "request_slowlog_timeout", "longer than "
+		    "request_terminate_timeout");
+}
+
+static void
+check_globals(struct parse *p)
+{
+	struct conf	*c = p->conf;
+
+	if (c->prefix != NULL && !is_dir(c->prefix))
+		global_warn(p, "prefix", "%s is not a directory", c->prefix);
+	path_resolve(&c->pid, global_prefix(c));
+	if (strcmp(c->error_log, "syslog") != 0)
+		path_resolve(&c->error_log, global_prefix(c));
+	if (c->priority != CONF_PRIORITY_UNSET && geteuid() != 0) {
+		global_warn(p, "process.priority", "ignored, fpmd is not "
+		    "running as root");
+		c->priority = CONF_PRIORITY_UNSET;
+	}
 }
 
 /* A parse of file into a new configuration with the defaults. */
 static void
-parse_begin(struct parse *p, const char *file, int flags, char *err,
-    size_t errlen)
+parse_begin(struct parse *p, const char *file, int flags,
+    void (*report)(const char *))
 {
 	memset(p, 0, sizeof(*p));
 	p->flags = flags;
-	p->err = err;
-	p->errlen = errlen;
+	p->report = report;
 	p->conf = xcalloc(1, sizeof(*p->conf));
-	conf_defaults(p->conf);
+	TAILQ_INIT(&p->conf->pools);
 	p->conf->file = xstrdup(file);
 	p->file = p->conf->file;
+	keys_reset(p, IN_GLOBAL, p->conf);
 }
 
 static struct conf *
-conf_finish(struct parse *p, int r)
+conf_finish(struct parse *p)
 {
 	struct pool_conf	*pc;
 
-	if (r == 0 && TAILQ_EMPTY(&p->conf->pools))
-		r = conf_err(p, NULL, "no pool is defined");
+	if (p->nerrors == 0 && TAILQ_EMPTY(&p->conf->pools))
+		conf_say(p, 1, p->conf->file, 0, NULL, "no pool is defined");
+	check_globals(p);
 	TAILQ_FOREACH(pc, &p->conf->pools, entry)
-		if (r == 0)
-			r = check_pool(p, pc);
-	if (r == 0)
+		check_pool(p, pc);
+	TAILQ_FOREACH(pc, &p->conf->pools, entry) {
+		free(pc->set_at);
+		pc->set_at = NULL;
+	}
+	strlist_free(p->files, p->nfiles);
+	if (p->nerrors == 0)
 		return p->conf;
 	conf_free(p->conf);
 	return NULL;
 }
 
-/* Read a configuration file; NULL and a message in err on error. */
+/*
+ * Read a configuration file.  Every error and warning goes to report,
+ * one line each; NULL if there was an error.
+ */
 struct conf *
-conf_load(const char *path, int flags, char *err, size_t errlen)
+conf_load(const char *path, int flags, void (*report)(const char *))
 {
 	struct parse	 p;
 
-	parse_begin(&p, path, flags, err, errlen);
-	return conf_finish(&p, parse_file(&p, path));
+	parse_begin(&p, path, flags, report);
+	parse_file(&p, path);
+	return conf_finish(&p);
 }
 
 /*
@@ -1122,16 +1775,17 @@ conf_load(const char *path, int flags, char *err, size_t errlen)
  */
 struct conf *
 conf_builtin(const char *sock, const char *user, const char *root,
-    const char *sockuser, long timeout, int flags, char *err, size_t errlen)
+    const char *sockuser, long timeout, int flags,
+    void (*report)(const char *))
 {
 	struct parse	 p;
 	char		 text[4096];
 	FILE		*f;
-	int		 r, jail = root[0] != '\0' && strcmp(root, "/") != 0;
+	int		 jail = root[0] != '\0' && strcmp(root, "/") != 0;
 
 	if (strchr(sock, '\'') || strchr(user, '\'') || strchr(root, '\'') ||
 	    strchr(sockuser, '\'')) {
-		snprintf(err, errlen, "a quote in a flag's argument");
+		report("a quote in a flag's argument");
 		return NULL;
 	}
 	snprintf(text, sizeof(text),
@@ -1149,10 +1803,10 @@ conf_builtin(const char *sock, const char *user, const char *root,
 	    jail ? root : "", jail ? "'\n" : "", timeout);
 	if ((f = fmemopen(text, strlen(text), "r")) == NULL)
 		fatal("fmemopen");
-	parse_begin(&p, "(built-in)", flags, err, errlen);
-	r = parse_stream(&p, f);
+	parse_begin(&p, "(built-in)", flags, report);
+	parse_stream(&p, f);
 	fclose(f);
-	return conf_finish(&p, r);
+	return conf_finish(&p);
 }
 
 /*
@@ -1168,12 +1822,16 @@ conf_pool_free(struct pool_conf *pc)
 		explicit_bzero(pc->env[i], strlen(pc->env[i]));
 	free(pc->name);
 	free(pc->file);
-	free(pc->lines);
+	free(pc->set_at);
+	free(pc->prefix);
 	free(pc->listen);
 	free(pc->listen_owner);
 	free(pc->listen_group);
 	free(pc->allowed_clients);
 	free(pc->acl);
+	free(pc->acl_users);
+	free(pc->acl_groups);
+	free(pc->status_listen);
 	free(pc->user);
 	free(pc->group);
 	free(pc->groups);
@@ -1183,6 +1841,10 @@ conf_pool_free(struct pool_conf *pc)
 	free(pc->status_path);
 	free(pc->ping_path);
 	free(pc->ping_response);
+	free(pc->access_log);
+	free(pc->access_format);
+	strlist_free(pc->suppress_paths, pc->nsuppress_paths);
+	free(pc->slowlog);
 	free(pc->cgi_root);
 	free(pc->body_temp_dir);
 	strlist_free(pc->extensions, pc->nextensions);
@@ -1201,6 +1863,7 @@ conf_free(struct conf *conf)
 		conf_pool_free(pc);
 	}
 	free(conf->file);
+	free(conf->prefix);
 	free(conf->pid);
 	free(conf->error_log);
 	free(conf->syslog_ident);
@@ -1219,23 +1882,12 @@ facility_name(int facility)
 	return "daemon";
 }
 
-/* A field as the configuration would say it; "" when unset. */
+/* A number field as the configuration would say it; "" when unset. */
 static void
-key_format(const struct key *k, const void *base, char *buf, size_t len)
+key_format_number(const struct key *k, const void *f, const void *f2,
+    char *buf, size_t len)
 {
-	const void	*f = (const char *)base + k->off;
-	const struct pool_conf *pc = base;
-	size_t		 i;
-
-	buf[0] = '\0';
 	switch (k->kind) {
-	case T_STR:
-		if (*(char *const *)f != NULL)
-			snprintf(buf, len, "%s", *(char *const *)f);
-		break;
-	case T_BOOL:
-		snprintf(buf, len, "%s", *(const int *)f ? "yes" : "no");
-		break;
 	case T_INT:
 		snprintf(buf, len, "%d", *(const int *)f);
 		break;
@@ -1252,12 +1904,41 @@ key_format(const struct key *k, const void *base, char *buf, size_t len)
 	case T_MODE:
 		snprintf(buf, len, "0%03o", (unsigned int)*(const mode_t *)f);
 		break;
+	case T_CORE:
 	case T_RLIMIT:
 		if (*(const rlim_t *)f == RLIM_INFINITY)
 			snprintf(buf, len, "unlimited");
-		else if (*(const rlim_t *)f != 0)
+		else if ((k->kind == T_CORE && *(const int *)f2) ||
+		    (k->kind == T_RLIMIT && *(const rlim_t *)f != 0))
 			snprintf(buf, len, "%llu",
 			    (unsigned long long)*(const rlim_t *)f);
+		break;
+	case T_PRIO:
+		if (*(const int *)f != CONF_PRIORITY_UNSET)
+			snprintf(buf, len, "%d", *(const int *)f);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A field as the configuration would say it; "" when unset. */
+static void
+key_format(const struct key *k, const void *base, char *buf, size_t len)
+{
+	const void	*f = (const char *)base + k->off;
+	const void	*f2 = (const char *)base + k->off2;
+	size_t		 i;
+
+	buf[0] = '\0';
+	switch (k->kind) {
+	case T_STR:
+	case T_ACL:
+		if (*(char *const *)f != NULL)
+			snprintf(buf, len, "%s", *(char *const *)f);
+		break;
+	case T_BOOL:
+		snprintf(buf, len, "%s", *(const int *)f ? "yes" : "no");
 		break;
 	case T_PM:
 		snprintf(buf, len, "%s", conf_pm_name(*(const int *)f));
@@ -1269,12 +1950,15 @@ key_format(const struct key *k, const void *base, char *buf, size_t len)
 		snprintf(buf, len, "%s", facility_name(*(const int *)f));
 		break;
 	case T_LIST:
-		for (i = 0; i < pc->nextensions; i++) {
+		for (i = 0; i < *(const size_t *)f2; i++) {
 			strlcat(buf, i > 0 ? " " : "", len);
-			strlcat(buf, pc->extensions[i], len);
+			strlcat(buf, (*(char *const *const *)f)[i], len);
 		}
 		break;
 	case T_NONE:
+		break;
+	default:
+		key_format_number(k, f, f2, buf, len);
 		break;
 	}
 }
@@ -1311,11 +1995,27 @@ conf_dump(const struct conf *conf, const char *events)
 			if (v[0] != '\0')
 				printf("%s = %s\n", keys[i].name, v);
 		}
+		for (i = 0; i < pc->nsuppress_paths; i++)
+			printf("access.suppress_path[] = %s\n",
+			    pc->suppress_paths[i]);
 		for (i = 0; i < pc->nenv; i++)
 			printf("env[%.*s] = %s\n",
 			    (int)strcspn(pc->env[i], "="), pc->env[i],
 			    strchr(pc->env[i], '=') + 1);
 	}
+}
+
+static int
+list_same(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	size_t	 i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return 0;
+	return 1;
 }
 
 /*
@@ -1328,7 +2028,7 @@ conf_pool_diff(const struct pool_conf *a, const struct pool_conf *b,
 {
 	char	 va[1024], vb[1024];
 	size_t	 i;
-	int	 n = 0, same;
+	int	 n = 0;
 
 	buf[0] = '\0';
 	for (i = 0; i < NKEYS; i++) {
@@ -1341,10 +2041,12 @@ conf_pool_diff(const struct pool_conf *a, const struct pool_conf *b,
 		strlcat(buf, n++ > 0 ? ", " : "", len);
 		strlcat(buf, keys[i].name, len);
 	}
-	same = a->nenv == b->nenv;
-	for (i = 0; same && i < a->nenv; i++)
-		same = strcmp(a->env[i], b->env[i]) == 0;
-	if (!same) {
+	if (!list_same(a->suppress_paths, a->nsuppress_paths,
+	    b->suppress_paths, b->nsuppress_paths)) {
+		strlcat(buf, n++ > 0 ? ", " : "", len);
+		strlcat(buf, "access.suppress_path[]", len);
+	}
+	if (!list_same(a->env, a->nenv, b->env, b->nenv)) {
 		strlcat(buf, n++ > 0 ? ", " : "", len);
 		strlcat(buf, "env[]", len);
 	}

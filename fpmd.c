@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <err.h>
@@ -51,7 +52,7 @@ static int		 conf_flags;	/* -R: CONF_ROOT_OK */
 static __dead void
 usage(void)
 {
-	fprintf(stderr, "usage: fpmd [-dnRv] [-f file] [-p path] [-s socket] "
+	fprintf(stderr, "usage: fpmd [-dnRVv] [-f file] [-p path] [-s socket] "
 	    "[-t timeout] [-U user]\n"
 	    "            [-u user]\n");
 	exit(1);
@@ -67,11 +68,24 @@ struct slowcgi {
 	int		 given;
 };
 
+/* What the configuration says before the daemon starts: "fpmd: ...". */
+static void
+conf_say_start(const char *msg)
+{
+	warnx("%s", msg);
+}
+
+static void
+conf_say_reload(const char *msg)
+{
+	log_warnx("reload: %s", msg);
+}
+
 static struct conf *
 load(const char *file, const struct slowcgi *sc, int flags)
 {
 	struct conf	*c;
-	char		 err[1024], path[PATH_MAX];
+	char		 path[PATH_MAX];
 
 	if (sc->given && file != NULL)
 		errx(1, "-f and the slowcgi flags (-p -s -t -U -u) exclude "
@@ -79,12 +93,12 @@ load(const char *file, const struct slowcgi *sc, int flags)
 	if (file == NULL && !sc->given && access(FPMD_CONF, F_OK) == 0)
 		file = FPMD_CONF;
 	if (file != NULL)
-		c = conf_load(file, flags, err, sizeof(err));
+		c = conf_load(file, flags, conf_say_start);
 	else
 		c = conf_builtin(sc->socket, sc->user, sc->chroot,
-		    sc->sockuser, sc->timeout, flags, err, sizeof(err));
+		    sc->sockuser, sc->timeout, flags, conf_say_start);
 	if (c == NULL)
-		errx(1, "%s", err);
+		exit(1);
 	/* Reloads happen after chdir("/"): keep the absolute path. */
 	if (file != NULL && realpath(file, path) != NULL) {
 		free(c->file);
@@ -92,6 +106,36 @@ load(const char *file, const struct slowcgi *sc, int flags)
 			errx(1, "out of memory");
 	}
 	return c;
+}
+
+/*
+ * The global rlimit_files, rlimit_core and process.priority are the
+ * master's, which workers inherit unless their pool sets its own.  On
+ * error, -1 and the key in *what.
+ */
+static int
+master_limits(const struct conf *c, const char **what)
+{
+	struct rlimit	 rl;
+
+	if (c->rlimit_files != 0) {
+		*what = "rlimit_files";
+		rl.rlim_cur = rl.rlim_max = c->rlimit_files;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			return -1;
+	}
+	if (c->set_rlimit_core) {
+		*what = "rlimit_core";
+		rl.rlim_cur = rl.rlim_max = c->rlimit_core;
+		if (setrlimit(RLIMIT_CORE, &rl) == -1)
+			return -1;
+	}
+	if (c->priority != CONF_PRIORITY_UNSET) {
+		*what = "process.priority";
+		if (setpriority(PRIO_PROCESS, 0, c->priority) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 static void
@@ -236,6 +280,10 @@ uses_chroot(const struct conf *c)
 static void
 reload_globals(struct conf *nc)
 {
+	const char	*what;
+
+	if (master_limits(nc, &what) == -1)
+		log_warn("reload: %s", what);
 	if (changed(conf->pid, nc->pid)) {
 		if (pidfile_write(nc->pid) == -1) {
 			log_warn("reload: pid %s; keeping %s", nc->pid,
@@ -268,9 +316,10 @@ master_reload(void)
 		return;
 	}
 	log_info("reloading %s", conf->file);
-	if ((nc = conf_load(conf->file, conf_flags, err, sizeof(err))) ==
+	if ((nc = conf_load(conf->file, conf_flags, conf_say_reload)) ==
 	    NULL) {
-		log_warnx("reload: %s; going on as before", err);
+		log_warnx("reload: %s has errors; going on as before",
+		    conf->file);
 		return;
 	}
 	if (pledged && uses_chroot(nc)) {
@@ -380,7 +429,7 @@ parse_flags(int argc, char *argv[], struct flags *f)
 {
 	int	 ch;
 
-	while ((ch = getopt(argc, argv, "df:np:Rs:t:U:u:v")) != -1) {
+	while ((ch = getopt(argc, argv, "df:np:Rs:t:U:u:Vv")) != -1) {
 		switch (ch) {
 		case 'd':
 			f->debug = 1;
@@ -417,6 +466,9 @@ parse_flags(int argc, char *argv[], struct flags *f)
 		case 'R':
 			conf_flags |= CONF_ROOT_OK;
 			break;
+		case 'V':
+			printf("fpmd %s\n", FPMD_VERSION);
+			exit(0);
 		case 'v':
 			verbose++;
 			break;
@@ -436,6 +488,10 @@ parse_flags(int argc, char *argv[], struct flags *f)
 static void
 master_start(int debug)
 {
+	const char	*what;
+
+	if (master_limits(conf, &what) == -1)
+		err(1, "%s", what);
 	open_listeners(conf);
 	pidfile_check(conf->pid);
 	master_logging(debug);

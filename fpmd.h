@@ -55,6 +55,10 @@
 #define SYSCONFDIR		"/etc"
 #endif
 #define FPMD_CONF		SYSCONFDIR "/fpmd.conf"
+/* Relative paths in the configuration, without a prefix key, are here. */
+#ifndef PREFIX
+#define PREFIX			"/usr/local"
+#endif
 
 /*
  * The built-in pool when there is no configuration file: slowcgi's
@@ -99,6 +103,32 @@ enum pm_style {
 	PM_DYNAMIC
 };
 
+/*
+ * Keys that need what only some systems have, told apart here rather
+ * than by configure: process.dumpable needs prctl(PR_SET_DUMPABLE)
+ * (Linux); listen.acl_users and listen.acl_groups need POSIX.1e ACLs in
+ * libc (FreeBSD, macOS).  Elsewhere they are "not supported".
+ */
+#if defined(__linux__)
+#define CONF_DUMPABLE		1
+#else
+#define CONF_DUMPABLE		0
+#endif
+#if defined(__FreeBSD__) || defined(__APPLE__)
+#define CONF_LISTEN_ACL		1
+#else
+#define CONF_LISTEN_ACL		0
+#endif
+
+/* process.priority not set: php-fpm's 64, outside nice(1)'s range. */
+#define CONF_PRIORITY_UNSET	64
+
+/* While a file is read: where a key was set (line < 0: refused). */
+struct conf_at {
+	const char		*file;
+	int			 line;
+};
+
 /* One entry of listen.allowed_clients: an address and prefix length. */
 struct acl {
 	int		 family;
@@ -111,16 +141,20 @@ struct pool_conf {
 	char			*name;
 	char			*file;		/* where [name] was */
 	int			 line;
-	int			*lines;		/* per key: the line that set it */
+	struct conf_at		*set_at;	/* per key, while reading */
+	char			*prefix;	/* of relative paths */
 
 	char			*listen;
-	int			 backlog;
+	int			 backlog;	/* -1: the system's maximum */
 	char			*listen_owner;
 	char			*listen_group;
 	mode_t			 listen_mode;
 	char			*allowed_clients;
 	struct acl		*acl;
 	size_t			 nacl;
+	char			*acl_users;	/* listen.acl_users */
+	char			*acl_groups;	/* listen.acl_groups */
+	char			*status_listen;	/* pm.status_listen */
 
 	char			*user;
 	char			*group;
@@ -137,6 +171,8 @@ struct pool_conf {
 	rlim_t			 rlimit_files;	/* 0: leave it */
 	rlim_t			 rlimit_core;	/* RLIM_INFINITY: unlimited */
 	int			 set_rlimit_core;
+	int			 priority;	/* process.priority */
+	int			 dumpable;	/* process.dumpable */
 
 	enum pm_style		 pm;
 	int			 max_children;
@@ -151,6 +187,15 @@ struct pool_conf {
 	char			*ping_path;
 	char			*ping_response;
 	int64_t			 terminate_timeout_ms;	/* 0: none */
+	int			 terminate_track_finished;
+	char			*access_log;	/* NULL: none */
+	char			*access_format;
+	/* access.suppress_path[] */
+	char			**suppress_paths;
+	size_t			 nsuppress_paths;
+	char			*slowlog;
+	int64_t			 slowlog_timeout_ms;	/* 0: none */
+	int			 slowlog_trace_depth;
 	int64_t			 read_timeout_ms;
 	int64_t			 keep_conn_timeout_ms;
 	size_t			 max_params_size;
@@ -168,6 +213,7 @@ TAILQ_HEAD(pool_confs, pool_conf);
 
 struct conf {
 	char			*file;
+	char			*prefix;	/* of relative paths */
 	char			*pid;
 	char			*error_log;	/* "syslog" or a path */
 	int			 syslog_facility;
@@ -176,6 +222,12 @@ struct conf {
 	int			 daemonize;
 	char			*events;
 	int64_t			 process_control_timeout_ms;
+	int			 priority;	/* process.priority */
+	rlim_t			 rlimit_files;	/* 0: leave it */
+	rlim_t			 rlimit_core;	/* RLIM_INFINITY: unlimited */
+	int			 set_rlimit_core;
+	int			 emergency_restart_threshold;
+	int64_t			 emergency_restart_interval_ms;
 	struct pool_confs	 pools;
 };
 
@@ -304,9 +356,9 @@ struct cgiheader {
 
 /* conf.c: the master parses; a worker only reads its pool_conf */
 #define CONF_ROOT_OK	0x01	/* -R: a pool may run as root */
-struct conf	*conf_load(const char *, int, char *, size_t);
+struct conf	*conf_load(const char *, int, void (*)(const char *));
 struct conf	*conf_builtin(const char *, const char *, const char *,
-		    const char *, long, int, char *, size_t);
+		    const char *, long, int, void (*)(const char *));
 void		 conf_free(struct conf *);
 void		 conf_pool_free(struct pool_conf *);
 int		 conf_pool_diff(const struct pool_conf *,

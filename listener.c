@@ -167,7 +167,8 @@ listener_setup(struct pool_conf *pc, int fd, char *err, size_t errlen)
 {
 	if (pc->listen[0] == '/' && listener_unix_perms(pc, err, errlen) == -1)
 		return -1;
-	if (listen(fd, pc->backlog < 0 ? SOMAXCONN : pc->backlog) == -1) {
+	/* -1, php-fpm's default, is the system's limit wherever fpmd runs. */
+	if (listen(fd, pc->backlog) == -1) {
 		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
 		    pc->listen, strerror(errno));
 		return -1;

@@ -33,6 +33,9 @@
 #include "config.h"
 
 #include <sys/types.h>
+#ifdef __linux__
+#include <sys/prctl.h>		/* CONF_DUMPABLE */
+#endif
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -176,6 +179,12 @@ worker_privileges(const struct pool_conf *pc)
 		log_warn("pool %s: setgroups for %s", pc->name, pc->user);
 		return -1;
 	}
+	if (pc->priority != CONF_PRIORITY_UNSET &&
+	    setpriority(PRIO_PROCESS, 0, pc->priority) == -1) {
+		log_warn("pool %s: process.priority %d", pc->name,
+		    pc->priority);
+		return -1;
+	}
 	if (pc->chroot != NULL && (chroot(pc->chroot) == -1 ||
 	    chdir("/") == -1)) {
 		log_warn("pool %s: chroot %s", pc->name, pc->chroot);
@@ -190,6 +199,11 @@ worker_privileges(const struct pool_conf *pc)
 		log_warn("pool %s: cannot become %s", pc->name, pc->user);
 		return -1;
 	}
+#if CONF_DUMPABLE
+	/* A change of user cleared it; php-fpm only logs a failure. */
+	if (pc->dumpable && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) == -1)
+		log_warn("pool %s: process.dumpable", pc->name);
+#endif
 #ifdef __OpenBSD__
 	if (pledge("stdio rpath proc exec unix inet", NULL) == -1) {
 		log_warn("pool %s: pledge", pc->name);
