@@ -45,7 +45,8 @@ LDADD?=
 ATF_CFLAGS?=	-I/usr/local/include
 ATF_LIBS?=	-L/usr/local/lib -latf-c
 TESTPROGS=	tests/proto_test tests/ev_test tests/conn_test \
-		tests/status_test tests/fcgi-client tests/fpmd-hostile
+		tests/status_test tests/cgiheader_test tests/fcgi-client \
+		tests/fpmd-hostile
 # What the unit tests of conn.c and status.c link: no fork, no master.
 CONNOBJS=	conn.o scoreboard.o proto.o log.o xmalloc.o $(EVOBJS) \
 		compat/closefrom.o compat/explicit_bzero.o \
@@ -111,6 +112,14 @@ tests/status_test: tests/status_test.o tests/wire.o status.o listener.o \
 	    conf.o $(CONNOBJS)
 	$(CC) $(LDFLAGS) -o $@ tests/status_test.o tests/wire.o status.o \
 	    listener.o conf.o $(CONNOBJS) $(ATF_LIBS)
+
+tests/cgiheader_test.o: tests/cgiheader_test.c config.h fpmd.h
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
+	    -c tests/cgiheader_test.c -o $@
+
+tests/cgiheader_test: tests/cgiheader_test.o cgiheader.o escape.o
+	$(CC) $(LDFLAGS) -o $@ tests/cgiheader_test.o cgiheader.o escape.o \
+	    $(ATF_LIBS)
 
 # fpmd with a compromised worker, for tests/boundary_test only.
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o \
