@@ -48,7 +48,7 @@ TESTPROGS=	tests/proto_test tests/ev_test tests/conn_test \
 		tests/status_test tests/cgiheader_test tests/fcgi-client \
 		tests/fpmd-hostile
 # What the unit tests of conn.c and status.c link: no fork, no master.
-CONNOBJS=	conn.o scoreboard.o proto.o log.o xmalloc.o $(EVOBJS) \
+CONNOBJS=	conn.o scoreboard.o proto.o log.o escape.o xmalloc.o $(EVOBJS) \
 		compat/closefrom.o compat/explicit_bzero.o \
 		compat/strlcat.o compat/strlcpy.o
 

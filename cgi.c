@@ -612,12 +612,9 @@ cgi_reap(struct cgi *g)
 static void
 cgi_kill(struct cgi *g, const char *why)
 {
-	char	 path[PATH_MAX];
-
 	if (why != NULL)
 		log_warnx("pool %s: %s: %s; killing %s (pid %d)",
-		    g->c->pc->name, g->c->peer, why, escape_log(path,
-		    sizeof(path), g->path, strlen(g->path)), (int)g->pid);
+		    g->c->pc->name, g->c->peer, why, g->path, (int)g->pid);
 	kill(-g->pid, SIGTERM);
 	cgi_wait_exit(g, CGI_KILL_GRACE_MS);
 	g->aborted = 1;
@@ -627,7 +624,6 @@ cgi_kill(struct cgi *g, const char *why)
 static void
 cgi_log_stderr(struct cgi *g, const char *buf, size_t n, int flush)
 {
-	char	 path[PATH_MAX], line[4 * sizeof(g->line)];
 	size_t	 i;
 
 	for (i = 0; i < n || (flush && g->linelen > 0); i++) {
@@ -636,10 +632,8 @@ cgi_log_stderr(struct cgi *g, const char *buf, size_t n, int flush)
 			g->line[g->linelen++] = buf[i];
 			continue;
 		}
-		log_info("pool %s: %s (pid %d): %s", g->c->pc->name,
-		    escape_log(path, sizeof(path), g->path, strlen(g->path)),
-		    (int)g->pid, escape_log(line, sizeof(line), g->line,
-		    g->linelen));
+		log_info("pool %s: %s (pid %d): %.*s", g->c->pc->name,
+		    g->path, (int)g->pid, (int)g->linelen, g->line);
 		g->linelen = 0;
 		if (i < n && buf[i] != '\n')
 			i--;
@@ -653,14 +647,12 @@ cgi_log_stderr(struct cgi *g, const char *buf, size_t n, int flush)
 static void
 cgi_refuse(struct cgi *g, const char *why, size_t at)
 {
-	char	 path[PATH_MAX], bytes[4 * CGI_LOG_BYTES + 1];
 	size_t	 n = g->hdrlen - at;
 
 	log_warnx("pool %s: %s: %s (pid %d): %s at byte %zu of its output: "
-	    "\"%s\"; answering 502", g->c->pc->name, g->c->peer,
-	    escape_log(path, sizeof(path), g->path, strlen(g->path)),
-	    (int)g->pid, why, at, escape_log(bytes, sizeof(bytes),
-	    g->hdrbuf + at, n < CGI_LOG_BYTES ? n : CGI_LOG_BYTES));
+	    "\"%.*s\"; answering 502", g->c->pc->name, g->c->peer, g->path,
+	    (int)g->pid, why, at, (int)(n < CGI_LOG_BYTES ? n : CGI_LOG_BYTES),
+	    g->hdrbuf + at);
 	g->bad = 1;
 	cgi_kill(g, NULL);
 }
@@ -918,7 +910,6 @@ cgi_respond(struct cgi *g)
 {
 	struct conn	*c = g->c;
 	uint32_t	 status = 0;
-	char		 path[PATH_MAX];
 
 	if (g->timed_out && g->sent == 0) {
 		cgi_error(g, "504 Gateway Timeout");
@@ -934,8 +925,7 @@ cgi_respond(struct cgi *g)
 		status = 128 + WTERMSIG(g->status);
 	if (g->sent == 0 && !g->aborted) {
 		log_warnx("pool %s: %s: %s (pid %d) sent no output (exit "
-		    "status %u); answering 502", c->pc->name, c->peer,
-		    escape_log(path, sizeof(path), g->path, strlen(g->path)),
+		    "status %u); answering 502", c->pc->name, c->peer, g->path,
 		    (int)g->pid, status);
 		cgi_error(g, "502 Bad Gateway");
 		return;
@@ -1001,8 +991,7 @@ cgi_length(struct cgi *g)
 	if (said[0] != '\0')
 		log_warnx("pool %s: %s: CONTENT_LENGTH %s, but the body has "
 		    "%llu bytes; the program gets those", g->c->pc->name,
-		    g->c->peer, escape_log(said, sizeof(said), said,
-		    strlen(said)), (unsigned long long)g->body_bytes);
+		    g->c->peer, said, (unsigned long long)g->body_bytes);
 	snprintf(g->length, sizeof(g->length), "%llu",
 	    (unsigned long long)g->body_bytes);
 }
@@ -1063,7 +1052,6 @@ cgi_request(struct cgi *g)
 {
 	struct conn	*c = g->c;
 	const char	*status;
-	char		 path[PATH_MAX];
 	int		 r;
 
 	if (cgi_root(c->pc) == -1) {
@@ -1081,7 +1069,7 @@ cgi_request(struct cgi *g)
 	}
 	if (cgi_spawn(g) == -1) {
 		log_warn("pool %s: %s: cannot run %s", c->pc->name, c->peer,
-		    escape_log(path, sizeof(path), g->path, strlen(g->path)));
+		    g->path);
 		cgi_error(g, "502 Bad Gateway");
 		return;
 	}

@@ -28,7 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fpmd.h"
+#include "log.h"
 
 /*
  * The length of the valid UTF-8 sequence at s (at most len bytes), or 0

@@ -423,10 +423,6 @@ int		 cgiheader_parse(struct cgiheader *, const char *, size_t,
 /* spool.c: a worker */
 int		 spool_open(const char *);
 
-/* escape.c: both */
-size_t		 escape_utf8_len(const unsigned char *, size_t);
-char		*escape_log(char *, size_t, const void *, size_t);
-
 /* xmalloc.c: allocations that cannot fail, and string lists */
 void		*xcalloc(size_t, size_t);
 void		*xreallocarray(void *, size_t, size_t);

@@ -203,7 +203,7 @@ log_child(int pipefd)
 void
 log_relay(int fd, int events, void *arg)
 {
-	char	 buf[LOG_RELAY_MAX], *line, *nl;
+	char	 buf[LOG_RELAY_MAX], *line, *nl, *p;
 	ssize_t	 n;
 	size_t	 len;
 
@@ -215,6 +215,13 @@ log_relay(int fd, int events, void *arg)
 		return;
 	len = log_partial_len + (size_t)n;
 	buf[len] = '\0';
+	/*
+	 * Workers escape their lines; one that does not, a hostile one,
+	 * still puts no control character into the file.
+	 */
+	for (p = buf + log_partial_len; p < buf + len; p++)
+		if ((*p != '\n' && (unsigned char)*p < 0x20) || *p == 0x7f)
+			*p = '?';
 	for (line = buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
 		*nl = '\0';
 		log_to_file(-1, line);
@@ -275,19 +282,24 @@ log_to_pipe(int pri, const char *msg)
 	(void)write(log_fd, line, n);
 }
 
+/*
+ * Every message is escaped whole: a name from a request, or a program's
+ * output, with a newline or an escape sequence in it, cannot forge a
+ * line or drive a terminal, whichever message it is part of.
+ */
 static void
 log_vlog(int pri, int with_errno, const char *fmt, va_list ap)
 {
-	char	 msg[LOG_LINE_MAX];
+	char	 raw[LOG_LINE_MAX], msg[LOG_LINE_MAX];
 	int	 saved = errno;
 	size_t	 n;
 
 	if (pri > log_priority)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (with_errno && (n = strlen(msg)) < sizeof(msg))
-		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));
-	log_sink(pri, msg);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	if (with_errno && (n = strlen(raw)) < sizeof(raw))
+		snprintf(raw + n, sizeof(raw) - n, ": %s", strerror(saved));
+	log_sink(pri, escape_log(msg, sizeof(msg), raw, strlen(raw)));
 	errno = saved;
 }
 

@@ -15,7 +15,8 @@
  */
 
 /*
- * The logging API (log.c), after OpenBSD relayd's.
+ * The logging API (log.c), after OpenBSD relayd's, and the escaping of
+ * untrusted bytes every log line goes through (escape.c).
  */
 
 #ifndef LOG_H
@@ -46,5 +47,9 @@ __dead void fatal(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));
 __dead void fatalx(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));
+
+/* escape.c: untrusted bytes made fit for a log line or a page */
+size_t	 escape_utf8_len(const unsigned char *, size_t);
+char	*escape_log(char *, size_t, const void *, size_t);
 
 #endif /* LOG_H */
