@@ -6,11 +6,13 @@
 
 PROG=		fpmd
 SRCS=		fpmd.c conf.c pool.c worker.c cgi.c status.c proto.c log.c \
+		service.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/reallocarray.c \
 		compat/setproctitle.c compat/setresuid.c compat/strlcat.c \
 		compat/strlcpy.c
 OBJS=		fpmd.o conf.o pool.o worker.o cgi.o status.o proto.o log.o \
+		service.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/reallocarray.o \
 		compat/setproctitle.o compat/setresuid.o compat/strlcat.o \
@@ -56,8 +58,9 @@ config.h: configure
 	CC="$(CC)" ./configure
 
 $(OBJS): config.h compat/compat.h
-fpmd.o conf.o pool.o worker.o cgi.o status.o: fpmd.h log.h compat/ev.h
-fpmd.o conf.o pool.o worker.o cgi.o status.o proto.o: proto.h
+fpmd.o conf.o pool.o worker.o cgi.o status.o service.o: fpmd.h log.h \
+		compat/ev.h
+fpmd.o conf.o pool.o worker.o cgi.o status.o service.o proto.o: proto.h
 log.o: log.h
 $(EVOBJS): compat/ev.h compat/ev_impl.h
 

@@ -187,6 +187,8 @@ master_stop(int sig)
 	if (stop_sig == SIGKILL || (stop_sig == SIGTERM && sig == SIGQUIT) ||
 	    stop_sig == sig)
 		return;
+	if (stop_sig == 0)
+		service_stopping();
 	stop_sig = sig;
 	if (sig != SIGKILL)
 		log_info("stopping %s", sig == SIGQUIT ? "gracefully" :
@@ -227,6 +229,19 @@ start_pools(struct conf *c)
 		p->generation = generation;
 		pool_start(p);
 	}
+}
+
+/* The pools that serve, not those draining after a reload. */
+static int
+live_pools(void)
+{
+	struct pool	*p;
+	int		 n = 0;
+
+	TAILQ_FOREACH(p, &pools, entry)
+		if (!p->retired)
+			n++;
+	return n;
 }
 
 static struct pool *
@@ -389,8 +404,11 @@ master_signal(int sig, void *arg)
 		break;
 	case SIGHUP:
 	case SIGUSR2:
-		if (stop_sig == 0)
+		if (stop_sig == 0) {
+			service_reloading();
 			master_reload();
+			service_ready(live_pools());
+		}
 		break;
 	}
 }
@@ -503,6 +521,7 @@ master_start(int debug)
 	open_listeners(conf);
 	pidfile_check(conf->pid);
 	master_logging(debug);
+	service_init();
 	if (!debug && conf->daemonize)
 		daemonize();
 	if (pidfile_write(conf->pid) == -1)
@@ -517,6 +536,7 @@ master_start(int debug)
 	setproctitle("master");
 	log_info("fpmd started, events.mechanism %s", ev_name(loop));
 	start_pools(conf);
+	service_ready(live_pools());
 }
 
 static void

@@ -327,4 +327,10 @@ unsigned int	 status_listen_queue(int, unsigned int *);
 void		 cgi_init(void);
 void		 cgi_run(struct conn *);
 
+/* service.c */
+void		 service_init(void);
+void		 service_ready(int);
+void		 service_reloading(void);
+void		 service_stopping(void);
+
 #endif /* FPMD_H */
