@@ -47,6 +47,7 @@ static struct ev_timer	 stop_timer;
 static int		 verbose;
 static int		 generation;	/* reloads so far */
 static int		 pledged;	/* the master is under pledge(2) */
+static char		 cmdline[1024];	/* how fpmd was started */
 
 static __attribute__((__noreturn__)) void
 usage(void)
@@ -452,6 +453,23 @@ master_pledge(void)
 #endif
 }
 
+/*
+ * The master's title carries its command line, as nginx's does: an
+ * OpenBSD rc.d(8) script finds its daemon by it, and ps(1) tells two
+ * masters apart.
+ */
+static void
+save_cmdline(int argc, char *argv[])
+{
+	int	 i;
+
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			strlcat(cmdline, " ", sizeof(cmdline));
+		strlcat(cmdline, argv[i], sizeof(cmdline));
+	}
+}
+
 /* What the command line says. */
 struct flags {
 	struct slowcgi	 sc;
@@ -533,7 +551,7 @@ master_start(int debug)
 	master_signals();
 	pools_init(loop, strcmp(conf->error_log, "syslog") != 0 && !debug);
 	master_pledge();
-	setproctitle("master");
+	setproctitle("master process %s", cmdline);
 	log_info("fpmd started, events.mechanism %s", ev_name(loop));
 	start_pools(conf);
 	service_ready(live_pools());
@@ -557,6 +575,7 @@ main(int argc, char *argv[])
 	    DEFAULT_TIMEOUT, DEFAULT_USER, DEFAULT_USER, 0 }, NULL, 0, 0 };
 
 	open_stdio();
+	save_cmdline(argc, argv);
 	compat_init_setproctitle(argc, argv);
 	parse_flags(argc, argv, &f);
 	conf = load(f.file, &f.sc);
