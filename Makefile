@@ -83,9 +83,15 @@ tests/fcgi-client.o: config.h proto.h
 tests/fcgi-client: tests/fcgi-client.o proto.o
 	$(CC) $(LDFLAGS) -o $@ tests/fcgi-client.o proto.o $(LDADD)
 
-# fpmd in the foreground on the example pool: 127.0.0.1:9000, no root.
+# fpmd in the foreground on the example pool, no root needed.  The
+# server examples in examples/ expect it on 127.0.0.1:9027, a port no
+# common service uses; "make run LISTEN=..." moves it, to a unix socket
+# too.
+LISTEN=		127.0.0.1:9027
+
 run: $(PROG)
-	PWD=`pwd` USER=`id -un` ./$(PROG) -d -f examples/fpmd.conf
+	LISTEN="$(LISTEN)" PWD=`pwd` USER=`id -un` \
+	    ./$(PROG) -d -f examples/fpmd.conf
 
 # fpmd side by side with php-fpm and fcgiwrap behind nginx: bench/README.
 bench: $(PROG)
@@ -116,5 +122,7 @@ uninstall:
 clean:
 	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/*.o config.h configure.log
 	rm -rf tests/results.db tests/work
+	rm -rf examples/nginx.pid examples/nginx-tmp examples/apache.pid \
+	    examples/apache.log
 
 .PHONY: all run bench test lint install uninstall clean
