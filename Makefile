@@ -20,10 +20,18 @@ OBJS=		fpmd.o conf.o pool.o worker.o cgi.o status.o proto.o log.o \
 EVOBJS=		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/reallocarray.o
 MAN=		fpmd.8 fpmd.conf.5
+# What a port or package places for each service manager: installed
+# as examples, never into /etc.
+CONTRIBSCRIPTS=	contrib/openbsd/fpmd contrib/freebsd/fpmd \
+		contrib/openwrt/fpmd contrib/openrc/fpmd
+CONTRIBFILES=	contrib/systemd/fpmd.service contrib/systemd/fpmd.socket \
+		contrib/launchd/local.fpmd.plist
+CONTRIBDIRS=	openbsd freebsd openwrt openrc systemd launchd
 
 PREFIX?=	/usr/local
 BINDIR?=	$(PREFIX)/sbin
 MANDIR?=	$(PREFIX)/man
+EXAMPLESDIR?=	$(PREFIX)/share/examples/fpmd
 # Where fpmd looks for fpmd.conf: /etc in a base system, a port sets
 # SYSCONFDIR=$(PREFIX)/etc.
 SYSCONFDIR?=	/etc
@@ -109,15 +117,34 @@ lint:
 
 install: $(PROG)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man8
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(EXAMPLESDIR)
 	$(INSTALL) -m 0555 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
 	$(INSTALL) -m 0444 fpmd.conf.5 $(DESTDIR)$(MANDIR)/man5/fpmd.conf.5
 	$(INSTALL) -m 0444 fpmd.8 $(DESTDIR)$(MANDIR)/man8/fpmd.8
+	$(INSTALL) -m 0444 examples/fpmd.conf $(DESTDIR)$(EXAMPLESDIR)
+	for d in $(CONTRIBDIRS); do \
+		$(INSTALL) -d $(DESTDIR)$(EXAMPLESDIR)/$$d || exit 1; \
+	done
+	for f in $(CONTRIBSCRIPTS); do \
+		$(INSTALL) -m 0555 $$f $(DESTDIR)$(EXAMPLESDIR)/$${f#contrib/} \
+		    || exit 1; \
+	done
+	for f in $(CONTRIBFILES); do \
+		$(INSTALL) -m 0444 $$f $(DESTDIR)$(EXAMPLESDIR)/$${f#contrib/} \
+		    || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/$(PROG) \
 	    $(DESTDIR)$(MANDIR)/man5/fpmd.conf.5 \
-	    $(DESTDIR)$(MANDIR)/man8/fpmd.8
+	    $(DESTDIR)$(MANDIR)/man8/fpmd.8 \
+	    $(DESTDIR)$(EXAMPLESDIR)/fpmd.conf
+	for f in $(CONTRIBSCRIPTS) $(CONTRIBFILES); do \
+		rm -f $(DESTDIR)$(EXAMPLESDIR)/$${f#contrib/}; \
+	done
+	for d in $(CONTRIBDIRS); do \
+		rmdir $(DESTDIR)$(EXAMPLESDIR)/$$d 2>/dev/null; \
+	done; rmdir $(DESTDIR)$(EXAMPLESDIR) 2>/dev/null; true
 
 clean:
 	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/*.o config.h configure.log
