@@ -47,6 +47,7 @@ static struct ev_timer	 stop_timer;
 static int		 verbose;
 static int		 generation;	/* reloads so far */
 static int		 pledged;	/* the master is under pledge(2) */
+static int		 npools;	/* in the running configuration */
 static char		 cmdline[1024];	/* how fpmd was started */
 
 static __attribute__((__noreturn__)) void
@@ -232,19 +233,6 @@ start_pools(struct conf *c)
 	}
 }
 
-/* The pools that serve, not those draining after a reload. */
-static int
-live_pools(void)
-{
-	struct pool	*p;
-	int		 n = 0;
-
-	TAILQ_FOREACH(p, &pools, entry)
-		if (!p->retired)
-			n++;
-	return n;
-}
-
 static struct pool *
 pool_named(const char *name)
 {
@@ -316,6 +304,17 @@ uses_chroot(const struct conf *c)
 	return 0;
 }
 
+static int
+count_pools(const struct conf *c)
+{
+	const struct pool_conf	*pc;
+	int			 n = 0;
+
+	TAILQ_FOREACH(pc, &c->pools, entry)
+		n++;
+	return n;
+}
+
 /* The global settings a running master can take on. */
 static void
 reload_globals(struct conf *nc)
@@ -377,6 +376,7 @@ master_reload(void)
 		conf_free(nc);
 		return;
 	}
+	npools = count_pools(nc);
 	reload_globals(nc);
 	reload_pools(nc);
 	conf_free(conf);
@@ -408,7 +408,7 @@ master_signal(int sig, void *arg)
 		if (stop_sig == 0) {
 			service_reloading();
 			master_reload();
-			service_ready(live_pools());
+			service_ready(npools);
 		}
 		break;
 	}
@@ -553,8 +553,9 @@ master_start(int debug)
 	master_pledge();
 	setproctitle("master process %s", cmdline);
 	log_info("fpmd started, events.mechanism %s", ev_name(loop));
+	npools = count_pools(conf);
 	start_pools(conf);
-	service_ready(live_pools());
+	service_ready(npools);
 }
 
 static void
