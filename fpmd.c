@@ -540,6 +540,7 @@ master_start(int debug)
 	pidfile_check(conf->pid);
 	master_logging(debug);
 	service_init();
+	npools = count_pools(conf);
 	if (!debug && conf->daemonize)
 		daemonize();
 	if (pidfile_write(conf->pid) == -1)
@@ -553,9 +554,7 @@ master_start(int debug)
 	master_pledge();
 	setproctitle("master process %s", cmdline);
 	log_info("fpmd started, events.mechanism %s", ev_name(loop));
-	npools = count_pools(conf);
 	start_pools(conf);
-	service_ready(npools);
 }
 
 static void
@@ -588,6 +587,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	master_start(f.debug);
+	service_ready(npools);
 	if (ev_run(loop) == -1)
 		log_warn("event loop (%s)", ev_name(loop));
 	master_exit();
