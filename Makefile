@@ -6,16 +6,16 @@
 
 PROG=		fpmd
 VERSION=	0.1
-SRCS=		fpmd.c conf.c pool.c listener.c scoreboard.c worker.c conn.c \
-		cgi.c cgiheader.c spool.c status.c proto.c log.c escape.c \
-		xmalloc.c \
+SRCS=		fpmd.c conf.c pool.c listener.c scoreboard.c service.c \
+		worker.c conn.c cgi.c cgiheader.c spool.c status.c proto.c \
+		log.c escape.c xmalloc.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
 		compat/reallocarray.c compat/reaper.c compat/setproctitle.c \
 		compat/setresuid.c compat/strlcat.c compat/strlcpy.c
-OBJS=		fpmd.o conf.o pool.o listener.o scoreboard.o worker.o conn.o \
-		cgi.o cgiheader.o spool.o status.o proto.o log.o escape.o \
-		xmalloc.o \
+OBJS=		fpmd.o conf.o pool.o listener.o scoreboard.o service.o \
+		worker.o conn.o cgi.o cgiheader.o spool.o status.o proto.o \
+		log.o escape.o xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/reallocarray.o compat/reaper.o compat/setproctitle.o \
@@ -23,10 +23,18 @@ OBJS=		fpmd.o conf.o pool.o listener.o scoreboard.o worker.o conn.o \
 EVOBJS=		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/reallocarray.o
 MAN=		fpmd.8 fpmd.conf.5
+# What a port or package places for each service manager: installed
+# as examples, never into /etc.
+CONTRIBSCRIPTS=	contrib/openbsd/fpmd contrib/freebsd/fpmd \
+		contrib/openwrt/fpmd contrib/openrc/fpmd
+CONTRIBFILES=	contrib/systemd/fpmd.service contrib/systemd/fpmd.socket \
+		contrib/launchd/local.fpmd.plist
+CONTRIBDIRS=	openbsd freebsd openwrt openrc systemd launchd
 
 PREFIX?=	/usr/local
 BINDIR?=	$(PREFIX)/sbin
 MANDIR?=	$(PREFIX)/man
+EXAMPLESDIR?=	$(PREFIX)/share/examples/fpmd
 # Where fpmd looks for fpmd.conf: /etc in a base system, a port sets
 # SYSCONFDIR=$(PREFIX)/etc.
 SYSCONFDIR?=	/etc
@@ -68,8 +76,9 @@ config.h: configure
 	CC="$(CC)" ./configure
 
 $(OBJS): config.h compat/compat.h
-DAEMONOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o worker.o conn.o \
-		cgi.o cgiheader.o spool.o status.o escape.o xmalloc.o
+DAEMONOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o service.o \
+		worker.o conn.o cgi.o cgiheader.o spool.o status.o escape.o \
+		xmalloc.o
 $(DAEMONOBJS): fpmd.h log.h compat/ev.h proto.h
 proto.o: proto.h
 log.o: log.h
@@ -122,9 +131,10 @@ tests/cgiheader_test: tests/cgiheader_test.o cgiheader.o escape.o
 	    $(ATF_LIBS)
 
 # fpmd with a compromised worker, for tests/boundary_test only.
-HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o \
+HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o service.o \
 		tests/worker-hostile.o conn.o cgi.o cgiheader.o spool.o \
-		status.o proto.o log.o escape.o xmalloc.o compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
+		status.o proto.o log.o escape.o xmalloc.o \
+		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/reallocarray.o compat/reaper.o compat/setproctitle.o \
 		compat/setresuid.o compat/strlcat.o compat/strlcpy.o
@@ -141,9 +151,15 @@ tests/fcgi-client.o: config.h proto.h
 tests/fcgi-client: tests/fcgi-client.o proto.o
 	$(CC) $(LDFLAGS) -o $@ tests/fcgi-client.o proto.o $(LDADD)
 
-# fpmd in the foreground on the example pool: 127.0.0.1:9000, no root.
+# fpmd in the foreground on the example pool, no root needed.  The
+# server examples in examples/ expect it on 127.0.0.1:9027, a port no
+# common service uses; "make run LISTEN=..." moves it, to a unix socket
+# too.
+LISTEN=		127.0.0.1:9027
+
 run: $(PROG)
-	PWD=`pwd` USER=`id -un` ./$(PROG) -d -f examples/fpmd.conf
+	LISTEN="$(LISTEN)" PWD=`pwd` USER=`id -un` \
+	    ./$(PROG) -d -f examples/fpmd.conf
 
 # fpmd side by side with php-fpm and fcgiwrap behind nginx: bench/README.
 bench: $(PROG)
@@ -161,18 +177,39 @@ lint:
 
 install: $(PROG)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man8
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(EXAMPLESDIR)
 	$(INSTALL) -m 0555 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
 	$(INSTALL) -m 0444 fpmd.conf.5 $(DESTDIR)$(MANDIR)/man5/fpmd.conf.5
 	$(INSTALL) -m 0444 fpmd.8 $(DESTDIR)$(MANDIR)/man8/fpmd.8
+	$(INSTALL) -m 0444 examples/fpmd.conf $(DESTDIR)$(EXAMPLESDIR)
+	for d in $(CONTRIBDIRS); do \
+		$(INSTALL) -d $(DESTDIR)$(EXAMPLESDIR)/$$d || exit 1; \
+	done
+	for f in $(CONTRIBSCRIPTS); do \
+		$(INSTALL) -m 0555 $$f $(DESTDIR)$(EXAMPLESDIR)/$${f#contrib/} \
+		    || exit 1; \
+	done
+	for f in $(CONTRIBFILES); do \
+		$(INSTALL) -m 0444 $$f $(DESTDIR)$(EXAMPLESDIR)/$${f#contrib/} \
+		    || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/$(PROG) \
 	    $(DESTDIR)$(MANDIR)/man5/fpmd.conf.5 \
-	    $(DESTDIR)$(MANDIR)/man8/fpmd.8
+	    $(DESTDIR)$(MANDIR)/man8/fpmd.8 \
+	    $(DESTDIR)$(EXAMPLESDIR)/fpmd.conf
+	for f in $(CONTRIBSCRIPTS) $(CONTRIBFILES); do \
+		rm -f $(DESTDIR)$(EXAMPLESDIR)/$${f#contrib/}; \
+	done
+	for d in $(CONTRIBDIRS); do \
+		rmdir $(DESTDIR)$(EXAMPLESDIR)/$$d 2>/dev/null; \
+	done; rmdir $(DESTDIR)$(EXAMPLESDIR) 2>/dev/null; true
 
 clean:
 	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/*.o config.h configure.log
 	rm -rf tests/results.db tests/work
+	rm -rf examples/nginx.pid examples/nginx-tmp examples/apache.pid \
+	    examples/apache.log
 
 .PHONY: all run bench test lint install uninstall clean

@@ -48,6 +48,8 @@ static struct ev_timer	 stop_timer;
 static int		 verbose;
 static int		 pledged;	/* the master is under pledge(2) */
 static int		 conf_flags;	/* -R: CONF_ROOT_OK */
+static int		 npools;	/* in the running configuration */
+static char		 cmdline[1024];	/* how fpmd was started */
 
 static __dead void
 usage(void)
@@ -231,6 +233,8 @@ master_stop(int sig)
 	if (stop_sig == SIGKILL || (stop_sig == SIGTERM && sig == SIGQUIT) ||
 	    stop_sig == sig)
 		return;
+	if (stop_sig == 0)
+		service_stopping();
 	stop_sig = sig;
 	if (sig != SIGKILL)
 		log_info("stopping %s", sig == SIGQUIT ? "gracefully" :
@@ -274,6 +278,17 @@ uses_chroot(const struct conf *c)
 		if (pc->chroot != NULL)
 			return 1;
 	return 0;
+}
+
+static int
+count_pools(const struct conf *c)
+{
+	const struct pool_conf	*pc;
+	int			 n = 0;
+
+	TAILQ_FOREACH(pc, &c->pools, entry)
+		n++;
+	return n;
 }
 
 /* The global settings a running master can take on. */
@@ -343,6 +358,7 @@ master_reload(void)
 		conf_free(nc);
 		return;
 	}
+	npools = count_pools(nc);
 	reload_globals(nc);
 	pools_reload(nc);
 	conf_free(conf);
@@ -371,8 +387,11 @@ master_signal(int sig, void *arg)
 		break;
 	case SIGHUP:
 	case SIGUSR2:
-		if (stop_sig == 0)
+		if (stop_sig == 0) {
+			service_reloading();
 			master_reload();
+			service_ready(npools);
+		}
 		break;
 	}
 }
@@ -414,6 +433,23 @@ master_pledge(void)
 		fatal("pledge");
 	pledged = 1;
 #endif
+}
+
+/*
+ * The master's title carries its command line, as nginx's does: an
+ * OpenBSD rc.d(8) script finds its daemon by it, and ps(1) tells two
+ * masters apart.
+ */
+static void
+save_cmdline(int argc, char *argv[])
+{
+	int	 i;
+
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			strlcat(cmdline, " ", sizeof(cmdline));
+		strlcat(cmdline, argv[i], sizeof(cmdline));
+	}
 }
 
 /* What the command line says. */
@@ -495,6 +531,8 @@ master_start(int debug)
 	open_listeners(conf);
 	pidfile_check(conf->pid);
 	master_logging(debug);
+	service_init();
+	npools = count_pools(conf);
 	if (!debug && conf->daemonize)
 		daemonize();
 	if (pidfile_write(conf->pid) == -1)
@@ -506,7 +544,7 @@ master_start(int debug)
 	master_signals();
 	pools_init(loop, strcmp(conf->error_log, "syslog") != 0 && !debug);
 	master_pledge();
-	setproctitle("master");
+	setproctitle("master process %s", cmdline);
 	log_info("fpmd started, events.mechanism %s", ev_name(loop));
 	pools_start(conf);
 }
@@ -529,6 +567,7 @@ main(int argc, char *argv[])
 	    DEFAULT_TIMEOUT_S, DEFAULT_USER, DEFAULT_USER, 0 }, NULL, 0, 0 };
 
 	open_stdio();
+	save_cmdline(argc, argv);
 	compat_init_setproctitle(argc, argv);
 	parse_flags(argc, argv, &f);
 	conf = load(f.file, &f.sc, conf_flags);
@@ -540,6 +579,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	master_start(f.debug);
+	service_ready(npools);
 	if (ev_run(loop) == -1)
 		log_warn("event loop (%s)", ev_name(loop));
 	master_exit();

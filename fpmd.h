@@ -430,4 +430,10 @@ char		*xstrdup(const char *);
 void		 strlist_add(char ***, size_t *, const char *);
 void		 strlist_free(char **, size_t);
 
+/* service.c */
+void		 service_init(void);
+void		 service_ready(int);
+void		 service_reloading(void);
+void		 service_stopping(void);
+
 #endif /* FPMD_H */
