@@ -519,7 +519,8 @@ parse_flags(int argc, char *argv[], struct flags *f)
 /*
  * Everything that can fail on the terminal, then the daemon: sockets,
  * pidfile and log first, while the parent can still exit 1; then the
- * fork, the event loop, signals and the pools.
+ * fork, the event loop and signals, the pidfile, and the pools.  A
+ * signal sent as soon as the pidfile exists is handled, not fatal.
  */
 static void
 master_start(int debug)
@@ -535,13 +536,14 @@ master_start(int debug)
 	npools = count_pools(conf);
 	if (!debug && conf->daemonize)
 		daemonize();
-	if (pidfile_write(conf->pid) == -1)
-		fatal("pid %s", conf->pid);
 	if ((loop = ev_new(conf->events)) == NULL)
 		fatal("events.mechanism %s", conf->events != NULL ?
 		    conf->events : ev_backend_name(0));
 	ev_timer_init(&stop_timer, master_stop_next, NULL);
 	master_signals();
+	/* The pidfile says fpmd is up: signals are loop events by now. */
+	if (pidfile_write(conf->pid) == -1)
+		fatal("pid %s", conf->pid);
 	pools_init(loop, strcmp(conf->error_log, "syslog") != 0 && !debug);
 	master_pledge();
 	setproctitle("master process %s", cmdline);
