@@ -158,8 +158,7 @@ tests/fcgi-client: tests/fcgi-client.o proto.o
 LISTEN=		127.0.0.1:9027
 
 run: $(PROG)
-	LISTEN="$(LISTEN)" PWD=`pwd` USER=`id -un` \
-	    ./$(PROG) -d -f examples/fpmd.conf
+	LISTEN="$(LISTEN)" sh examples/run
 
 # fpmd side by side with php-fpm and fcgiwrap behind nginx: bench/README.
 bench: $(PROG)
