@@ -89,27 +89,65 @@ bprintf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-/* s escaped for fmt: JSON strings, or XML and HTML text. */
+/* One ASCII character as XML and HTML text. */
+static void
+bescape_markup(struct buf *b, unsigned char c)
+{
+	switch (c) {
+	case '&':
+		bprintf(b, "&amp;");
+		break;
+	case '<':
+		bprintf(b, "&lt;");
+		break;
+	case '>':
+		bprintf(b, "&gt;");
+		break;
+	case '"':
+		bprintf(b, "&quot;");
+		break;
+	default:
+		bprintf(b, "%c", c);
+		break;
+	}
+}
+
+/*
+ * s, from a request, written for fmt so that the page stays a valid
+ * document: valid UTF-8 is kept; JSON escapes its specials and control
+ * characters, XML and HTML theirs, and both write U+FFFD for a byte
+ * that is not UTF-8 (and XML for a control character it cannot hold);
+ * plain text gets the C escapes of the log.
+ */
 static void
 bescape(struct buf *b, enum format fmt, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char	 c = (unsigned char)*s;
+	static const char	 replacement[] = "\xef\xbf\xbd";
+	const unsigned char	*p = (const unsigned char *)s;
+	char			 text[2048];
+	size_t			 len = strlen(s), n;
 
-		if (fmt == F_JSON && (c == '"' || c == '\\' || c == '/'))
-			bprintf(b, "\\%c", c);
-		else if (fmt == F_JSON && c < 0x20)
-			bprintf(b, "\\u%04x", c);
-		else if ((fmt == F_XML || fmt == F_HTML) && c == '&')
-			bprintf(b, "&amp;");
-		else if ((fmt == F_XML || fmt == F_HTML) && c == '<')
-			bprintf(b, "&lt;");
-		else if ((fmt == F_XML || fmt == F_HTML) && c == '>')
-			bprintf(b, "&gt;");
-		else if ((fmt == F_XML || fmt == F_HTML) && c == '"')
-			bprintf(b, "&quot;");
+	if (fmt == F_TEXT || fmt == F_OPENMETRICS) {
+		bprintf(b, "%s", escape_log(text, sizeof(text), s, len));
+		return;
+	}
+	for (; len > 0; p += n, len -= n) {
+		if ((n = escape_utf8_len(p, len)) == 0) {
+			n = 1;
+			bprintf(b, "%s", fmt == F_JSON ? "\\ufffd" : replacement);
+		} else if (n > 1)
+			bprintf(b, "%.*s", (int)n, (const char *)p);
+		else if (fmt == F_JSON && (*p == '"' || *p == '\\' || *p == '/'))
+			bprintf(b, "\\%c", *p);
+		else if (fmt == F_JSON && (*p < 0x20 || *p == 0x7f))
+			bprintf(b, "\\u%04x", *p);
+		else if (fmt == F_JSON)
+			bprintf(b, "%c", *p);
+		else if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
+		    *p == 0x7f)
+			bprintf(b, "%s", replacement);
 		else
-			bprintf(b, "%c", c);
+			bescape_markup(b, *p);
 	}
 }
 
@@ -311,9 +349,11 @@ render_worker(struct buf *b, const struct slot *s, enum format fmt,
 			bprintf(b, "</td>");
 			break;
 		default:
-			bprintf(b, "%s:%*s%s\n", i == 7 ? "request URI" :
+			bprintf(b, "%s:%*s", i == 7 ? "request URI" :
 			    worker_fields[i],
-			    (int)(21 - strlen(worker_fields[i])), "", v[i]);
+			    (int)(21 - strlen(worker_fields[i])), "");
+			bescape(b, fmt, v[i]);
+			bprintf(b, "\n");
 			break;
 		}
 	}

@@ -196,6 +196,30 @@ ATF_TC_BODY(openmetrics_names_php_fpm_metrics, tc)
 	    "%s", page);
 }
 
+/*
+ * A URI with an escape sequence, a newline and a byte that is not
+ * UTF-8: every format stays a valid document, and text one line.
+ */
+ATF_TC_WITHOUT_HEAD(request_bytes_cannot_break_a_page);
+ATF_TC_BODY(request_bytes_cannot_break_a_page, tc)
+{
+	setup();
+	strlcpy(sb->slots[1].uri, "/x\033[31m\ny\xff\xc3\xa9",
+	    sizeof(sb->slots[1].uri));
+	sb->slots[1].query[0] = '\0';
+	status("json&full");
+	has("\"request uri\":\"\\/x\\u001b[31m\\u000ay\\ufffd\xc3\xa9\"");
+	status("xml&full");
+	has("<request-uri>/x\xef\xbf\xbd[31m\ny\xef\xbf\xbd\xc3\xa9"
+	    "</request-uri>");
+	lacks("\033");
+	status("html&full");
+	has("<td>/x\xef\xbf\xbd[31m\ny\xef\xbf\xbd\xc3\xa9</td>");
+	status("full");
+	has("request URI:          /x\\x1b[31m\\ny\\xff\xc3\xa9\n");
+	lacks("\033");
+}
+
 ATF_TC_WITHOUT_HEAD(a_listening_socket_gives_its_queue_length);
 ATF_TC_BODY(a_listening_socket_gives_its_queue_length, tc)
 {
@@ -220,6 +244,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, json_is_php_fpm_json_escaped);
 	ATF_TP_ADD_TC(tp, xml_and_html_escape_markup);
 	ATF_TP_ADD_TC(tp, openmetrics_names_php_fpm_metrics);
+	ATF_TP_ADD_TC(tp, request_bytes_cannot_break_a_page);
 	ATF_TP_ADD_TC(tp, a_listening_socket_gives_its_queue_length);
 	return atf_no_error();
 }
