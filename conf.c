@@ -250,6 +250,8 @@ static const struct key keys[] = {
 	    P(read_timeout_ms), 0, 1, "60s" },
 	{ "fastcgi.keep_conn_timeout", IN_POOL, set_time, T_TIME,
 	    P(keep_conn_timeout_ms), 0, 1, "10s" },
+	{ "fastcgi.begin_timeout", IN_POOL, set_time, T_TIME,
+	    P(begin_timeout_ms), 0, 1, "5s" },
 	/* proto.h's PROTO_DEFAULT_MAX_PARAMS_SIZE and _MAX_PARAMS */
 	{ "fastcgi.max_params_size", IN_POOL, set_size, T_SIZE,
 	    P(max_params_size), 0, 1024, "64k" },

@@ -19,9 +19,10 @@
  * parsing it (with proto.c), answering the management records, other
  * roles and multiplexing attempts itself, and writing records back.  A
  * read or a write waits at most fastcgi.read_timeout, and gives up at
- * once when *halt is set (the worker must stop now).  It writes only
- * the state and request start of the worker's own slot, when it has
- * one.
+ * once when *halt is set (the worker must stop now); a new connection
+ * that has not sent a whole BEGIN_REQUEST within fastcgi.begin_timeout
+ * is no web server's, and is closed.  It writes only the state and
+ * request start of the worker's own slot, when it has one.
  */
 
 #include "config.h"
@@ -34,6 +35,8 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+
+#define CONN_QUIET_S	10	/* a worker says "no BEGIN_REQUEST" so often */
 
 /* php-fpm's headers for ping and status: never cache them. */
 const char	 nocache_headers[] =
@@ -58,6 +61,7 @@ conn_open(struct conn *c, int fd, const struct pool_conf *pc,
 	c->slot = slot;
 	c->halt = halt;
 	c->timeout_ns = ev_ms_to_ns(pc->read_timeout_ms);
+	c->begin_by_ns = ev_now() + ev_ms_to_ns(pc->begin_timeout_ms);
 	c->parser.params = params;
 	c->parser.max_params_size = pc->max_params_size;
 	c->parser.max_params = pc->max_params;
@@ -206,10 +210,41 @@ conn_read(struct conn *c)
 	return (int)n;
 }
 
+/*
+ * Nothing came in time.  A connection that sent no BEGIN_REQUEST at all
+ * is a slowloris or a port scan: that is said at most once every
+ * CONN_QUIET_S seconds a worker, with how many there were meanwhile, so
+ * that a flood cannot fill the log.
+ */
+static void
+conn_timed_out(struct conn *c)
+{
+	static int64_t	 said_ns;
+	static unsigned int since;
+	int64_t		 now_ns = ev_now();
+
+	if (c->begin_by_ns == 0 || now_ns < c->begin_by_ns) {
+		log_warnx("pool %s: %s: timed out reading the request",
+		    c->pc->name, c->peer);
+		return;
+	}
+	if (said_ns != 0 && now_ns - said_ns < ev_ms_to_ns(CONN_QUIET_S *
+	    1000)) {
+		since++;
+		return;
+	}
+	log_warnx("pool %s: %s: no BEGIN_REQUEST within "
+	    "fastcgi.begin_timeout; closing (and %u more in %d s before)",
+	    c->pc->name, c->peer, since, CONN_QUIET_S);
+	said_ns = now_ns;
+	since = 0;
+}
+
 /* The next event, reading as needed; -1 on error, timeout or hang-up. */
 static int
 conn_wait(struct conn *c, struct proto_event *ev)
 {
+	int64_t	 until_ns;
 	int	 r;
 
 	while ((r = conn_event(c, ev)) == 0) {
@@ -224,10 +259,12 @@ conn_wait(struct conn *c, struct proto_event *ev)
 			c->failed = 1;
 			return -1;
 		}
-		if (!conn_poll(c, POLLIN, ev_now() + c->timeout_ns)) {
+		until_ns = ev_now() + c->timeout_ns;
+		if (c->begin_by_ns != 0 && c->begin_by_ns < until_ns)
+			until_ns = c->begin_by_ns;
+		if (!conn_poll(c, POLLIN, until_ns)) {
 			if (!*c->halt)
-				log_warnx("pool %s: %s: timed out reading the "
-				    "request", c->pc->name, c->peer);
+				conn_timed_out(c);
 			c->failed = 1;
 			return -1;
 		}
@@ -375,6 +412,7 @@ conn_next(struct conn *c)
 			return -1;
 		switch (ev.type) {
 		case PROTO_BEGIN:
+			c->begin_by_ns = 0;
 			c->id = ev.id;
 			c->keep = (ev.flags & FCGI_KEEP_CONN) != 0;
 			c->stdin_done = 0;

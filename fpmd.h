@@ -198,6 +198,7 @@ struct pool_conf {
 	int			 slowlog_trace_depth;
 	int64_t			 read_timeout_ms;
 	int64_t			 keep_conn_timeout_ms;
+	int64_t			 begin_timeout_ms;
 	size_t			 max_params_size;
 	size_t			 max_params;
 
@@ -333,6 +334,7 @@ struct conn {
 	int				 failed;	/* close after this */
 	int64_t				 req_start_ns;	/* its BEGIN_REQUEST */
 	int64_t				 timeout_ns;	/* each read or write */
+	int64_t				 begin_by_ns;	/* 0 once one has come */
 	size_t				 outlen;	/* queued in out[] */
 	/* last, as they are not cleared for each connection: */
 	uint8_t				 in[CONN_IN_SIZE];

@@ -28,6 +28,10 @@
  *
  * -L prints a TCP port that is free on 127.0.0.1 right now.
  *
+ * -w stalls the body for ms; with -r, it is how long to wait for more
+ * from the server (1000 ms by default), so that a test can hold a
+ * connection open until the server closes it.
+ *
  * The response body goes to stdout and FCGI_STDERR to stderr.  The exit
  * status is 0 when every request ended with FCGI_REQUEST_COMPLETE (and
  * its body held the -e text), 1 when any did not, 2 on a usage error and
@@ -535,7 +539,8 @@ raw(const char *path)
 	while (len < max) {
 		pfd.fd = fd;
 		pfd.events = POLLIN;
-		if (poll(&pfd, 1, 1000) <= 0)
+		/* Replies come at once; -w waits longer, to be closed. */
+		if (poll(&pfd, 1, stall_ms > 0 ? (int)stall_ms : 1000) <= 0)
 			break;
 		if ((n = read(fd, in + len, max - len)) <= 0) {
 			closed = 1;
