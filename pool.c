@@ -492,13 +492,21 @@ exit_cause(const struct worker *w, int status, char *buf, size_t len)
 	}
 }
 
+/*
+ * Did the worker fail at birth: exit with an error, or crash, within a
+ * second?  A worker killed from outside (an admin, the OOM killer) did
+ * not fail, and its successor need not wait.
+ */
 static int
 death_is_quick(const struct worker *w, int status, int64_t lived_ns)
 {
 	if (w->stopping || lived_ns >= ev_ms_to_ns(QUICK_DEATH_MS))
 		return 0;
-	return WIFSIGNALED(status) || (WEXITSTATUS(status) !=
-	    WORKER_EXIT_QUIT && WEXITSTATUS(status) != WORKER_EXIT_MAXREQ);
+	if (WIFSIGNALED(status))
+		return WTERMSIG(status) != SIGKILL &&
+		    WTERMSIG(status) != SIGTERM;
+	return WEXITSTATUS(status) != WORKER_EXIT_QUIT &&
+	    WEXITSTATUS(status) != WORKER_EXIT_MAXREQ;
 }
 
 static void
