@@ -21,10 +21,16 @@
  * answers every request with the same response in one write().  It
  * decodes with fpmd's own codec, so it is a correct peer (kept
  * connections, aborts, other roles, GET_VALUES), but it does nothing
- * a process manager does: no scoreboard, no timeouts, no CGI.  What
- * fpmd takes beyond it is fpmd's own cost.
+ * a process manager does: no scoreboard, no timeouts.  What fpmd
+ * takes beyond it is fpmd's own cost.
  *
- * usage: floor [-n procs] address
+ * With -c program, the floor of running a CGI program instead: each
+ * request posix_spawn()s program with an empty environment, /dev/null
+ * as stdin and stdout on a pipe, reads all of its output, waits for it
+ * and sends the output as the response: no path resolution, no
+ * environment, no header check, no limits.
+ *
+ * usage: floor [-n procs] [-c program] address
  */
 
 #include "config.h"
@@ -39,7 +45,9 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,11 +59,12 @@
 
 static const char	 floor_body[] = "Content-Type: text/plain\r\n\r\npong";
 static volatile sig_atomic_t	 floor_quit;
+static const char	*floor_program;	/* -c */
 
 static __attribute__((__noreturn__)) void
 usage(void)
 {
-	fprintf(stderr, "usage: floor [-n procs] address\n");
+	fprintf(stderr, "usage: floor [-n procs] [-c program] address\n");
 	exit(2);
 }
 
@@ -148,6 +157,48 @@ floor_response(uint8_t *buf, size_t size, unsigned int id)
 }
 
 /*
+ * -c: run the program for request id, and send its output as the
+ * response, in records of up to 64 KB; -1 if the web server went away.
+ */
+static int
+floor_cgi(int fd, unsigned int id)
+{
+	static uint8_t			 out[PROTO_RECORD_MAX];
+	static char			*argv[2], *envp[1];
+	posix_spawn_file_actions_t	 fa;
+	ssize_t				 n;
+	pid_t				 pid;
+	int				 p[2], r = 0;
+
+	argv[0] = (char *)floor_program;
+	if (pipe(p) == -1)
+		err(1, "pipe");
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	posix_spawn_file_actions_addclose(&fa, p[0]);
+	posix_spawn_file_actions_addclose(&fa, p[1]);
+	if ((errno = posix_spawn(&pid, floor_program, &fa, NULL, argv,
+	    envp)) != 0)
+		err(1, "%s", floor_program);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	while ((n = read(p[0], out + FCGI_HEADER_LEN, FCGI_MAX_LENGTH & ~7))
+	    > 0 && r == 0)
+		r = floor_write(fd, out, proto_record(out, FCGI_STDOUT, id,
+		    out + FCGI_HEADER_LEN, (size_t)n));
+	close(p[0]);
+	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+		continue;
+	if (r == 0) {
+		n = proto_stream(out, sizeof(out), FCGI_STDOUT, id, NULL, 0);
+		n += proto_end_request(out + n, id, 0, FCGI_REQUEST_COMPLETE);
+		r = floor_write(fd, out, (size_t)n);
+	}
+	return r;
+}
+
+/*
  * What to send for one parser event, into out; 0 if nothing.  *done is
  * set when the event ends a request.
  */
@@ -205,6 +256,13 @@ floor_serve(int fd, struct proto_parser *p)
 				return;
 			if (ev.type == PROTO_BEGIN)
 				keep = ev.flags & FCGI_KEEP_CONN;
+			if (floor_program != NULL && ev.type == PROTO_STDIN &&
+			    ev.len == 0) {
+				if (floor_cgi(fd, ev.id) == -1 || !keep)
+					return;
+				proto_request_done(p);
+				continue;
+			}
 			len = floor_answer(&ev, out, sizeof(out), &done);
 			if (len > 0 && floor_write(fd, out, len) == -1)
 				return;
@@ -252,8 +310,11 @@ main(int argc, char *argv[])
 	pid_t			*pids;
 	int			 ch, i, lsn, procs = 4;
 
-	while ((ch = getopt(argc, argv, "n:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:n:")) != -1) {
 		switch (ch) {
+		case 'c':
+			floor_program = optarg;
+			break;
 		case 'n':
 			if ((procs = atoi(optarg)) < 1)
 				usage();
