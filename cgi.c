@@ -84,7 +84,7 @@ struct cgi {
 	int		 in, out, err;		/* pipes; -1 when closed */
 	int		 spool;			/* the body's file, or -1 */
 	uint64_t	 body_bytes;		/* received */
-	char		 length[24];		/* CONTENT_LENGTH to set, or "" */
+	char		 length[24];		/* a CONTENT_LENGTH, or "" */
 	const uint8_t	*body;			/* in memory, not yet written */
 	size_t		 bodylen;
 	struct cgiheader hdr;			/* the output's header block */

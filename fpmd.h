@@ -260,7 +260,7 @@ struct slot {
 	int64_t			 req_start_ns;	/* 0: between requests */
 	int64_t			 req_duration_ns; /* the last request's */
 	uint64_t		 requests;	/* by this worker */
-	uint64_t		 accepted;	/* by every worker of the slot */
+	uint64_t		 accepted;	/* by every worker here */
 	uint64_t		 content_length;
 	char			 method[16];
 	char			 uri[256];
@@ -307,7 +307,7 @@ struct worker_ctx {
 	int			 listen_fd;
 	int			 life_fd;	/* readable: master gone */
 	int			 ready_fd;	/* "accepting", to the master */
-	int			 log_fd;	/* to the master's file, or -1 */
+	int			 log_fd;	/* to the master's log, or -1 */
 };
 
 /*
@@ -334,7 +334,7 @@ struct conn {
 	int				 failed;	/* close after this */
 	int64_t				 req_start_ns;	/* its BEGIN_REQUEST */
 	int64_t				 timeout_ns;	/* each read or write */
-	int64_t				 begin_by_ns;	/* 0 once one has come */
+	int64_t				 begin_by_ns;	/* 0: BEGIN came */
 	size_t				 outlen;	/* queued in out[] */
 	/* last, as they are not cleared for each connection: */
 	uint8_t				 in[CONN_IN_SIZE];

@@ -89,27 +89,47 @@ bprintf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-/* One ASCII character as XML and HTML text. */
+/* U+FFFD, what markup shows for a byte it cannot hold. */
+#define REPLACEMENT	"\xef\xbf\xbd"
+
+/*
+ * One character as JSON: n bytes of valid UTF-8 at p, or a byte that is
+ * not UTF-8 when n is 0.
+ */
 static void
-bescape_markup(struct buf *b, unsigned char c)
+bescape_json(struct buf *b, const unsigned char *p, size_t n)
 {
-	switch (c) {
-	case '&':
+	if (n == 0)
+		bprintf(b, "\\ufffd");
+	else if (n > 1)
+		bprintf(b, "%.*s", (int)n, (const char *)p);
+	else if (*p == '"' || *p == '\\' || *p == '/')
+		bprintf(b, "\\%c", *p);
+	else if (*p < 0x20 || *p == 0x7f)
+		bprintf(b, "\\u%04x", *p);
+	else
+		bprintf(b, "%c", *p);
+}
+
+/* The same as XML and HTML text, which cannot hold most controls. */
+static void
+bescape_markup(struct buf *b, const unsigned char *p, size_t n)
+{
+	if (n == 0 || *p == 0x7f ||
+	    (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r'))
+		bprintf(b, "%s", REPLACEMENT);
+	else if (n > 1)
+		bprintf(b, "%.*s", (int)n, (const char *)p);
+	else if (*p == '&')
 		bprintf(b, "&amp;");
-		break;
-	case '<':
+	else if (*p == '<')
 		bprintf(b, "&lt;");
-		break;
-	case '>':
+	else if (*p == '>')
 		bprintf(b, "&gt;");
-		break;
-	case '"':
+	else if (*p == '"')
 		bprintf(b, "&quot;");
-		break;
-	default:
-		bprintf(b, "%c", c);
-		break;
-	}
+	else
+		bprintf(b, "%c", *p);
 }
 
 /*
@@ -122,7 +142,6 @@ bescape_markup(struct buf *b, unsigned char c)
 static void
 bescape(struct buf *b, enum format fmt, const char *s)
 {
-	static const char	 replacement[] = "\xef\xbf\xbd";
 	const unsigned char	*p = (const unsigned char *)s;
 	char			 text[2048];
 	size_t			 len = strlen(s), n;
@@ -132,22 +151,13 @@ bescape(struct buf *b, enum format fmt, const char *s)
 		return;
 	}
 	for (; len > 0; p += n, len -= n) {
-		if ((n = escape_utf8_len(p, len)) == 0) {
-			n = 1;
-			bprintf(b, "%s", fmt == F_JSON ? "\\ufffd" : replacement);
-		} else if (n > 1)
-			bprintf(b, "%.*s", (int)n, (const char *)p);
-		else if (fmt == F_JSON && (*p == '"' || *p == '\\' || *p == '/'))
-			bprintf(b, "\\%c", *p);
-		else if (fmt == F_JSON && (*p < 0x20 || *p == 0x7f))
-			bprintf(b, "\\u%04x", *p);
-		else if (fmt == F_JSON)
-			bprintf(b, "%c", *p);
-		else if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
-		    *p == 0x7f)
-			bprintf(b, "%s", replacement);
+		n = escape_utf8_len(p, len);
+		if (fmt == F_JSON)
+			bescape_json(b, p, n);
 		else
-			bescape_markup(b, *p);
+			bescape_markup(b, p, n);
+		if (n == 0)
+			n = 1;
 	}
 }
 
