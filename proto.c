@@ -526,21 +526,31 @@ proto_nv_next(const uint8_t *buf, size_t len, size_t *off,
 	return 1;
 }
 
+/* The first pair named name in a block of pairs; 1 if there is one. */
+static int
+proto_nv_find(const uint8_t *buf, size_t len, const void *name,
+    size_t nlen, struct proto_nv *nv)
+{
+	size_t	 off = 0;
+
+	while (proto_nv_next(buf, len, &off, nv) == 1)
+		if (nv->nlen == nlen && memcmp(nv->name, name, nlen) == 0)
+			return 1;
+	return 0;
+}
+
 /* Look a param up by name after PROTO_PARAMS.  Returns 1 if found. */
 int
 proto_param(const struct proto_parser *p, const char *name,
     const char **value, size_t *vlen)
 {
 	struct proto_nv	 nv;
-	size_t		 off = 0, nlen = strlen(name);
 
-	while (proto_nv_next(p->params, p->params_len, &off, &nv) == 1)
-		if (nv.nlen == nlen && memcmp(nv.name, name, nlen) == 0) {
-			*value = (const char *)nv.value;
-			*vlen = nv.vlen;
-			return 1;
-		}
-	return 0;
+	if (!proto_nv_find(p->params, p->params_len, name, strlen(name), &nv))
+		return 0;
+	*value = (const char *)nv.value;
+	*vlen = nv.vlen;
+	return 1;
 }
 
 static size_t
@@ -671,38 +681,43 @@ proto_unknown_type(uint8_t *dst, int type)
 	return proto_fixed(dst, FCGI_UNKNOWN_TYPE, FCGI_NULL_REQUEST_ID, body);
 }
 
+/* The value vars gives the name, or NULL. */
+static const char *
+proto_var(const char *const *vars, const uint8_t *name, size_t nlen)
+{
+	size_t	 i;
+
+	for (i = 0; vars[i] != NULL && vars[i + 1] != NULL; i += 2)
+		if (strlen(vars[i]) == nlen && memcmp(vars[i], name, nlen) == 0)
+			return vars[i + 1];
+	return NULL;
+}
+
 /*
- * Answer a GET_VALUES query.  vars alternates names and values and ends
- * with NULL; names the query asks for that are not in vars are left
- * out, as the spec says.  Returns the record's size, 0 if it does not
- * fit in size bytes.
+ * Answer a GET_VALUES query into dst, which holds PROTO_MGMT_RECORD_MAX
+ * bytes.  vars alternates names and values and ends with NULL.  Each
+ * name of vars the query asks for is answered once, however often it
+ * is asked, in the order of the query.  Names not in vars are left
+ * out, as the spec says, and so is a pair that would take the content
+ * past PROTO_MGMT_MAX, the most a web server (fpmd's own parser, for
+ * one) has to accept.  Returns the record's size, never 0.
  */
 size_t
-proto_values_result(uint8_t *dst, size_t size, const uint8_t *query,
-    size_t qlen, const char *const *vars)
+proto_values_result(uint8_t *dst, const uint8_t *query, size_t qlen,
+    const char *const *vars)
 {
-	struct proto_nv	 nv;
-	size_t		 off = 0, len = 0, n;
-	int		 i;
+	struct proto_nv	 nv, seen;
+	uint8_t		*out = dst + FCGI_HEADER_LEN;
+	const char	*v;
+	size_t		 off = 0, len = 0;
 
-	if (size < FCGI_HEADER_LEN)
-		return 0;
 	while (proto_nv_next(query, qlen, &off, &nv) == 1) {
-		for (i = 0; vars[i] != NULL && vars[i + 1] != NULL; i += 2) {
-			if (strlen(vars[i]) != nv.nlen ||
-			    memcmp(vars[i], nv.name, nv.nlen) != 0)
-				continue;
-			n = proto_nv_put(dst + FCGI_HEADER_LEN + len,
-			    size - FCGI_HEADER_LEN - len, vars[i], nv.nlen,
-			    vars[i + 1], strlen(vars[i + 1]));
-			if (n == 0)
-				return 0;
-			len += n;
-		}
+		if ((v = proto_var(vars, nv.name, nv.nlen)) == NULL ||
+		    proto_nv_find(out, len, nv.name, nv.nlen, &seen))
+			continue;
+		len += proto_nv_put(out + len, PROTO_MGMT_MAX - len,
+		    (const char *)nv.name, nv.nlen, v, strlen(v));
 	}
-	if (len > FCGI_MAX_LENGTH ||
-	    size < PROTO_RECORD_SIZE(len))
-		return 0;
 	return proto_record(dst, FCGI_GET_VALUES_RESULT, FCGI_NULL_REQUEST_ID,
-	    dst + FCGI_HEADER_LEN, len);
+	    out, len);
 }

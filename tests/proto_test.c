@@ -411,7 +411,7 @@ ATF_TC_BODY(get_values_round_trips, tc)
 	struct proto_parser	 p;
 	struct proto_event	 ev;
 	struct proto_nv		 nv;
-	uint8_t			 q[256], reply[512];
+	uint8_t			 q[256], reply[PROTO_MGMT_RECORD_MAX];
 	size_t			 qlen = 0, n, off = 0;
 	char			 got[256] = "";
 
@@ -428,7 +428,7 @@ ATF_TC_BODY(get_values_round_trips, tc)
 	ATF_REQUIRE_EQ(ev.type, PROTO_GET_VALUES);
 	ATF_REQUIRE_EQ(ev.len, qlen);
 
-	n = proto_values_result(reply, sizeof(reply), ev.data, ev.len, vars);
+	n = proto_values_result(reply, ev.data, ev.len, vars);
 	ATF_REQUIRE(n > 0);
 	memcpy(w.b, reply, n);
 	w.len = n;
@@ -441,6 +441,76 @@ ATF_TC_BODY(get_values_round_trips, tc)
 		    (int)nv.nlen, nv.name, (int)nv.vlen, nv.value);
 	}
 	ATF_REQUIRE_STREQ(got, "FCGI_MPXS_CONNS=0;FCGI_MAX_CONNS=5;");
+}
+
+/* Parse a GET_VALUES_RESULT record as a web server does. */
+static void
+values_parse(const uint8_t *rec, size_t n, char *got, size_t gotsz)
+{
+	struct proto_parser	 p;
+	struct proto_event	 ev;
+	struct proto_nv		 nv;
+	size_t			 off = 0, len;
+
+	memcpy(w.b, rec, n);
+	w.len = n;
+	parser_init(&p, PROTO_WEB, 0, 0);
+	ev = feed_all(&p, &w);
+	ATF_REQUIRE_EQ_MSG(ev.type, PROTO_VALUES, "event %d, error %s",
+	    ev.type, proto_strerror(ev.error));
+	ATF_REQUIRE(ev.len <= PROTO_MGMT_MAX);
+	got[0] = '\0';
+	while (proto_nv_next(ev.data, ev.len, &off, &nv) == 1) {
+		len = strlen(got);
+		snprintf(got + len, gotsz - len, "%.*s=%.*s;",
+		    (int)nv.nlen, nv.name, (int)nv.vlen, nv.value);
+	}
+}
+
+ATF_TC_WITHOUT_HEAD(get_values_answers_each_name_once_within_the_limit);
+ATF_TC_BODY(get_values_answers_each_name_once_within_the_limit, tc)
+{
+	static const char *const vars[] = {
+		FCGI_MAX_CONNS, "5", FCGI_MAX_REQS, "5",
+		FCGI_MPXS_CONNS, "0", NULL
+	};
+	static const size_t	 repeats[] = { 1, 61, 63, 64, 200 };
+	static uint8_t		 q[8192];
+	uint8_t			 reply[PROTO_MGMT_RECORD_MAX];
+	char			 got[2048];
+	size_t			 i, k, qlen, n;
+
+	for (i = 0; i < sizeof(repeats) / sizeof(*repeats); i++) {
+		qlen = 0;
+		for (k = 0; k < repeats[i]; k++)
+			qlen += proto_nv_put(q + qlen, sizeof(q) - qlen,
+			    FCGI_MAX_CONNS, 14, "", 0);
+		n = proto_values_result(reply, q, qlen, vars);
+		values_parse(reply, n, got, sizeof(got));
+		ATF_REQUIRE_STREQ_MSG(got, "FCGI_MAX_CONNS=5;", "%zu repeats",
+		    repeats[i]);
+	}
+}
+
+ATF_TC_WITHOUT_HEAD(get_values_leaves_out_what_passes_the_limit);
+ATF_TC_BODY(get_values_leaves_out_what_passes_the_limit, tc)
+{
+	static char		 big[600], want[700];
+	const char		*vars[] = { "A", big, "B", big, "C", "3", NULL };
+	uint8_t			 q[64], reply[PROTO_MGMT_RECORD_MAX];
+	char			 got[2048];
+	size_t			 qlen = 0;
+
+	memset(big, 'x', sizeof(big) - 1);
+	qlen += proto_nv_put(q + qlen, sizeof(q) - qlen, "B", 1, "", 0);
+	qlen += proto_nv_put(q + qlen, sizeof(q) - qlen, "A", 1, "", 0);
+	qlen += proto_nv_put(q + qlen, sizeof(q) - qlen, "C", 1, "", 0);
+	qlen += proto_nv_put(q + qlen, sizeof(q) - qlen, "B", 1, "", 0);
+	values_parse(reply, proto_values_result(reply, q, qlen, vars), got,
+	    sizeof(got));
+	/* B takes 605 bytes; A would make 1210; C still fits. */
+	snprintf(want, sizeof(want), "B=%s;C=3;", big);
+	ATF_REQUIRE_STREQ(got, want);
 }
 
 ATF_TC_WITHOUT_HEAD(unknown_type_round_trips);
@@ -851,6 +921,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, params_round_trip_with_both_length_forms);
 	ATF_TP_ADD_TC(tp, stdin_stdout_stderr_round_trip);
 	ATF_TP_ADD_TC(tp, get_values_round_trips);
+	ATF_TP_ADD_TC(tp, get_values_answers_each_name_once_within_the_limit);
+	ATF_TP_ADD_TC(tp, get_values_leaves_out_what_passes_the_limit);
 	ATF_TP_ADD_TC(tp, unknown_type_round_trips);
 	ATF_TP_ADD_TC(tp, a_request_parses_the_same_whole_and_byte_by_byte);
 	ATF_TP_ADD_TC(tp, a_request_parses_the_same_in_random_splits);
