@@ -192,6 +192,37 @@ proto_active_id(struct proto_parser *p, struct proto_event *ev)
 	return 1;
 }
 
+/* Where id is in the refused ids; nrefused if it is not there. */
+static size_t
+proto_refused_at(const struct proto_parser *p, unsigned int id)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->nrefused; i++)
+		if (p->refused[i] == id)
+			return i;
+	return p->nrefused;
+}
+
+static void
+proto_unrefuse(struct proto_parser *p, size_t i)
+{
+	memmove(p->refused + i, p->refused + i + 1,
+	    (p->nrefused - i - 1) * sizeof(*p->refused));
+	p->nrefused--;
+}
+
+/* Remember a refused id; when the set is full, forget the oldest. */
+static void
+proto_refuse(struct proto_parser *p, unsigned int id)
+{
+	if (proto_refused_at(p, id) < p->nrefused)
+		return;
+	if (p->nrefused == PROTO_REFUSED_MAX)
+		proto_unrefuse(p, 0);
+	p->refused[p->nrefused++] = id;
+}
+
 /*
  * Is this request record (PROTO_APP) for the active request?  Returns 1
  * if so, 0 if it is to be skipped, -1 after a protocol error.
@@ -203,7 +234,7 @@ proto_app_id(struct proto_parser *p, struct proto_event *ev)
 		proto_fail(p, ev, PROTO_E_NULL_ID);
 		return -1;
 	}
-	if (p->rid == p->rejected && p->rid != p->id)
+	if (p->rid != p->id && proto_refused_at(p, p->rid) < p->nrefused)
 		return 0;
 	if (p->type == FCGI_ABORT_REQUEST && p->rid != p->id)
 		return 0;	/* an abort that crossed our END_REQUEST */
@@ -213,6 +244,8 @@ proto_app_id(struct proto_parser *p, struct proto_event *ev)
 static void
 proto_app_begin(struct proto_parser *p, struct proto_event *ev)
 {
+	size_t	 i;
+
 	if (p->rid == FCGI_NULL_REQUEST_ID) {
 		proto_fail(p, ev, PROTO_E_NULL_ID);
 		return;
@@ -225,16 +258,18 @@ proto_app_begin(struct proto_parser *p, struct proto_event *ev)
 			proto_fail(p, ev, PROTO_E_STREAM);
 			return;
 		}
-		p->rejected = p->rid;
+		proto_refuse(p, p->rid);
 		ev->type = PROTO_CANT_MPX;
 		return;
 	}
 	ev->type = PROTO_BEGIN;
 	if (ev->role != FCGI_RESPONDER) {
 		/* The caller answers FCGI_UNKNOWN_ROLE; drop what follows. */
-		p->rejected = p->rid;
+		proto_refuse(p, p->rid);
 		return;
 	}
+	if ((i = proto_refused_at(p, p->rid)) < p->nrefused)
+		proto_unrefuse(p, i);
 	p->id = p->rid;
 	p->stage = S_PARAMS;
 	p->params_len = 0;

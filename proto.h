@@ -76,6 +76,14 @@
 #define PROTO_MGMT_MAX		1024
 #define PROTO_MGMT_RECORD_MAX	(FCGI_HEADER_LEN + PROTO_MGMT_MAX)
 
+/*
+ * The request ids PROTO_APP remembers having refused (CANT_MPX_CONN or
+ * UNKNOWN_ROLE), so that the records the web server still sends for
+ * them are skipped.  Past this many the oldest is forgotten, and a
+ * record for it is then a record for another request id.
+ */
+#define PROTO_REFUSED_MAX	16
+
 #define PROTO_DEFAULT_MAX_PARAMS_SIZE	(64 * 1024)
 #define PROTO_DEFAULT_MAX_PARAMS	1000
 
@@ -155,8 +163,9 @@ struct proto_parser {
 
 	/* the request (PROTO_APP) or response (PROTO_WEB) */
 	unsigned int	 id;		/* 0: none is active */
-	unsigned int	 rejected;	/* the last id refused as CANT_MPX */
 	int		 stage;
+	unsigned int	 refused[PROTO_REFUSED_MAX];	/* oldest first */
+	size_t		 nrefused;
 	size_t		 nparams;
 	size_t		 params_len;
 	uint8_t		 mgmt[PROTO_MGMT_MAX];

@@ -743,6 +743,93 @@ ATF_TC_BODY(a_second_request_gets_cant_mpx_conn, tc)
 	ATF_REQUIRE_EQ(p.nparams, 1);
 }
 
+ATF_TC_WITHOUT_HEAD(every_refused_request_id_is_remembered);
+ATF_TC_BODY(every_refused_request_id_is_remembered, tc)
+{
+	struct proto_parser	 p;
+	struct proto_event	 ev;
+	size_t			 off = 0;
+
+	w.len = 0;
+	wire_begin(&w, 1, FCGI_RESPONDER, 0);
+	wire_begin(&w, 2, FCGI_RESPONDER, 0);
+	wire_begin(&w, 3, FCGI_RESPONDER, 0);
+	wire_param(&w, 2, "A", "B");		/* skipped: 2 was refused */
+	wire_param(&w, 3, "A", "B");
+	wire_record(&w, FCGI_STDIN, 2, "x", 1);
+	wire_record(&w, FCGI_ABORT_REQUEST, 3, NULL, 0);
+	wire_param(&w, 1, "SCRIPT_NAME", "/x");
+	wire_record(&w, FCGI_PARAMS, 1, NULL, 0);
+	parser_init(&p, PROTO_APP, 1000, 10);
+	ev = feed_until_event(&p, &w, &off);
+	ATF_REQUIRE_EQ(ev.type, PROTO_BEGIN);
+	ev = feed_until_event(&p, &w, &off);
+	ATF_REQUIRE(ev.type == PROTO_CANT_MPX && ev.id == 2);
+	ev = feed_until_event(&p, &w, &off);
+	ATF_REQUIRE(ev.type == PROTO_CANT_MPX && ev.id == 3);
+	ev = feed_until_event(&p, &w, &off);
+	ATF_REQUIRE_EQ_MSG(ev.type, PROTO_PARAMS, "event %d, error %s",
+	    ev.type, proto_strerror(ev.error));
+	ATF_REQUIRE(ev.id == 1 && p.nparams == 1);
+}
+
+ATF_TC_WITHOUT_HEAD(past_the_limit_the_oldest_refused_id_is_forgotten);
+ATF_TC_BODY(past_the_limit_the_oldest_refused_id_is_forgotten, tc)
+{
+	struct proto_parser	 p;
+	struct proto_event	 ev;
+	size_t			 off = 0;
+	unsigned int		 id;
+
+	w.len = 0;
+	wire_begin(&w, 1, FCGI_RESPONDER, 0);
+	for (id = 2; id <= PROTO_REFUSED_MAX + 2; id++)
+		wire_begin(&w, id, FCGI_RESPONDER, 0);
+	wire_param(&w, 3, "A", "B");		/* still remembered */
+	wire_param(&w, 2, "A", "B");		/* forgotten */
+	parser_init(&p, PROTO_APP, 1000, 10);
+	ev = feed_until_event(&p, &w, &off);
+	ATF_REQUIRE_EQ(ev.type, PROTO_BEGIN);
+	for (id = 2; id <= PROTO_REFUSED_MAX + 2; id++) {
+		ev = feed_until_event(&p, &w, &off);
+		ATF_REQUIRE(ev.type == PROTO_CANT_MPX && ev.id == id);
+	}
+	ev = feed_until_event(&p, &w, &off);
+	ATF_REQUIRE_EQ(ev.type, PROTO_ERROR);
+	ATF_REQUIRE_EQ(ev.error, PROTO_E_REQUEST_ID);
+	/* at the header of the last record: the one for 3 was skipped */
+	ATF_REQUIRE_EQ(off, w.len - PROTO_RECORD_SIZE(4) + FCGI_HEADER_LEN);
+}
+
+ATF_TC_WITHOUT_HEAD(a_refused_id_begun_again_is_a_request_like_any);
+ATF_TC_BODY(a_refused_id_begun_again_is_a_request_like_any, tc)
+{
+	struct proto_parser	 p;
+	struct proto_event	 ev;
+	size_t			 off = 0;
+
+	w.len = 0;
+	wire_begin(&w, 2, FCGI_AUTHORIZER, 0);
+	wire_begin(&w, 2, FCGI_RESPONDER, 0);
+	wire_record(&w, FCGI_PARAMS, 2, NULL, 0);
+	wire_record(&w, FCGI_STDIN, 2, NULL, 0);
+	wire_record(&w, FCGI_STDIN, 2, "x", 1);
+	parser_init(&p, PROTO_APP, 1000, 10);
+	ev = feed_until_event(&p, &w, &off);
+	ATF_REQUIRE(ev.type == PROTO_BEGIN && ev.role == FCGI_AUTHORIZER);
+	ev = feed_until_event(&p, &w, &off);
+	ATF_REQUIRE(ev.type == PROTO_BEGIN && ev.role == FCGI_RESPONDER);
+	ev = feed_until_event(&p, &w, &off);
+	ATF_REQUIRE_EQ(ev.type, PROTO_PARAMS);
+	ev = feed_until_event(&p, &w, &off);
+	ATF_REQUIRE(ev.type == PROTO_STDIN && ev.len == 0);
+	/* Done: a record for it now is an error, not a skipped one. */
+	proto_request_done(&p);
+	ev = feed_until_event(&p, &w, &off);
+	ATF_REQUIRE_EQ(ev.type, PROTO_ERROR);
+	ATF_REQUIRE_EQ(ev.error, PROTO_E_NO_REQUEST);
+}
+
 ATF_TC_WITHOUT_HEAD(other_roles_are_reported_and_their_records_skipped);
 ATF_TC_BODY(other_roles_are_reported_and_their_records_skipped, tc)
 {
@@ -937,6 +1024,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, types_for_the_other_side_are_rejected);
 	ATF_TP_ADD_TC(tp, a_second_request_gets_cant_mpx_conn);
 	ATF_TP_ADD_TC(tp, other_roles_are_reported_and_their_records_skipped);
+	ATF_TP_ADD_TC(tp, every_refused_request_id_is_remembered);
+	ATF_TP_ADD_TC(tp, past_the_limit_the_oldest_refused_id_is_forgotten);
+	ATF_TP_ADD_TC(tp, a_refused_id_begun_again_is_a_request_like_any);
 	ATF_TP_ADD_TC(tp, params_size_limit_holds_at_the_boundary);
 	ATF_TP_ADD_TC(tp, params_count_limit_holds_at_the_boundary);
 	ATF_TP_ADD_TC(tp, name_value_lengths_past_the_data_are_rejected);
