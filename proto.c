@@ -32,27 +32,38 @@
 #include "proto.h"
 
 enum { R_HEADER, R_CONTENT, R_PADDING, R_FAILED };
-enum { S_IDLE, S_PARAMS, S_STDIN, S_DONE };
 
 /* How a record type's content is read, and which side receives it. */
 enum { K_UNKNOWN, K_FIXED, K_EMPTY, K_PARAMS, K_STREAM, K_MGMT };
 
+/* A stream in the set of open streams. */
+#define STREAM(type)	(1U << (type))
+
+/*
+ * For a stream, also the event its records make and the stream its end
+ * opens.  DATA belongs to FCGI_FILTER, which fpmd refuses: it is never
+ * open, so its records are skipped (a refused request's) or out of
+ * order, and it has no event.
+ */
 static const struct {
 	unsigned char	 kind;
 	unsigned char	 app;	/* PROTO_APP receives it */
 	unsigned char	 web;	/* PROTO_WEB receives it */
+	unsigned char	 event;
+	unsigned char	 opens;
 } proto_types[FCGI_MAXTYPE + 1] = {
-	[FCGI_BEGIN_REQUEST] =		{ K_FIXED,  1, 0 },
-	[FCGI_ABORT_REQUEST] =		{ K_EMPTY,  1, 0 },
-	[FCGI_END_REQUEST] =		{ K_FIXED,  0, 1 },
-	[FCGI_PARAMS] =			{ K_PARAMS, 1, 0 },
-	[FCGI_STDIN] =			{ K_STREAM, 1, 0 },
-	[FCGI_STDOUT] =			{ K_STREAM, 0, 1 },
-	[FCGI_STDERR] =			{ K_STREAM, 0, 1 },
-	[FCGI_DATA] =			{ K_STREAM, 0, 0 },
-	[FCGI_GET_VALUES] =		{ K_MGMT,   1, 0 },
-	[FCGI_GET_VALUES_RESULT] =	{ K_MGMT,   0, 1 },
-	[FCGI_UNKNOWN_TYPE] =		{ K_FIXED,  0, 1 },
+	[FCGI_BEGIN_REQUEST] =		{ K_FIXED,  1, 0, 0, 0 },
+	[FCGI_ABORT_REQUEST] =		{ K_EMPTY,  1, 0, 0, 0 },
+	[FCGI_END_REQUEST] =		{ K_FIXED,  0, 1, 0, 0 },
+	[FCGI_PARAMS] =			{ K_PARAMS, 1, 0, PROTO_PARAMS,
+					    STREAM(FCGI_STDIN) },
+	[FCGI_STDIN] =			{ K_STREAM, 1, 0, PROTO_STDIN, 0 },
+	[FCGI_STDOUT] =			{ K_STREAM, 0, 1, PROTO_STDOUT, 0 },
+	[FCGI_STDERR] =			{ K_STREAM, 0, 1, PROTO_STDERR, 0 },
+	[FCGI_DATA] =			{ K_STREAM, 1, 0, 0, 0 },
+	[FCGI_GET_VALUES] =		{ K_MGMT,   1, 0, 0, 0 },
+	[FCGI_GET_VALUES_RESULT] =	{ K_MGMT,   0, 1, 0, 0 },
+	[FCGI_UNKNOWN_TYPE] =		{ K_FIXED,  0, 1, 0, 0 },
 };
 
 static const char *const proto_errors[] = {
@@ -120,7 +131,7 @@ void
 proto_request_done(struct proto_parser *p)
 {
 	p->id = 0;
-	p->stage = S_IDLE;
+	p->open = 0;
 	p->nparams = 0;
 	p->params_len = 0;
 }
@@ -130,7 +141,6 @@ void
 proto_expect(struct proto_parser *p, unsigned int id)
 {
 	p->id = id;
-	p->stage = S_STDIN;
 }
 
 static void
@@ -153,10 +163,10 @@ proto_kind(int type)
 
 /*
  * Check the params once they are complete, so that proto_param() and
- * proto_nv_next() callers can trust every length.
+ * proto_nv_next() callers can trust every length.  -1 after an error.
  */
-static void
-proto_params_done(struct proto_parser *p, struct proto_event *ev)
+static int
+proto_params_check(struct proto_parser *p, struct proto_event *ev)
 {
 	struct proto_nv	 nv;
 	size_t		 off = 0;
@@ -166,22 +176,20 @@ proto_params_done(struct proto_parser *p, struct proto_event *ev)
 	while ((r = proto_nv_next(p->params, p->params_len, &off, &nv)) == 1)
 		if (++p->nparams > p->max_params) {
 			proto_fail(p, ev, PROTO_E_PARAMS_COUNT);
-			return;
+			return -1;
 		}
 	if (r == -1) {
 		proto_fail(p, ev, PROTO_E_NV_LENGTH);
-		return;
+		return -1;
 	}
-	p->stage = S_STDIN;
-	ev->type = PROTO_PARAMS;
-	ev->id = p->id;
+	return 0;
 }
 
 /* Is the record for the active request?  1 if so, -1 after an error. */
 static int
 proto_active_id(struct proto_parser *p, struct proto_event *ev)
 {
-	if (p->stage == S_IDLE) {
+	if (p->id == 0) {
 		proto_fail(p, ev, PROTO_E_NO_REQUEST);
 		return -1;
 	}
@@ -253,7 +261,7 @@ proto_app_begin(struct proto_parser *p, struct proto_event *ev)
 	ev->id = p->rid;
 	ev->role = p->body[0] << 8 | p->body[1];
 	ev->flags = p->body[2];
-	if (p->stage != S_IDLE) {
+	if (p->id != 0) {
 		if (p->rid == p->id) {
 			proto_fail(p, ev, PROTO_E_STREAM);
 			return;
@@ -271,7 +279,7 @@ proto_app_begin(struct proto_parser *p, struct proto_event *ev)
 	if ((i = proto_refused_at(p, p->rid)) < p->nrefused)
 		proto_unrefuse(p, i);
 	p->id = p->rid;
-	p->stage = S_PARAMS;
+	p->open = STREAM(FCGI_PARAMS);
 	p->params_len = 0;
 }
 
@@ -301,7 +309,6 @@ proto_record_done(struct proto_parser *p, struct proto_event *ev)
 		ev->app_status = get32(p->body);
 		ev->protocol_status = p->body[4];
 		p->id = 0;
-		p->stage = S_IDLE;
 		break;
 	case FCGI_UNKNOWN_TYPE:
 		ev->type = PROTO_UNKNOWN_REPLY;
@@ -317,29 +324,18 @@ proto_record_done(struct proto_parser *p, struct proto_event *ev)
 	}
 }
 
-/* An empty stream record ends its stream. */
+/* An empty stream record ends its stream and may open the next. */
 static void
 proto_stream_end(struct proto_parser *p, struct proto_event *ev)
 {
-	switch (p->type) {
-	case FCGI_PARAMS:
-		proto_params_done(p, ev);
+	if (p->type == FCGI_PARAMS && proto_params_check(p, ev) == -1)
 		return;
-	case FCGI_STDIN:
-		p->stage = S_DONE;
-		ev->type = PROTO_STDIN;
-		break;
-	case FCGI_STDOUT:
-		ev->type = PROTO_STDOUT;
-		break;
-	case FCGI_STDERR:
-		ev->type = PROTO_STDERR;
-		break;
-	}
+	p->open = (p->open & ~STREAM(p->type)) | proto_types[p->type].opens;
+	ev->type = proto_types[p->type].event;
 	ev->id = p->rid;
 }
 
-/* Stream and params records: check id and order against the stage. */
+/* Stream and params records: check id, and that the stream is open. */
 static int
 proto_stream_check(struct proto_parser *p, struct proto_event *ev)
 {
@@ -349,8 +345,7 @@ proto_stream_check(struct proto_parser *p, struct proto_event *ev)
 		return proto_active_id(p, ev);
 	if ((r = proto_app_id(p, ev)) != 1)
 		return r;
-	if ((p->type == FCGI_PARAMS && p->stage != S_PARAMS) ||
-	    (p->type == FCGI_STDIN && p->stage != S_STDIN)) {
+	if ((p->open & STREAM(p->type)) == 0) {
 		proto_fail(p, ev, PROTO_E_STREAM);
 		return -1;
 	}
@@ -473,9 +468,7 @@ proto_take_content(struct proto_parser *p, const uint8_t *buf, size_t len,
 			p->mgmt_len += n;
 			break;
 		case K_STREAM:
-			ev->type = p->type == FCGI_STDIN ? PROTO_STDIN :
-			    p->type == FCGI_STDOUT ? PROTO_STDOUT :
-			    PROTO_STDERR;
+			ev->type = proto_types[p->type].event;
 			ev->id = p->rid;
 			ev->data = buf;
 			ev->len = n;

@@ -163,7 +163,7 @@ struct proto_parser {
 
 	/* the request (PROTO_APP) or response (PROTO_WEB) */
 	unsigned int	 id;		/* 0: none is active */
-	int		 stage;
+	unsigned int	 open;		/* its streams, 1 << type */
 	unsigned int	 refused[PROTO_REFUSED_MAX];	/* oldest first */
 	size_t		 nrefused;
 	size_t		 nparams;

@@ -830,6 +830,54 @@ ATF_TC_BODY(a_refused_id_begun_again_is_a_request_like_any, tc)
 	ATF_REQUIRE_EQ(ev.error, PROTO_E_NO_REQUEST);
 }
 
+ATF_TC_WITHOUT_HEAD(data_records_of_a_refused_request_are_skipped);
+ATF_TC_BODY(data_records_of_a_refused_request_are_skipped, tc)
+{
+	struct proto_parser	 p;
+	struct proto_event	 ev;
+	size_t			 off = 0;
+
+	/* A filter is answered UNKNOWN_ROLE: its DATA must not matter. */
+	w.len = 0;
+	wire_begin(&w, 1, FCGI_FILTER, 0);
+	wire_param(&w, 1, "A", "B");
+	wire_record(&w, FCGI_PARAMS, 1, NULL, 0);
+	wire_record(&w, FCGI_STDIN, 1, NULL, 0);
+	wire_record(&w, FCGI_DATA, 1, "data", 4);
+	wire_record(&w, FCGI_DATA, 1, NULL, 0);
+	wire_begin(&w, 2, FCGI_RESPONDER, 0);
+	wire_begin(&w, 3, FCGI_FILTER, 0);	/* refused: CANT_MPX */
+	wire_record(&w, FCGI_DATA, 3, "data", 4);
+	wire_record(&w, FCGI_PARAMS, 2, NULL, 0);
+	parser_init(&p, PROTO_APP, 1000, 10);
+	ev = feed_until_event(&p, &w, &off);
+	ATF_REQUIRE(ev.type == PROTO_BEGIN && ev.role == FCGI_FILTER);
+	ev = feed_until_event(&p, &w, &off);
+	ATF_REQUIRE_EQ_MSG(ev.type, PROTO_BEGIN, "event %d, error %s",
+	    ev.type, proto_strerror(ev.error));
+	ATF_REQUIRE(ev.id == 2 && ev.role == FCGI_RESPONDER);
+	ev = feed_until_event(&p, &w, &off);
+	ATF_REQUIRE(ev.type == PROTO_CANT_MPX && ev.id == 3);
+	ev = feed_until_event(&p, &w, &off);
+	ATF_REQUIRE_EQ_MSG(ev.type, PROTO_PARAMS, "event %d, error %s",
+	    ev.type, proto_strerror(ev.error));
+	ATF_REQUIRE_EQ(ev.id, 2);
+}
+
+ATF_TC_WITHOUT_HEAD(data_for_a_responder_is_rejected);
+ATF_TC_BODY(data_for_a_responder_is_rejected, tc)
+{
+	/* A responder has no DATA stream: it is out of order. */
+	w.len = 0;
+	wire_begin(&w, 1, FCGI_RESPONDER, 0);
+	wire_record(&w, FCGI_PARAMS, 1, NULL, 0);
+	wire_record(&w, FCGI_DATA, 1, "x", 1);
+	require_error(&w, PROTO_APP, PROTO_E_STREAM);
+	w.len = 0;
+	wire_record(&w, FCGI_DATA, 1, "x", 1);
+	require_error(&w, PROTO_APP, PROTO_E_NO_REQUEST);
+}
+
 ATF_TC_WITHOUT_HEAD(other_roles_are_reported_and_their_records_skipped);
 ATF_TC_BODY(other_roles_are_reported_and_their_records_skipped, tc)
 {
@@ -1027,6 +1075,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, every_refused_request_id_is_remembered);
 	ATF_TP_ADD_TC(tp, past_the_limit_the_oldest_refused_id_is_forgotten);
 	ATF_TP_ADD_TC(tp, a_refused_id_begun_again_is_a_request_like_any);
+	ATF_TP_ADD_TC(tp, data_records_of_a_refused_request_are_skipped);
+	ATF_TP_ADD_TC(tp, data_for_a_responder_is_rejected);
 	ATF_TP_ADD_TC(tp, params_size_limit_holds_at_the_boundary);
 	ATF_TP_ADD_TC(tp, params_count_limit_holds_at_the_boundary);
 	ATF_TP_ADD_TC(tp, name_value_lengths_past_the_data_are_rejected);
