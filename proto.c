@@ -141,6 +141,7 @@ void
 proto_expect(struct proto_parser *p, unsigned int id)
 {
 	p->id = id;
+	p->open = STREAM(FCGI_STDOUT) | STREAM(FCGI_STDERR);
 }
 
 static void
@@ -309,6 +310,7 @@ proto_record_done(struct proto_parser *p, struct proto_event *ev)
 		ev->app_status = get32(p->body);
 		ev->protocol_status = p->body[4];
 		p->id = 0;
+		p->open = 0;
 		break;
 	case FCGI_UNKNOWN_TYPE:
 		ev->type = PROTO_UNKNOWN_REPLY;
@@ -341,9 +343,9 @@ proto_stream_check(struct proto_parser *p, struct proto_event *ev)
 {
 	int	 r;
 
-	if (p->side == PROTO_WEB)
-		return proto_active_id(p, ev);
-	if ((r = proto_app_id(p, ev)) != 1)
+	r = p->side == PROTO_APP ? proto_app_id(p, ev) :
+	    proto_active_id(p, ev);
+	if (r != 1)
 		return r;
 	if ((p->open & STREAM(p->type)) == 0) {
 		proto_fail(p, ev, PROTO_E_STREAM);

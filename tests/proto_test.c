@@ -878,6 +878,39 @@ ATF_TC_BODY(data_for_a_responder_is_rejected, tc)
 	require_error(&w, PROTO_APP, PROTO_E_NO_REQUEST);
 }
 
+ATF_TC_WITHOUT_HEAD(a_response_stream_after_its_end_is_rejected);
+ATF_TC_BODY(a_response_stream_after_its_end_is_rejected, tc)
+{
+	static const int	 types[] = { FCGI_STDOUT, FCGI_STDERR };
+	struct proto_parser	 p;
+	struct proto_event	 ev;
+	size_t			 i;
+
+	for (i = 0; i < 2; i++) {
+		w.len = 0;
+		wire_record(&w, types[i], 1, "a", 1);
+		wire_record(&w, types[i], 1, NULL, 0);
+		wire_record(&w, types[i], 1, "b", 1);
+		parser_init(&p, PROTO_WEB, 0, 0);
+		proto_expect(&p, 1);
+		ev = feed_all(&p, &w);
+		ATF_REQUIRE_EQ_MSG(ev.type, PROTO_ERROR, "type %d: no error",
+		    types[i]);
+		ATF_REQUIRE_EQ(ev.error, PROTO_E_STREAM);
+	}
+	/* Each stream ends on its own; END_REQUEST follows both. */
+	w.len = 0;
+	wire_record(&w, FCGI_STDOUT, 1, "a", 1);
+	wire_record(&w, FCGI_STDOUT, 1, NULL, 0);
+	wire_record(&w, FCGI_STDERR, 1, "e", 1);
+	wire_record(&w, FCGI_STDERR, 1, NULL, 0);
+	w.len += proto_end_request(w.b + w.len, 1, 0, FCGI_REQUEST_COMPLETE);
+	parser_init(&p, PROTO_WEB, 0, 0);
+	proto_expect(&p, 1);
+	ev = feed_all(&p, &w);
+	ATF_REQUIRE_EQ(ev.type, PROTO_END);
+}
+
 ATF_TC_WITHOUT_HEAD(other_roles_are_reported_and_their_records_skipped);
 ATF_TC_BODY(other_roles_are_reported_and_their_records_skipped, tc)
 {
@@ -1077,6 +1110,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, a_refused_id_begun_again_is_a_request_like_any);
 	ATF_TP_ADD_TC(tp, data_records_of_a_refused_request_are_skipped);
 	ATF_TP_ADD_TC(tp, data_for_a_responder_is_rejected);
+	ATF_TP_ADD_TC(tp, a_response_stream_after_its_end_is_rejected);
 	ATF_TP_ADD_TC(tp, params_size_limit_holds_at_the_boundary);
 	ATF_TP_ADD_TC(tp, params_count_limit_holds_at_the_boundary);
 	ATF_TP_ADD_TC(tp, name_value_lengths_past_the_data_are_rejected);
