@@ -250,6 +250,24 @@ require_error(struct wire *w, enum proto_side side, enum proto_error e)
 
 static struct wire	 w;
 
+/*
+ * The next event from w at *off must be of type and, unless id is 0,
+ * for request id.
+ */
+static struct proto_event
+next_event(struct proto_parser *p, size_t *off, enum proto_event_type type,
+    unsigned int id)
+{
+	struct proto_event	 ev;
+
+	ev = feed_until_event(p, &w, off);
+	ATF_REQUIRE_EQ_MSG(ev.type, type, "event %d, expected %d (error: %s)",
+	    ev.type, type, proto_strerror(ev.error));
+	if (id != 0)
+		ATF_REQUIRE_EQ(ev.id, id);
+	return ev;
+}
+
 ATF_TC_WITHOUT_HEAD(begin_request_round_trips);
 ATF_TC_BODY(begin_request_round_trips, tc)
 {
@@ -722,7 +740,6 @@ ATF_TC_WITHOUT_HEAD(a_second_request_gets_cant_mpx_conn);
 ATF_TC_BODY(a_second_request_gets_cant_mpx_conn, tc)
 {
 	struct proto_parser	 p;
-	struct proto_event	 ev;
 	size_t			 off = 0;
 
 	w.len = 0;
@@ -732,14 +749,9 @@ ATF_TC_BODY(a_second_request_gets_cant_mpx_conn, tc)
 	wire_param(&w, 1, "SCRIPT_NAME", "/x");
 	wire_record(&w, FCGI_PARAMS, 1, NULL, 0);
 	parser_init(&p, PROTO_APP, 1000, 10);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ(ev.type, PROTO_BEGIN);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ(ev.type, PROTO_CANT_MPX);
-	ATF_REQUIRE_EQ(ev.id, 2);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ(ev.type, PROTO_PARAMS);
-	ATF_REQUIRE_EQ(ev.id, 1);
+	next_event(&p, &off, PROTO_BEGIN, 1);
+	next_event(&p, &off, PROTO_CANT_MPX, 2);
+	next_event(&p, &off, PROTO_PARAMS, 1);
 	ATF_REQUIRE_EQ(p.nparams, 1);
 }
 
@@ -747,7 +759,6 @@ ATF_TC_WITHOUT_HEAD(every_refused_request_id_is_remembered);
 ATF_TC_BODY(every_refused_request_id_is_remembered, tc)
 {
 	struct proto_parser	 p;
-	struct proto_event	 ev;
 	size_t			 off = 0;
 
 	w.len = 0;
@@ -761,16 +772,11 @@ ATF_TC_BODY(every_refused_request_id_is_remembered, tc)
 	wire_param(&w, 1, "SCRIPT_NAME", "/x");
 	wire_record(&w, FCGI_PARAMS, 1, NULL, 0);
 	parser_init(&p, PROTO_APP, 1000, 10);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ(ev.type, PROTO_BEGIN);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE(ev.type == PROTO_CANT_MPX && ev.id == 2);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE(ev.type == PROTO_CANT_MPX && ev.id == 3);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ_MSG(ev.type, PROTO_PARAMS, "event %d, error %s",
-	    ev.type, proto_strerror(ev.error));
-	ATF_REQUIRE(ev.id == 1 && p.nparams == 1);
+	next_event(&p, &off, PROTO_BEGIN, 1);
+	next_event(&p, &off, PROTO_CANT_MPX, 2);
+	next_event(&p, &off, PROTO_CANT_MPX, 3);
+	next_event(&p, &off, PROTO_PARAMS, 1);
+	ATF_REQUIRE_EQ(p.nparams, 1);
 }
 
 ATF_TC_WITHOUT_HEAD(past_the_limit_the_oldest_refused_id_is_forgotten);
@@ -788,14 +794,10 @@ ATF_TC_BODY(past_the_limit_the_oldest_refused_id_is_forgotten, tc)
 	wire_param(&w, 3, "A", "B");		/* still remembered */
 	wire_param(&w, 2, "A", "B");		/* forgotten */
 	parser_init(&p, PROTO_APP, 1000, 10);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ(ev.type, PROTO_BEGIN);
-	for (id = 2; id <= PROTO_REFUSED_MAX + 2; id++) {
-		ev = feed_until_event(&p, &w, &off);
-		ATF_REQUIRE(ev.type == PROTO_CANT_MPX && ev.id == id);
-	}
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ(ev.type, PROTO_ERROR);
+	next_event(&p, &off, PROTO_BEGIN, 1);
+	for (id = 2; id <= PROTO_REFUSED_MAX + 2; id++)
+		next_event(&p, &off, PROTO_CANT_MPX, id);
+	ev = next_event(&p, &off, PROTO_ERROR, 0);
 	ATF_REQUIRE_EQ(ev.error, PROTO_E_REQUEST_ID);
 	/* at the header of the last record: the one for 3 was skipped */
 	ATF_REQUIRE_EQ(off, w.len - PROTO_RECORD_SIZE(4) + FCGI_HEADER_LEN);
@@ -815,18 +817,16 @@ ATF_TC_BODY(a_refused_id_begun_again_is_a_request_like_any, tc)
 	wire_record(&w, FCGI_STDIN, 2, NULL, 0);
 	wire_record(&w, FCGI_STDIN, 2, "x", 1);
 	parser_init(&p, PROTO_APP, 1000, 10);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE(ev.type == PROTO_BEGIN && ev.role == FCGI_AUTHORIZER);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE(ev.type == PROTO_BEGIN && ev.role == FCGI_RESPONDER);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ(ev.type, PROTO_PARAMS);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE(ev.type == PROTO_STDIN && ev.len == 0);
+	ev = next_event(&p, &off, PROTO_BEGIN, 2);
+	ATF_REQUIRE_EQ(ev.role, FCGI_AUTHORIZER);
+	ev = next_event(&p, &off, PROTO_BEGIN, 2);
+	ATF_REQUIRE_EQ(ev.role, FCGI_RESPONDER);
+	next_event(&p, &off, PROTO_PARAMS, 2);
+	ev = next_event(&p, &off, PROTO_STDIN, 2);
+	ATF_REQUIRE_EQ(ev.len, 0);
 	/* Done: a record for it now is an error, not a skipped one. */
 	proto_request_done(&p);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ(ev.type, PROTO_ERROR);
+	ev = next_event(&p, &off, PROTO_ERROR, 0);
 	ATF_REQUIRE_EQ(ev.error, PROTO_E_NO_REQUEST);
 }
 
@@ -850,18 +850,12 @@ ATF_TC_BODY(data_records_of_a_refused_request_are_skipped, tc)
 	wire_record(&w, FCGI_DATA, 3, "data", 4);
 	wire_record(&w, FCGI_PARAMS, 2, NULL, 0);
 	parser_init(&p, PROTO_APP, 1000, 10);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE(ev.type == PROTO_BEGIN && ev.role == FCGI_FILTER);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ_MSG(ev.type, PROTO_BEGIN, "event %d, error %s",
-	    ev.type, proto_strerror(ev.error));
-	ATF_REQUIRE(ev.id == 2 && ev.role == FCGI_RESPONDER);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE(ev.type == PROTO_CANT_MPX && ev.id == 3);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ_MSG(ev.type, PROTO_PARAMS, "event %d, error %s",
-	    ev.type, proto_strerror(ev.error));
-	ATF_REQUIRE_EQ(ev.id, 2);
+	ev = next_event(&p, &off, PROTO_BEGIN, 1);
+	ATF_REQUIRE_EQ(ev.role, FCGI_FILTER);
+	ev = next_event(&p, &off, PROTO_BEGIN, 2);
+	ATF_REQUIRE_EQ(ev.role, FCGI_RESPONDER);
+	next_event(&p, &off, PROTO_CANT_MPX, 3);
+	next_event(&p, &off, PROTO_PARAMS, 2);
 }
 
 ATF_TC_WITHOUT_HEAD(data_for_a_responder_is_rejected);
@@ -924,12 +918,9 @@ ATF_TC_BODY(other_roles_are_reported_and_their_records_skipped, tc)
 	wire_record(&w, FCGI_PARAMS, 1, NULL, 0);
 	wire_begin(&w, 2, FCGI_RESPONDER, 0);
 	parser_init(&p, PROTO_APP, 1000, 10);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ(ev.type, PROTO_BEGIN);
+	ev = next_event(&p, &off, PROTO_BEGIN, 1);
 	ATF_REQUIRE_EQ(ev.role, FCGI_AUTHORIZER);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ(ev.type, PROTO_BEGIN);
-	ATF_REQUIRE_EQ(ev.id, 2);
+	ev = next_event(&p, &off, PROTO_BEGIN, 2);
 	ATF_REQUIRE_EQ(ev.role, FCGI_RESPONDER);
 }
 
@@ -1054,12 +1045,10 @@ ATF_TC_BODY(a_kept_connection_carries_the_next_request, tc)
 	}
 	parser_init(&p, PROTO_APP, 1000, 10);
 	for (i = 1; i <= 2; i++) {
-		ev = feed_until_event(&p, &w, &off);
-		ATF_REQUIRE_EQ(ev.type, PROTO_BEGIN);
-		ev = feed_until_event(&p, &w, &off);
-		ATF_REQUIRE_EQ(ev.type, PROTO_PARAMS);
-		ev = feed_until_event(&p, &w, &off);
-		ATF_REQUIRE(ev.type == PROTO_STDIN && ev.len == 0);
+		next_event(&p, &off, PROTO_BEGIN, 1);
+		next_event(&p, &off, PROTO_PARAMS, 1);
+		ev = next_event(&p, &off, PROTO_STDIN, 1);
+		ATF_REQUIRE_EQ(ev.len, 0);
 		proto_request_done(&p);
 	}
 	ATF_REQUIRE_EQ(off, w.len);
