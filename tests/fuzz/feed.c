@@ -39,6 +39,18 @@
 
 #define FUZZ_GUARD_BYTES	4096	/* poisoned after each piece */
 
+/* A new parser of side, with a params buffer of max_size bytes. */
+void
+fuzz_parser(struct proto_parser *p, enum proto_side side, uint8_t *params,
+    size_t max_size, size_t max)
+{
+	memset(p, 0, sizeof(*p));
+	p->params = params;
+	p->max_params_size = max_size;
+	p->max_params = max;
+	proto_init(p, side);
+}
+
 static int
 fuzz_is_data(const struct proto_event *ev)
 {

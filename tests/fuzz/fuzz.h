@@ -76,6 +76,8 @@ int		 fuzz_buf_same(const struct fuzz_buf *,
 		    const struct fuzz_buf *);
 void		 fuzz_buf_free(struct fuzz_buf *);
 
+void		 fuzz_parser(struct proto_parser *, enum proto_side, uint8_t *,
+		    size_t, size_t);
 void		 fuzz_transcribe(struct fuzz_buf *, int *,
 		    const struct proto_parser *, const struct proto_event *);
 size_t		 fuzz_feed(struct proto_parser *, const uint8_t *, size_t,

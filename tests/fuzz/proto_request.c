@@ -107,8 +107,7 @@ request_values(const struct proto_event *ev)
 
 	n = proto_values_result(rec, ev->data, ev->len, vars);
 	FUZZ_CHECK(n >= FCGI_HEADER_LEN && n <= sizeof(rec));
-	memset(&web, 0, sizeof(web));
-	proto_init(&web, PROTO_WEB);
+	fuzz_parser(&web, PROTO_WEB, NULL, 0, 0);
 	used = proto_feed(&web, rec, n, &got);
 	FUZZ_CHECK(got.type == PROTO_VALUES);
 	FUZZ_CHECK(proto_feed(&web, rec + used, n - used, &pad) == n - used);
@@ -272,11 +271,8 @@ request_run(void *limits, const uint8_t *wire, size_t len,
 	struct request_model	 m = *(struct request_model *)limits;
 	struct proto_parser	 p;
 
-	memset(&p, 0, sizeof(p));
-	p.params = request_params;
-	p.max_params_size = m.max_params_size;
-	p.max_params = m.max_params;
-	proto_init(&p, PROTO_APP);
+	fuzz_parser(&p, PROTO_APP, request_params, m.max_params_size,
+	    m.max_params);
 	return fuzz_feed(&p, wire, len, s, request_event, &m, t);
 }
 

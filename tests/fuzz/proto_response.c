@@ -136,8 +136,7 @@ response_run(void *model, const uint8_t *wire, size_t len,
 	struct response_model	 m = *(struct response_model *)model;
 	struct proto_parser	 p;
 
-	memset(&p, 0, sizeof(p));
-	proto_init(&p, PROTO_WEB);
+	fuzz_parser(&p, PROTO_WEB, NULL, 0, 0);
 	m.k = 0;
 	response_next(&m, &p);
 	return fuzz_feed(&p, wire, len, s, response_event, &m, t);
@@ -163,11 +162,8 @@ request_run(void *arg, const uint8_t *wire, size_t len,
 	struct proto_parser	 p;
 
 	(void)arg;
-	memset(&p, 0, sizeof(p));
-	p.params = params_buf;
-	p.max_params_size = sizeof(params_buf);
-	p.max_params = sizeof(params_buf);
-	proto_init(&p, PROTO_APP);
+	fuzz_parser(&p, PROTO_APP, params_buf, sizeof(params_buf),
+	    sizeof(params_buf));
 	return fuzz_feed(&p, wire, len, s, request_event, NULL, t);
 }
 
