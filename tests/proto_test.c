@@ -514,7 +514,8 @@ ATF_TC_WITHOUT_HEAD(get_values_leaves_out_what_passes_the_limit);
 ATF_TC_BODY(get_values_leaves_out_what_passes_the_limit, tc)
 {
 	static char		 big[600], want[700];
-	const char		*vars[] = { "A", big, "B", big, "C", "3", NULL };
+	const char		*vars[] = { "A", big, "B", big, "C", "3",
+	    NULL };
 	uint8_t			 q[64], reply[PROTO_MGMT_RECORD_MAX];
 	char			 got[2048];
 	size_t			 qlen = 0;
