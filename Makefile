@@ -164,6 +164,15 @@ run: $(PROG)
 bench: $(PROG)
 	sh bench/run
 
+# The libFuzzer harnesses of tests/fuzz, built with clang, ASan and
+# UBSan, each run for FUZZ_SECONDS (0 only builds them); FUZZERS names
+# some of them.  tests/fuzz/run has the list.
+FUZZ_SECONDS?=	60
+FUZZERS?=
+
+fuzz: config.h
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run $(FUZZERS)
+
 # Installs the test tools where it can, builds the test programs, runs
 # the suite under Kyua and ends with "N passed, N failed".
 test: $(PROG)
@@ -207,8 +216,8 @@ uninstall:
 
 clean:
 	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/*.o config.h configure.log
-	rm -rf tests/results.db tests/work
+	rm -rf tests/results.db tests/work tests/fuzz/build tests/fuzz/work
 	rm -rf examples/nginx.pid examples/nginx-tmp examples/apache.pid \
 	    examples/apache.log
 
-.PHONY: all run bench test lint install uninstall clean
+.PHONY: all run bench test fuzz lint install uninstall clean

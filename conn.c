@@ -123,10 +123,9 @@ conn_write(struct conn *c, const void *buf, size_t len)
 static void
 conn_get_values(struct conn *c, const struct proto_event *ev)
 {
-	uint8_t		 rec[PROTO_MGMT_MAX + 64];
+	uint8_t		 rec[PROTO_MGMT_RECORD_MAX];
 	char		 max[16];
 	const char	*vars[7];
-	size_t		 n;
 
 	snprintf(max, sizeof(max), "%d", c->pc->max_children);
 	vars[0] = FCGI_MAX_CONNS;
@@ -136,9 +135,7 @@ conn_get_values(struct conn *c, const struct proto_event *ev)
 	vars[4] = FCGI_MPXS_CONNS;
 	vars[5] = "0";
 	vars[6] = NULL;
-	if ((n = proto_values_result(rec, sizeof(rec), ev->data, ev->len,
-	    vars)) > 0)
-		conn_write(c, rec, n);
+	conn_write(c, rec, proto_values_result(rec, ev->data, ev->len, vars));
 }
 
 /*

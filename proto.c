@@ -32,27 +32,38 @@
 #include "proto.h"
 
 enum { R_HEADER, R_CONTENT, R_PADDING, R_FAILED };
-enum { S_IDLE, S_PARAMS, S_STDIN, S_DONE };
 
 /* How a record type's content is read, and which side receives it. */
 enum { K_UNKNOWN, K_FIXED, K_EMPTY, K_PARAMS, K_STREAM, K_MGMT };
 
+/* A stream in the set of open streams. */
+#define STREAM(type)	(1U << (type))
+
+/*
+ * For a stream, also the event its records make and the stream its end
+ * opens.  DATA belongs to FCGI_FILTER, which fpmd refuses: it is never
+ * open, so its records are skipped (a refused request's) or out of
+ * order, and it has no event.
+ */
 static const struct {
 	unsigned char	 kind;
 	unsigned char	 app;	/* PROTO_APP receives it */
 	unsigned char	 web;	/* PROTO_WEB receives it */
+	unsigned char	 event;
+	unsigned char	 opens;
 } proto_types[FCGI_MAXTYPE + 1] = {
-	[FCGI_BEGIN_REQUEST] =		{ K_FIXED,  1, 0 },
-	[FCGI_ABORT_REQUEST] =		{ K_EMPTY,  1, 0 },
-	[FCGI_END_REQUEST] =		{ K_FIXED,  0, 1 },
-	[FCGI_PARAMS] =			{ K_PARAMS, 1, 0 },
-	[FCGI_STDIN] =			{ K_STREAM, 1, 0 },
-	[FCGI_STDOUT] =			{ K_STREAM, 0, 1 },
-	[FCGI_STDERR] =			{ K_STREAM, 0, 1 },
-	[FCGI_DATA] =			{ K_STREAM, 0, 0 },
-	[FCGI_GET_VALUES] =		{ K_MGMT,   1, 0 },
-	[FCGI_GET_VALUES_RESULT] =	{ K_MGMT,   0, 1 },
-	[FCGI_UNKNOWN_TYPE] =		{ K_FIXED,  0, 1 },
+	[FCGI_BEGIN_REQUEST] =		{ K_FIXED,  1, 0, 0, 0 },
+	[FCGI_ABORT_REQUEST] =		{ K_EMPTY,  1, 0, 0, 0 },
+	[FCGI_END_REQUEST] =		{ K_FIXED,  0, 1, 0, 0 },
+	[FCGI_PARAMS] =			{ K_PARAMS, 1, 0, PROTO_PARAMS,
+					    STREAM(FCGI_STDIN) },
+	[FCGI_STDIN] =			{ K_STREAM, 1, 0, PROTO_STDIN, 0 },
+	[FCGI_STDOUT] =			{ K_STREAM, 0, 1, PROTO_STDOUT, 0 },
+	[FCGI_STDERR] =			{ K_STREAM, 0, 1, PROTO_STDERR, 0 },
+	[FCGI_DATA] =			{ K_STREAM, 1, 0, 0, 0 },
+	[FCGI_GET_VALUES] =		{ K_MGMT,   1, 0, 0, 0 },
+	[FCGI_GET_VALUES_RESULT] =	{ K_MGMT,   0, 1, 0, 0 },
+	[FCGI_UNKNOWN_TYPE] =		{ K_FIXED,  0, 1, 0, 0 },
 };
 
 static const char *const proto_errors[] = {
@@ -120,7 +131,7 @@ void
 proto_request_done(struct proto_parser *p)
 {
 	p->id = 0;
-	p->stage = S_IDLE;
+	p->open = 0;
 	p->nparams = 0;
 	p->params_len = 0;
 }
@@ -130,7 +141,7 @@ void
 proto_expect(struct proto_parser *p, unsigned int id)
 {
 	p->id = id;
-	p->stage = S_STDIN;
+	p->open = STREAM(FCGI_STDOUT) | STREAM(FCGI_STDERR);
 }
 
 static void
@@ -153,10 +164,10 @@ proto_kind(int type)
 
 /*
  * Check the params once they are complete, so that proto_param() and
- * proto_nv_next() callers can trust every length.
+ * proto_nv_next() callers can trust every length.  -1 after an error.
  */
-static void
-proto_params_done(struct proto_parser *p, struct proto_event *ev)
+static int
+proto_params_check(struct proto_parser *p, struct proto_event *ev)
 {
 	struct proto_nv	 nv;
 	size_t		 off = 0;
@@ -166,22 +177,20 @@ proto_params_done(struct proto_parser *p, struct proto_event *ev)
 	while ((r = proto_nv_next(p->params, p->params_len, &off, &nv)) == 1)
 		if (++p->nparams > p->max_params) {
 			proto_fail(p, ev, PROTO_E_PARAMS_COUNT);
-			return;
+			return -1;
 		}
 	if (r == -1) {
 		proto_fail(p, ev, PROTO_E_NV_LENGTH);
-		return;
+		return -1;
 	}
-	p->stage = S_STDIN;
-	ev->type = PROTO_PARAMS;
-	ev->id = p->id;
+	return 0;
 }
 
 /* Is the record for the active request?  1 if so, -1 after an error. */
 static int
 proto_active_id(struct proto_parser *p, struct proto_event *ev)
 {
-	if (p->stage == S_IDLE) {
+	if (p->id == 0) {
 		proto_fail(p, ev, PROTO_E_NO_REQUEST);
 		return -1;
 	}
@@ -190,6 +199,37 @@ proto_active_id(struct proto_parser *p, struct proto_event *ev)
 		return -1;
 	}
 	return 1;
+}
+
+/* Where id is in the refused ids; nrefused if it is not there. */
+static size_t
+proto_refused_at(const struct proto_parser *p, unsigned int id)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->nrefused; i++)
+		if (p->refused[i] == id)
+			return i;
+	return p->nrefused;
+}
+
+static void
+proto_unrefuse(struct proto_parser *p, size_t i)
+{
+	memmove(p->refused + i, p->refused + i + 1,
+	    (p->nrefused - i - 1) * sizeof(*p->refused));
+	p->nrefused--;
+}
+
+/* Remember a refused id; when the set is full, forget the oldest. */
+static void
+proto_refuse(struct proto_parser *p, unsigned int id)
+{
+	if (proto_refused_at(p, id) < p->nrefused)
+		return;
+	if (p->nrefused == PROTO_REFUSED_MAX)
+		proto_unrefuse(p, 0);
+	p->refused[p->nrefused++] = id;
 }
 
 /*
@@ -203,7 +243,7 @@ proto_app_id(struct proto_parser *p, struct proto_event *ev)
 		proto_fail(p, ev, PROTO_E_NULL_ID);
 		return -1;
 	}
-	if (p->rid == p->rejected && p->rid != p->id)
+	if (p->rid != p->id && proto_refused_at(p, p->rid) < p->nrefused)
 		return 0;
 	if (p->type == FCGI_ABORT_REQUEST && p->rid != p->id)
 		return 0;	/* an abort that crossed our END_REQUEST */
@@ -213,6 +253,8 @@ proto_app_id(struct proto_parser *p, struct proto_event *ev)
 static void
 proto_app_begin(struct proto_parser *p, struct proto_event *ev)
 {
+	size_t	 i;
+
 	if (p->rid == FCGI_NULL_REQUEST_ID) {
 		proto_fail(p, ev, PROTO_E_NULL_ID);
 		return;
@@ -220,23 +262,25 @@ proto_app_begin(struct proto_parser *p, struct proto_event *ev)
 	ev->id = p->rid;
 	ev->role = p->body[0] << 8 | p->body[1];
 	ev->flags = p->body[2];
-	if (p->stage != S_IDLE) {
+	if (p->id != 0) {
 		if (p->rid == p->id) {
 			proto_fail(p, ev, PROTO_E_STREAM);
 			return;
 		}
-		p->rejected = p->rid;
+		proto_refuse(p, p->rid);
 		ev->type = PROTO_CANT_MPX;
 		return;
 	}
 	ev->type = PROTO_BEGIN;
 	if (ev->role != FCGI_RESPONDER) {
 		/* The caller answers FCGI_UNKNOWN_ROLE; drop what follows. */
-		p->rejected = p->rid;
+		proto_refuse(p, p->rid);
 		return;
 	}
+	if ((i = proto_refused_at(p, p->rid)) < p->nrefused)
+		proto_unrefuse(p, i);
 	p->id = p->rid;
-	p->stage = S_PARAMS;
+	p->open = STREAM(FCGI_PARAMS);
 	p->params_len = 0;
 }
 
@@ -266,7 +310,7 @@ proto_record_done(struct proto_parser *p, struct proto_event *ev)
 		ev->app_status = get32(p->body);
 		ev->protocol_status = p->body[4];
 		p->id = 0;
-		p->stage = S_IDLE;
+		p->open = 0;
 		break;
 	case FCGI_UNKNOWN_TYPE:
 		ev->type = PROTO_UNKNOWN_REPLY;
@@ -282,40 +326,28 @@ proto_record_done(struct proto_parser *p, struct proto_event *ev)
 	}
 }
 
-/* An empty stream record ends its stream. */
+/* An empty stream record ends its stream and may open the next. */
 static void
 proto_stream_end(struct proto_parser *p, struct proto_event *ev)
 {
-	switch (p->type) {
-	case FCGI_PARAMS:
-		proto_params_done(p, ev);
+	if (p->type == FCGI_PARAMS && proto_params_check(p, ev) == -1)
 		return;
-	case FCGI_STDIN:
-		p->stage = S_DONE;
-		ev->type = PROTO_STDIN;
-		break;
-	case FCGI_STDOUT:
-		ev->type = PROTO_STDOUT;
-		break;
-	case FCGI_STDERR:
-		ev->type = PROTO_STDERR;
-		break;
-	}
+	p->open = (p->open & ~STREAM(p->type)) | proto_types[p->type].opens;
+	ev->type = proto_types[p->type].event;
 	ev->id = p->rid;
 }
 
-/* Stream and params records: check id and order against the stage. */
+/* Stream and params records: check id, and that the stream is open. */
 static int
 proto_stream_check(struct proto_parser *p, struct proto_event *ev)
 {
 	int	 r;
 
-	if (p->side == PROTO_WEB)
-		return proto_active_id(p, ev);
-	if ((r = proto_app_id(p, ev)) != 1)
+	r = p->side == PROTO_APP ? proto_app_id(p, ev) :
+	    proto_active_id(p, ev);
+	if (r != 1)
 		return r;
-	if ((p->type == FCGI_PARAMS && p->stage != S_PARAMS) ||
-	    (p->type == FCGI_STDIN && p->stage != S_STDIN)) {
+	if ((p->open & STREAM(p->type)) == 0) {
 		proto_fail(p, ev, PROTO_E_STREAM);
 		return -1;
 	}
@@ -438,9 +470,7 @@ proto_take_content(struct proto_parser *p, const uint8_t *buf, size_t len,
 			p->mgmt_len += n;
 			break;
 		case K_STREAM:
-			ev->type = p->type == FCGI_STDIN ? PROTO_STDIN :
-			    p->type == FCGI_STDOUT ? PROTO_STDOUT :
-			    PROTO_STDERR;
+			ev->type = proto_types[p->type].event;
 			ev->id = p->rid;
 			ev->data = buf;
 			ev->len = n;
@@ -526,21 +556,31 @@ proto_nv_next(const uint8_t *buf, size_t len, size_t *off,
 	return 1;
 }
 
+/* The first pair named name in a block of pairs; 1 if there is one. */
+static int
+proto_nv_find(const uint8_t *buf, size_t len, const void *name,
+    size_t nlen, struct proto_nv *nv)
+{
+	size_t	 off = 0;
+
+	while (proto_nv_next(buf, len, &off, nv) == 1)
+		if (nv->nlen == nlen && memcmp(nv->name, name, nlen) == 0)
+			return 1;
+	return 0;
+}
+
 /* Look a param up by name after PROTO_PARAMS.  Returns 1 if found. */
 int
 proto_param(const struct proto_parser *p, const char *name,
     const char **value, size_t *vlen)
 {
 	struct proto_nv	 nv;
-	size_t		 off = 0, nlen = strlen(name);
 
-	while (proto_nv_next(p->params, p->params_len, &off, &nv) == 1)
-		if (nv.nlen == nlen && memcmp(nv.name, name, nlen) == 0) {
-			*value = (const char *)nv.value;
-			*vlen = nv.vlen;
-			return 1;
-		}
-	return 0;
+	if (!proto_nv_find(p->params, p->params_len, name, strlen(name), &nv))
+		return 0;
+	*value = (const char *)nv.value;
+	*vlen = nv.vlen;
+	return 1;
 }
 
 static size_t
@@ -671,38 +711,43 @@ proto_unknown_type(uint8_t *dst, int type)
 	return proto_fixed(dst, FCGI_UNKNOWN_TYPE, FCGI_NULL_REQUEST_ID, body);
 }
 
+/* The value vars gives the name, or NULL. */
+static const char *
+proto_var(const char *const *vars, const uint8_t *name, size_t nlen)
+{
+	size_t	 i;
+
+	for (i = 0; vars[i] != NULL && vars[i + 1] != NULL; i += 2)
+		if (strlen(vars[i]) == nlen && memcmp(vars[i], name, nlen) == 0)
+			return vars[i + 1];
+	return NULL;
+}
+
 /*
- * Answer a GET_VALUES query.  vars alternates names and values and ends
- * with NULL; names the query asks for that are not in vars are left
- * out, as the spec says.  Returns the record's size, 0 if it does not
- * fit in size bytes.
+ * Answer a GET_VALUES query into dst, which holds PROTO_MGMT_RECORD_MAX
+ * bytes.  vars alternates names and values and ends with NULL.  Each
+ * name of vars the query asks for is answered once, however often it
+ * is asked, in the order of the query.  Names not in vars are left
+ * out, as the spec says, and so is a pair that would take the content
+ * past PROTO_MGMT_MAX, the most a web server (fpmd's own parser, for
+ * one) has to accept.  Returns the record's size, never 0.
  */
 size_t
-proto_values_result(uint8_t *dst, size_t size, const uint8_t *query,
-    size_t qlen, const char *const *vars)
+proto_values_result(uint8_t *dst, const uint8_t *query, size_t qlen,
+    const char *const *vars)
 {
-	struct proto_nv	 nv;
-	size_t		 off = 0, len = 0, n;
-	int		 i;
+	struct proto_nv	 nv, seen;
+	uint8_t		*out = dst + FCGI_HEADER_LEN;
+	const char	*v;
+	size_t		 off = 0, len = 0;
 
-	if (size < FCGI_HEADER_LEN)
-		return 0;
 	while (proto_nv_next(query, qlen, &off, &nv) == 1) {
-		for (i = 0; vars[i] != NULL && vars[i + 1] != NULL; i += 2) {
-			if (strlen(vars[i]) != nv.nlen ||
-			    memcmp(vars[i], nv.name, nv.nlen) != 0)
-				continue;
-			n = proto_nv_put(dst + FCGI_HEADER_LEN + len,
-			    size - FCGI_HEADER_LEN - len, vars[i], nv.nlen,
-			    vars[i + 1], strlen(vars[i + 1]));
-			if (n == 0)
-				return 0;
-			len += n;
-		}
+		if ((v = proto_var(vars, nv.name, nv.nlen)) == NULL ||
+		    proto_nv_find(out, len, nv.name, nv.nlen, &seen))
+			continue;
+		len += proto_nv_put(out + len, PROTO_MGMT_MAX - len,
+		    (const char *)nv.name, nv.nlen, v, strlen(v));
 	}
-	if (len > FCGI_MAX_LENGTH ||
-	    size < PROTO_RECORD_SIZE(len))
-		return 0;
 	return proto_record(dst, FCGI_GET_VALUES_RESULT, FCGI_NULL_REQUEST_ID,
-	    dst + FCGI_HEADER_LEN, len);
+	    out, len);
 }

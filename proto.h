@@ -68,8 +68,21 @@
 #define PROTO_RECORD_MAX	(FCGI_HEADER_LEN + FCGI_MAX_LENGTH + 255)
 /* Bytes a record of len content bytes takes on the wire. */
 #define PROTO_RECORD_SIZE(len)	(FCGI_HEADER_LEN + (len) + proto_padding(len))
-/* Room for the management records fpmd reads (GET_VALUES). */
+/*
+ * Room for the content of the management records fpmd reads and
+ * writes (GET_VALUES, GET_VALUES_RESULT).  A multiple of 8, so that a
+ * whole record, padding included, fits in PROTO_MGMT_RECORD_MAX.
+ */
 #define PROTO_MGMT_MAX		1024
+#define PROTO_MGMT_RECORD_MAX	(FCGI_HEADER_LEN + PROTO_MGMT_MAX)
+
+/*
+ * The request ids PROTO_APP remembers having refused (CANT_MPX_CONN or
+ * UNKNOWN_ROLE), so that the records the web server still sends for
+ * them are skipped.  Past this many the oldest is forgotten, and a
+ * record for it is then a record for another request id.
+ */
+#define PROTO_REFUSED_MAX	16
 
 #define PROTO_DEFAULT_MAX_PARAMS_SIZE	(64 * 1024)
 #define PROTO_DEFAULT_MAX_PARAMS	1000
@@ -150,8 +163,9 @@ struct proto_parser {
 
 	/* the request (PROTO_APP) or response (PROTO_WEB) */
 	unsigned int	 id;		/* 0: none is active */
-	unsigned int	 rejected;	/* the last id refused as CANT_MPX */
-	int		 stage;
+	unsigned int	 open;		/* its streams, 1 << type */
+	unsigned int	 refused[PROTO_REFUSED_MAX];	/* oldest first */
+	size_t		 nrefused;
 	size_t		 nparams;
 	size_t		 params_len;
 	uint8_t		 mgmt[PROTO_MGMT_MAX];
@@ -186,7 +200,7 @@ size_t	 proto_stream(uint8_t *, size_t, int, unsigned int, const void *,
 size_t	 proto_begin_request(uint8_t *, unsigned int, int, int);
 size_t	 proto_end_request(uint8_t *, unsigned int, uint32_t, int);
 size_t	 proto_unknown_type(uint8_t *, int);
-size_t	 proto_values_result(uint8_t *, size_t, const uint8_t *, size_t,
+size_t	 proto_values_result(uint8_t *, const uint8_t *, size_t,
 	    const char *const *);
 
 #endif /* PROTO_H */

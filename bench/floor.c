@@ -229,7 +229,7 @@ floor_answer(const struct proto_event *ev, uint8_t *out, size_t size,
 	case PROTO_UNKNOWN_TYPE:
 		return proto_unknown_type(out, ev->rtype);
 	case PROTO_GET_VALUES:
-		return proto_values_result(out, size, ev->data, ev->len, vars);
+		return proto_values_result(out, ev->data, ev->len, vars);
 	default:
 		return 0;
 	}
@@ -243,7 +243,7 @@ static void
 floor_serve(int fd, struct proto_parser *p)
 {
 	struct proto_event	 ev;
-	static uint8_t		 in[16384], out[PROTO_MGMT_MAX + 64];
+	static uint8_t		 in[16384], out[PROTO_MGMT_RECORD_MAX];
 	ssize_t			 n;
 	size_t			 off, len;
 	int			 keep = 0, done;

@@ -250,6 +250,24 @@ require_error(struct wire *w, enum proto_side side, enum proto_error e)
 
 static struct wire	 w;
 
+/*
+ * The next event from w at *off must be of type and, unless id is 0,
+ * for request id.
+ */
+static struct proto_event
+next_event(struct proto_parser *p, size_t *off, enum proto_event_type type,
+    unsigned int id)
+{
+	struct proto_event	 ev;
+
+	ev = feed_until_event(p, &w, off);
+	ATF_REQUIRE_EQ_MSG(ev.type, type, "event %d, expected %d (error: %s)",
+	    ev.type, type, proto_strerror(ev.error));
+	if (id != 0)
+		ATF_REQUIRE_EQ(ev.id, id);
+	return ev;
+}
+
 ATF_TC_WITHOUT_HEAD(begin_request_round_trips);
 ATF_TC_BODY(begin_request_round_trips, tc)
 {
@@ -411,7 +429,7 @@ ATF_TC_BODY(get_values_round_trips, tc)
 	struct proto_parser	 p;
 	struct proto_event	 ev;
 	struct proto_nv		 nv;
-	uint8_t			 q[256], reply[512];
+	uint8_t			 q[256], reply[PROTO_MGMT_RECORD_MAX];
 	size_t			 qlen = 0, n, off = 0;
 	char			 got[256] = "";
 
@@ -428,7 +446,7 @@ ATF_TC_BODY(get_values_round_trips, tc)
 	ATF_REQUIRE_EQ(ev.type, PROTO_GET_VALUES);
 	ATF_REQUIRE_EQ(ev.len, qlen);
 
-	n = proto_values_result(reply, sizeof(reply), ev.data, ev.len, vars);
+	n = proto_values_result(reply, ev.data, ev.len, vars);
 	ATF_REQUIRE(n > 0);
 	memcpy(w.b, reply, n);
 	w.len = n;
@@ -441,6 +459,77 @@ ATF_TC_BODY(get_values_round_trips, tc)
 		    (int)nv.nlen, nv.name, (int)nv.vlen, nv.value);
 	}
 	ATF_REQUIRE_STREQ(got, "FCGI_MPXS_CONNS=0;FCGI_MAX_CONNS=5;");
+}
+
+/* Parse a GET_VALUES_RESULT record as a web server does. */
+static void
+values_parse(const uint8_t *rec, size_t n, char *got, size_t gotsz)
+{
+	struct proto_parser	 p;
+	struct proto_event	 ev;
+	struct proto_nv		 nv;
+	size_t			 off = 0, len;
+
+	memcpy(w.b, rec, n);
+	w.len = n;
+	parser_init(&p, PROTO_WEB, 0, 0);
+	ev = feed_all(&p, &w);
+	ATF_REQUIRE_EQ_MSG(ev.type, PROTO_VALUES, "event %d, error %s",
+	    ev.type, proto_strerror(ev.error));
+	ATF_REQUIRE(ev.len <= PROTO_MGMT_MAX);
+	got[0] = '\0';
+	while (proto_nv_next(ev.data, ev.len, &off, &nv) == 1) {
+		len = strlen(got);
+		snprintf(got + len, gotsz - len, "%.*s=%.*s;",
+		    (int)nv.nlen, nv.name, (int)nv.vlen, nv.value);
+	}
+}
+
+ATF_TC_WITHOUT_HEAD(get_values_answers_each_name_once_within_the_limit);
+ATF_TC_BODY(get_values_answers_each_name_once_within_the_limit, tc)
+{
+	static const char *const vars[] = {
+		FCGI_MAX_CONNS, "5", FCGI_MAX_REQS, "5",
+		FCGI_MPXS_CONNS, "0", NULL
+	};
+	static const size_t	 repeats[] = { 1, 61, 63, 64, 200 };
+	static uint8_t		 q[8192];
+	uint8_t			 reply[PROTO_MGMT_RECORD_MAX];
+	char			 got[2048];
+	size_t			 i, k, qlen, n;
+
+	for (i = 0; i < sizeof(repeats) / sizeof(*repeats); i++) {
+		qlen = 0;
+		for (k = 0; k < repeats[i]; k++)
+			qlen += proto_nv_put(q + qlen, sizeof(q) - qlen,
+			    FCGI_MAX_CONNS, 14, "", 0);
+		n = proto_values_result(reply, q, qlen, vars);
+		values_parse(reply, n, got, sizeof(got));
+		ATF_REQUIRE_STREQ_MSG(got, "FCGI_MAX_CONNS=5;", "%zu repeats",
+		    repeats[i]);
+	}
+}
+
+ATF_TC_WITHOUT_HEAD(get_values_leaves_out_what_passes_the_limit);
+ATF_TC_BODY(get_values_leaves_out_what_passes_the_limit, tc)
+{
+	static char		 big[600], want[700];
+	const char		*vars[] = { "A", big, "B", big, "C", "3",
+	    NULL };
+	uint8_t			 q[64], reply[PROTO_MGMT_RECORD_MAX];
+	char			 got[2048];
+	size_t			 qlen = 0;
+
+	memset(big, 'x', sizeof(big) - 1);
+	qlen += proto_nv_put(q + qlen, sizeof(q) - qlen, "B", 1, "", 0);
+	qlen += proto_nv_put(q + qlen, sizeof(q) - qlen, "A", 1, "", 0);
+	qlen += proto_nv_put(q + qlen, sizeof(q) - qlen, "C", 1, "", 0);
+	qlen += proto_nv_put(q + qlen, sizeof(q) - qlen, "B", 1, "", 0);
+	values_parse(reply, proto_values_result(reply, q, qlen, vars), got,
+	    sizeof(got));
+	/* B takes 605 bytes; A would make 1210; C still fits. */
+	snprintf(want, sizeof(want), "B=%s;C=3;", big);
+	ATF_REQUIRE_STREQ(got, want);
 }
 
 ATF_TC_WITHOUT_HEAD(unknown_type_round_trips);
@@ -652,7 +741,6 @@ ATF_TC_WITHOUT_HEAD(a_second_request_gets_cant_mpx_conn);
 ATF_TC_BODY(a_second_request_gets_cant_mpx_conn, tc)
 {
 	struct proto_parser	 p;
-	struct proto_event	 ev;
 	size_t			 off = 0;
 
 	w.len = 0;
@@ -662,15 +750,160 @@ ATF_TC_BODY(a_second_request_gets_cant_mpx_conn, tc)
 	wire_param(&w, 1, "SCRIPT_NAME", "/x");
 	wire_record(&w, FCGI_PARAMS, 1, NULL, 0);
 	parser_init(&p, PROTO_APP, 1000, 10);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ(ev.type, PROTO_BEGIN);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ(ev.type, PROTO_CANT_MPX);
-	ATF_REQUIRE_EQ(ev.id, 2);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ(ev.type, PROTO_PARAMS);
-	ATF_REQUIRE_EQ(ev.id, 1);
+	next_event(&p, &off, PROTO_BEGIN, 1);
+	next_event(&p, &off, PROTO_CANT_MPX, 2);
+	next_event(&p, &off, PROTO_PARAMS, 1);
 	ATF_REQUIRE_EQ(p.nparams, 1);
+}
+
+ATF_TC_WITHOUT_HEAD(every_refused_request_id_is_remembered);
+ATF_TC_BODY(every_refused_request_id_is_remembered, tc)
+{
+	struct proto_parser	 p;
+	size_t			 off = 0;
+
+	w.len = 0;
+	wire_begin(&w, 1, FCGI_RESPONDER, 0);
+	wire_begin(&w, 2, FCGI_RESPONDER, 0);
+	wire_begin(&w, 3, FCGI_RESPONDER, 0);
+	wire_param(&w, 2, "A", "B");		/* skipped: 2 was refused */
+	wire_param(&w, 3, "A", "B");
+	wire_record(&w, FCGI_STDIN, 2, "x", 1);
+	wire_record(&w, FCGI_ABORT_REQUEST, 3, NULL, 0);
+	wire_param(&w, 1, "SCRIPT_NAME", "/x");
+	wire_record(&w, FCGI_PARAMS, 1, NULL, 0);
+	parser_init(&p, PROTO_APP, 1000, 10);
+	next_event(&p, &off, PROTO_BEGIN, 1);
+	next_event(&p, &off, PROTO_CANT_MPX, 2);
+	next_event(&p, &off, PROTO_CANT_MPX, 3);
+	next_event(&p, &off, PROTO_PARAMS, 1);
+	ATF_REQUIRE_EQ(p.nparams, 1);
+}
+
+ATF_TC_WITHOUT_HEAD(past_the_limit_the_oldest_refused_id_is_forgotten);
+ATF_TC_BODY(past_the_limit_the_oldest_refused_id_is_forgotten, tc)
+{
+	struct proto_parser	 p;
+	struct proto_event	 ev;
+	size_t			 off = 0;
+	unsigned int		 id;
+
+	w.len = 0;
+	wire_begin(&w, 1, FCGI_RESPONDER, 0);
+	for (id = 2; id <= PROTO_REFUSED_MAX + 2; id++)
+		wire_begin(&w, id, FCGI_RESPONDER, 0);
+	wire_param(&w, 3, "A", "B");		/* still remembered */
+	wire_param(&w, 2, "A", "B");		/* forgotten */
+	parser_init(&p, PROTO_APP, 1000, 10);
+	next_event(&p, &off, PROTO_BEGIN, 1);
+	for (id = 2; id <= PROTO_REFUSED_MAX + 2; id++)
+		next_event(&p, &off, PROTO_CANT_MPX, id);
+	ev = next_event(&p, &off, PROTO_ERROR, 0);
+	ATF_REQUIRE_EQ(ev.error, PROTO_E_REQUEST_ID);
+	/* at the header of the last record: the one for 3 was skipped */
+	ATF_REQUIRE_EQ(off, w.len - PROTO_RECORD_SIZE(4) + FCGI_HEADER_LEN);
+}
+
+ATF_TC_WITHOUT_HEAD(a_refused_id_begun_again_is_a_request_like_any);
+ATF_TC_BODY(a_refused_id_begun_again_is_a_request_like_any, tc)
+{
+	struct proto_parser	 p;
+	struct proto_event	 ev;
+	size_t			 off = 0;
+
+	w.len = 0;
+	wire_begin(&w, 2, FCGI_AUTHORIZER, 0);
+	wire_begin(&w, 2, FCGI_RESPONDER, 0);
+	wire_record(&w, FCGI_PARAMS, 2, NULL, 0);
+	wire_record(&w, FCGI_STDIN, 2, NULL, 0);
+	wire_record(&w, FCGI_STDIN, 2, "x", 1);
+	parser_init(&p, PROTO_APP, 1000, 10);
+	ev = next_event(&p, &off, PROTO_BEGIN, 2);
+	ATF_REQUIRE_EQ(ev.role, FCGI_AUTHORIZER);
+	ev = next_event(&p, &off, PROTO_BEGIN, 2);
+	ATF_REQUIRE_EQ(ev.role, FCGI_RESPONDER);
+	next_event(&p, &off, PROTO_PARAMS, 2);
+	ev = next_event(&p, &off, PROTO_STDIN, 2);
+	ATF_REQUIRE_EQ(ev.len, 0);
+	/* Done: a record for it now is an error, not a skipped one. */
+	proto_request_done(&p);
+	ev = next_event(&p, &off, PROTO_ERROR, 0);
+	ATF_REQUIRE_EQ(ev.error, PROTO_E_NO_REQUEST);
+}
+
+ATF_TC_WITHOUT_HEAD(data_records_of_a_refused_request_are_skipped);
+ATF_TC_BODY(data_records_of_a_refused_request_are_skipped, tc)
+{
+	struct proto_parser	 p;
+	struct proto_event	 ev;
+	size_t			 off = 0;
+
+	/* A filter is answered UNKNOWN_ROLE: its DATA must not matter. */
+	w.len = 0;
+	wire_begin(&w, 1, FCGI_FILTER, 0);
+	wire_param(&w, 1, "A", "B");
+	wire_record(&w, FCGI_PARAMS, 1, NULL, 0);
+	wire_record(&w, FCGI_STDIN, 1, NULL, 0);
+	wire_record(&w, FCGI_DATA, 1, "data", 4);
+	wire_record(&w, FCGI_DATA, 1, NULL, 0);
+	wire_begin(&w, 2, FCGI_RESPONDER, 0);
+	wire_begin(&w, 3, FCGI_FILTER, 0);	/* refused: CANT_MPX */
+	wire_record(&w, FCGI_DATA, 3, "data", 4);
+	wire_record(&w, FCGI_PARAMS, 2, NULL, 0);
+	parser_init(&p, PROTO_APP, 1000, 10);
+	ev = next_event(&p, &off, PROTO_BEGIN, 1);
+	ATF_REQUIRE_EQ(ev.role, FCGI_FILTER);
+	ev = next_event(&p, &off, PROTO_BEGIN, 2);
+	ATF_REQUIRE_EQ(ev.role, FCGI_RESPONDER);
+	next_event(&p, &off, PROTO_CANT_MPX, 3);
+	next_event(&p, &off, PROTO_PARAMS, 2);
+}
+
+ATF_TC_WITHOUT_HEAD(data_for_a_responder_is_rejected);
+ATF_TC_BODY(data_for_a_responder_is_rejected, tc)
+{
+	/* A responder has no DATA stream: it is out of order. */
+	w.len = 0;
+	wire_begin(&w, 1, FCGI_RESPONDER, 0);
+	wire_record(&w, FCGI_PARAMS, 1, NULL, 0);
+	wire_record(&w, FCGI_DATA, 1, "x", 1);
+	require_error(&w, PROTO_APP, PROTO_E_STREAM);
+	w.len = 0;
+	wire_record(&w, FCGI_DATA, 1, "x", 1);
+	require_error(&w, PROTO_APP, PROTO_E_NO_REQUEST);
+}
+
+ATF_TC_WITHOUT_HEAD(a_response_stream_after_its_end_is_rejected);
+ATF_TC_BODY(a_response_stream_after_its_end_is_rejected, tc)
+{
+	static const int	 types[] = { FCGI_STDOUT, FCGI_STDERR };
+	struct proto_parser	 p;
+	struct proto_event	 ev;
+	size_t			 i;
+
+	for (i = 0; i < 2; i++) {
+		w.len = 0;
+		wire_record(&w, types[i], 1, "a", 1);
+		wire_record(&w, types[i], 1, NULL, 0);
+		wire_record(&w, types[i], 1, "b", 1);
+		parser_init(&p, PROTO_WEB, 0, 0);
+		proto_expect(&p, 1);
+		ev = feed_all(&p, &w);
+		ATF_REQUIRE_EQ_MSG(ev.type, PROTO_ERROR, "type %d: no error",
+		    types[i]);
+		ATF_REQUIRE_EQ(ev.error, PROTO_E_STREAM);
+	}
+	/* Each stream ends on its own; END_REQUEST follows both. */
+	w.len = 0;
+	wire_record(&w, FCGI_STDOUT, 1, "a", 1);
+	wire_record(&w, FCGI_STDOUT, 1, NULL, 0);
+	wire_record(&w, FCGI_STDERR, 1, "e", 1);
+	wire_record(&w, FCGI_STDERR, 1, NULL, 0);
+	w.len += proto_end_request(w.b + w.len, 1, 0, FCGI_REQUEST_COMPLETE);
+	parser_init(&p, PROTO_WEB, 0, 0);
+	proto_expect(&p, 1);
+	ev = feed_all(&p, &w);
+	ATF_REQUIRE_EQ(ev.type, PROTO_END);
 }
 
 ATF_TC_WITHOUT_HEAD(other_roles_are_reported_and_their_records_skipped);
@@ -686,12 +919,9 @@ ATF_TC_BODY(other_roles_are_reported_and_their_records_skipped, tc)
 	wire_record(&w, FCGI_PARAMS, 1, NULL, 0);
 	wire_begin(&w, 2, FCGI_RESPONDER, 0);
 	parser_init(&p, PROTO_APP, 1000, 10);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ(ev.type, PROTO_BEGIN);
+	ev = next_event(&p, &off, PROTO_BEGIN, 1);
 	ATF_REQUIRE_EQ(ev.role, FCGI_AUTHORIZER);
-	ev = feed_until_event(&p, &w, &off);
-	ATF_REQUIRE_EQ(ev.type, PROTO_BEGIN);
-	ATF_REQUIRE_EQ(ev.id, 2);
+	ev = next_event(&p, &off, PROTO_BEGIN, 2);
 	ATF_REQUIRE_EQ(ev.role, FCGI_RESPONDER);
 }
 
@@ -816,12 +1046,10 @@ ATF_TC_BODY(a_kept_connection_carries_the_next_request, tc)
 	}
 	parser_init(&p, PROTO_APP, 1000, 10);
 	for (i = 1; i <= 2; i++) {
-		ev = feed_until_event(&p, &w, &off);
-		ATF_REQUIRE_EQ(ev.type, PROTO_BEGIN);
-		ev = feed_until_event(&p, &w, &off);
-		ATF_REQUIRE_EQ(ev.type, PROTO_PARAMS);
-		ev = feed_until_event(&p, &w, &off);
-		ATF_REQUIRE(ev.type == PROTO_STDIN && ev.len == 0);
+		next_event(&p, &off, PROTO_BEGIN, 1);
+		next_event(&p, &off, PROTO_PARAMS, 1);
+		ev = next_event(&p, &off, PROTO_STDIN, 1);
+		ATF_REQUIRE_EQ(ev.len, 0);
 		proto_request_done(&p);
 	}
 	ATF_REQUIRE_EQ(off, w.len);
@@ -851,6 +1079,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, params_round_trip_with_both_length_forms);
 	ATF_TP_ADD_TC(tp, stdin_stdout_stderr_round_trip);
 	ATF_TP_ADD_TC(tp, get_values_round_trips);
+	ATF_TP_ADD_TC(tp, get_values_answers_each_name_once_within_the_limit);
+	ATF_TP_ADD_TC(tp, get_values_leaves_out_what_passes_the_limit);
 	ATF_TP_ADD_TC(tp, unknown_type_round_trips);
 	ATF_TP_ADD_TC(tp, a_request_parses_the_same_whole_and_byte_by_byte);
 	ATF_TP_ADD_TC(tp, a_request_parses_the_same_in_random_splits);
@@ -865,6 +1095,12 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, types_for_the_other_side_are_rejected);
 	ATF_TP_ADD_TC(tp, a_second_request_gets_cant_mpx_conn);
 	ATF_TP_ADD_TC(tp, other_roles_are_reported_and_their_records_skipped);
+	ATF_TP_ADD_TC(tp, every_refused_request_id_is_remembered);
+	ATF_TP_ADD_TC(tp, past_the_limit_the_oldest_refused_id_is_forgotten);
+	ATF_TP_ADD_TC(tp, a_refused_id_begun_again_is_a_request_like_any);
+	ATF_TP_ADD_TC(tp, data_records_of_a_refused_request_are_skipped);
+	ATF_TP_ADD_TC(tp, data_for_a_responder_is_rejected);
+	ATF_TP_ADD_TC(tp, a_response_stream_after_its_end_is_rejected);
 	ATF_TP_ADD_TC(tp, params_size_limit_holds_at_the_boundary);
 	ATF_TP_ADD_TC(tp, params_count_limit_holds_at_the_boundary);
 	ATF_TP_ADD_TC(tp, name_value_lengths_past_the_data_are_rejected);
