@@ -16,11 +16,13 @@
 
 /*
  * Escaping bytes that came from a request or a program before they
- * reach a log line or a status page, in both processes.  Valid UTF-8 is
- * kept; a backslash, control characters, DEL and every byte that is not
- * part of valid UTF-8 become C escapes (\n, \t, \\, \x1b), as OpenBSD's
- * stravis(3) with VIS_CSTYLE writes them, so a name with a newline in
- * it cannot forge a line of its own.
+ * reach a log line or a status page, in both processes, pure.  Valid
+ * UTF-8 is kept.  For a log, a backslash, control characters, DEL and
+ * every byte that is not part of valid UTF-8 become C escapes (\n, \t,
+ * \\, \x1b), as OpenBSD's stravis(3) with VIS_CSTYLE writes them, so a
+ * name with a newline in it cannot forge a line of its own.  For a JSON
+ * string and for XML or HTML text, what the format needs, and U+FFFD
+ * for what it cannot hold, so that a page is always a valid document.
  */
 
 #include "config.h"
@@ -67,52 +69,114 @@ escape_utf8_len(const unsigned char *s, size_t len)
 	return n;
 }
 
-/* One byte as a C escape into dst, which has room for 5. */
+#define ESCAPE_MAX	8	/* the longest form of one character */
+
+/*
+ * One character into e (ESCAPE_MAX bytes): n bytes of valid UTF-8 at
+ * p, or, when n is 0, a byte that is not UTF-8.  Returns its length.
+ */
+typedef size_t	(*escape_fn)(char *, const unsigned char *, size_t);
+
+/* C escapes, as stravis(3) with VIS_CSTYLE writes them. */
 static size_t
-escape_byte(char *dst, unsigned char c)
+escape_c(char *e, const unsigned char *p, size_t n)
 {
 	static const char	 cstyle[] = "\\\\\nn\tt\rr\aa\bb\ff\vv";
-	const char		*e;
+	const char		*c;
 
-	if (c != '\0' && (e = strchr(cstyle, c)) != NULL &&
-	    (e - cstyle) % 2 == 0) {
-		dst[0] = '\\';
-		dst[1] = e[1];
+	if (n > 1 || (n == 1 && *p >= 0x20 && *p != 0x7f && *p != '\\')) {
+		memcpy(e, p, n);
+		return n;
+	}
+	if (*p != '\0' && (c = strchr(cstyle, *p)) != NULL &&
+	    (c - cstyle) % 2 == 0) {
+		e[0] = '\\';
+		e[1] = c[1];
 		return 2;
 	}
-	snprintf(dst, 5, "\\x%02x", c);
-	return 4;
+	return (size_t)snprintf(e, ESCAPE_MAX, "\\x%02x", *p);
+}
+
+/* The inside of a JSON string (RFC 8259); U+FFFD for what is not UTF-8. */
+static size_t
+escape_j(char *e, const unsigned char *p, size_t n)
+{
+	if (n == 0)
+		return (size_t)snprintf(e, ESCAPE_MAX, "\\ufffd");
+	if (n == 1 && (*p == '"' || *p == '\\' || *p == '/'))
+		return (size_t)snprintf(e, ESCAPE_MAX, "\\%c", *p);
+	if (n == 1 && (*p < 0x20 || *p == 0x7f))
+		return (size_t)snprintf(e, ESCAPE_MAX, "\\u%04x", *p);
+	memcpy(e, p, n);
+	return n;
 }
 
 /*
- * src, len bytes, made safe for a log line into dst (size bytes, NUL
- * terminated); what does not fit is cut at a whole escape or character.
- * Returns dst, so that it can stand as a printf() argument.
+ * XML and HTML text; U+FFFD for what is not UTF-8 and for the control
+ * characters XML 1.0 cannot hold at all.
  */
-char *
-escape_log(char *dst, size_t size, const void *src, size_t len)
+static size_t
+escape_m(char *e, const unsigned char *p, size_t n)
+{
+	static const char *const entity[] = { "&amp;", "&lt;", "&gt;",
+	    "&quot;" };
+	const char	*c;
+
+	if (n == 0 || (n == 1 && (*p == 0x7f ||
+	    (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r'))))
+		return (size_t)snprintf(e, ESCAPE_MAX, "\xef\xbf\xbd");
+	if (n == 1 && *p != '\0' && (c = strchr("&<>\"", *p)) != NULL)
+		return (size_t)snprintf(e, ESCAPE_MAX, "%s",
+		    entity[c - "&<>\""]);
+	memcpy(e, p, n);
+	return n;
+}
+
+/*
+ * src, len bytes, written with fn into dst (size bytes, NUL terminated);
+ * what does not fit is cut at a whole character.  Returns dst, so that
+ * it can stand as a printf() argument.
+ */
+static char *
+escape_with(escape_fn fn, char *dst, size_t size, const void *src,
+    size_t len)
 {
 	const unsigned char	*s = src;
-	char			 e[5];
+	char			 e[ESCAPE_MAX];
 	size_t			 i = 0, o = 0, n, m;
 
 	if (size == 0)
 		return dst;
 	while (i < len) {
-		if (s[i] >= 0x20 && s[i] != 0x7f && s[i] != '\\' &&
-		    (n = escape_utf8_len(s + i, len - i)) > 0) {
-			memcpy(e, s + i, n);
-			m = n;
-		} else {
-			n = 1;
-			m = escape_byte(e, s[i]);
-		}
+		n = escape_utf8_len(s + i, len - i);
+		m = fn(e, s + i, n);
 		if (o + m >= size)
 			break;
 		memcpy(dst + o, e, m);
 		o += m;
-		i += n;
+		i += n > 0 ? n : 1;
 	}
 	dst[o] = '\0';
 	return dst;
+}
+
+/* For a log line: C escapes for controls, backslash and non-UTF-8. */
+char *
+escape_log(char *dst, size_t size, const void *src, size_t len)
+{
+	return escape_with(escape_c, dst, size, src, len);
+}
+
+/* For a JSON string, quotes not included. */
+char *
+escape_json(char *dst, size_t size, const void *src, size_t len)
+{
+	return escape_with(escape_j, dst, size, src, len);
+}
+
+/* For XML or HTML text. */
+char *
+escape_markup(char *dst, size_t size, const void *src, size_t len)
+{
+	return escape_with(escape_m, dst, size, src, len);
 }

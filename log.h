@@ -51,5 +51,7 @@ __dead void fatalx(const char *, ...)
 /* escape.c: untrusted bytes made fit for a log line or a page */
 size_t	 escape_utf8_len(const unsigned char *, size_t);
 char	*escape_log(char *, size_t, const void *, size_t);
+char	*escape_json(char *, size_t, const void *, size_t);
+char	*escape_markup(char *, size_t, const void *, size_t);
 
 #endif /* LOG_H */

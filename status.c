@@ -89,76 +89,22 @@ bprintf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-/* U+FFFD, what markup shows for a byte it cannot hold. */
-#define REPLACEMENT	"\xef\xbf\xbd"
-
 /*
- * One character as JSON: n bytes of valid UTF-8 at p, or a byte that is
- * not UTF-8 when n is 0.
- */
-static void
-bescape_json(struct buf *b, const unsigned char *p, size_t n)
-{
-	if (n == 0)
-		bprintf(b, "\\ufffd");
-	else if (n > 1)
-		bprintf(b, "%.*s", (int)n, (const char *)p);
-	else if (*p == '"' || *p == '\\' || *p == '/')
-		bprintf(b, "\\%c", *p);
-	else if (*p < 0x20 || *p == 0x7f)
-		bprintf(b, "\\u%04x", *p);
-	else
-		bprintf(b, "%c", *p);
-}
-
-/* The same as XML and HTML text, which cannot hold most controls. */
-static void
-bescape_markup(struct buf *b, const unsigned char *p, size_t n)
-{
-	if (n == 0 || *p == 0x7f ||
-	    (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r'))
-		bprintf(b, "%s", REPLACEMENT);
-	else if (n > 1)
-		bprintf(b, "%.*s", (int)n, (const char *)p);
-	else if (*p == '&')
-		bprintf(b, "&amp;");
-	else if (*p == '<')
-		bprintf(b, "&lt;");
-	else if (*p == '>')
-		bprintf(b, "&gt;");
-	else if (*p == '"')
-		bprintf(b, "&quot;");
-	else
-		bprintf(b, "%c", *p);
-}
-
-/*
- * s, from a request, written for fmt so that the page stays a valid
- * document: valid UTF-8 is kept; JSON escapes its specials and control
- * characters, XML and HTML theirs, and both write U+FFFD for a byte
- * that is not UTF-8 (and XML for a control character it cannot hold);
- * plain text gets the C escapes of the log.
+ * s, from a request, written for fmt (escape.c) so that the page stays
+ * a valid document, and plain text one line a field.
  */
 static void
 bescape(struct buf *b, enum format fmt, const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	char			 text[2048];
-	size_t			 len = strlen(s), n;
+	char	 e[4096];
 
-	if (fmt == F_TEXT || fmt == F_OPENMETRICS) {
-		bprintf(b, "%s", escape_log(text, sizeof(text), s, len));
-		return;
-	}
-	for (; len > 0; p += n, len -= n) {
-		n = escape_utf8_len(p, len);
-		if (fmt == F_JSON)
-			bescape_json(b, p, n);
-		else
-			bescape_markup(b, p, n);
-		if (n == 0)
-			n = 1;
-	}
+	if (fmt == F_JSON)
+		escape_json(e, sizeof(e), s, strlen(s));
+	else if (fmt == F_XML || fmt == F_HTML)
+		escape_markup(e, sizeof(e), s, strlen(s));
+	else
+		escape_log(e, sizeof(e), s, strlen(s));
+	bprintf(b, "%s", e);
 }
 
 static const char *

@@ -43,7 +43,6 @@
 #include "fuzz.h"
 
 int	LLVMFuzzerInitialize(int *, char ***);
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static char	 conf_dir[PATH_MAX];
 static char	 conf_path[PATH_MAX];

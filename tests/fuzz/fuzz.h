@@ -63,6 +63,9 @@ typedef void	(*fuzz_event_fn)(void *, struct proto_parser *,
 typedef size_t	(*fuzz_run_fn)(void *, const uint8_t *, size_t,
 		    const struct fuzz_splits *, struct fuzz_buf *);
 
+/* What libFuzzer calls with each input: each harness has one. */
+int		 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
 __dead void	 fuzz_fail(const char *, int, const char *);
 unsigned int	 fuzz_byte(struct fuzz_input *);
 unsigned int	 fuzz_u16(struct fuzz_input *);

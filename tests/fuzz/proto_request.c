@@ -41,7 +41,6 @@
 
 #include "fuzz.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 struct request_model {
 	unsigned int	 id;		/* the active request; 0: none */

@@ -44,7 +44,6 @@
 #define WIRE_MAX_BYTES		(256 * 1024)	/* then encoding stops */
 #define STREAM_CHUNK		(FCGI_MAX_LENGTH & ~(size_t)7)
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /* The requests the responses are for, in order. */
 struct response_model {
