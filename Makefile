@@ -7,14 +7,14 @@
 PROG=		fpmd
 VERSION=	0.1
 SRCS=		fpmd.c conf.c pool.c listener.c scoreboard.c service.c \
-		worker.c conn.c cgi.c cgiheader.c spool.c status.c proto.c \
+		worker.c conn.c cgi.c cgiheader.c script.c spool.c status.c proto.c \
 		log.c escape.c xmalloc.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
 		compat/reallocarray.c compat/reaper.c compat/setproctitle.c \
 		compat/setresuid.c compat/strlcat.c compat/strlcpy.c
 OBJS=		fpmd.o conf.o pool.o listener.o scoreboard.o service.o \
-		worker.o conn.o cgi.o cgiheader.o spool.o status.o proto.o \
+		worker.o conn.o cgi.o cgiheader.o script.o spool.o status.o proto.o \
 		log.o escape.o xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
@@ -77,7 +77,7 @@ config.h: configure
 
 $(OBJS): config.h compat/compat.h
 DAEMONOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o service.o \
-		worker.o conn.o cgi.o cgiheader.o spool.o status.o escape.o \
+		worker.o conn.o cgi.o cgiheader.o script.o spool.o status.o escape.o \
 		xmalloc.o
 $(DAEMONOBJS): fpmd.h log.h compat/ev.h proto.h
 proto.o: proto.h
@@ -132,7 +132,7 @@ tests/cgiheader_test: tests/cgiheader_test.o cgiheader.o escape.o
 
 # fpmd with a compromised worker, for tests/boundary_test only.
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o service.o \
-		tests/worker-hostile.o conn.o cgi.o cgiheader.o spool.o \
+		tests/worker-hostile.o conn.o cgi.o cgiheader.o script.o spool.o \
 		status.o proto.o log.o escape.o xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \

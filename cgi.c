@@ -74,12 +74,7 @@ static uint8_t			 body_mem[CGI_BODY_MEM_BYTES];
 
 struct cgi {
 	struct conn	*c;
-	char		 named[PATH_MAX];	/* what the request said */
-	char		 path[PATH_MAX];	/* the program */
-	char		 dir[PATH_MAX];		/* its directory */
-	char		 info[PATH_MAX];	/* PATH_INFO from a split */
-	char		 name[PATH_MAX];	/* SCRIPT_NAME after a split */
-	int		 split;
+	struct script	 s;			/* the program */
 	pid_t		 pid;
 	int		 in, out, err;		/* pipes; -1 when closed */
 	int		 spool;			/* the body's file, or -1 */
@@ -176,122 +171,55 @@ cgi_error(struct cgi *g, const char *status)
 	conn_respond(g->c, response, (size_t)n);
 }
 
-/*
- * The program the request names, before any check.  Apache's
- * mod_proxy_fcgi sends SCRIPT_FILENAME as proxy:fcgi://host:port/path.
- */
-static int
-cgi_named(struct cgi *g)
+/* A param, or NULL where the web server sent none or one too long. */
+static const char *
+cgi_param(struct cgi *g, const char *name, char *buf, size_t len)
 {
-	char	 docroot[PATH_MAX], name[PATH_MAX], *p;
-
-	if (conn_param(g->c, "SCRIPT_FILENAME", g->path, sizeof(g->path))) {
-		if (strncmp(g->path, "proxy:", 6) == 0 &&
-		    (p = strstr(g->path, "://")) != NULL) {
-			p = strchr(p + 3, '/');
-			memmove(g->path, p != NULL ? p : "", p != NULL ?
-			    strlen(p) + 1 : 1);
-		}
-		g->path[strcspn(g->path, "?")] = '\0';
-		return g->path[0] == '/' ? 0 : -1;
-	}
-	if (!conn_param(g->c, "DOCUMENT_ROOT", docroot, sizeof(docroot)) ||
-	    !conn_param(g->c, "SCRIPT_NAME", name, sizeof(name)))
-		return -1;
-	if ((size_t)snprintf(g->path, sizeof(g->path), "%s%s", docroot,
-	    name) >= sizeof(g->path))
-		return -1;
-	return g->path[0] == '/' ? 0 : -1;
+	return conn_param(g->c, name, buf, len) ? buf : NULL;
 }
 
 /*
- * When the path does not exist, find the longest leading part that is
- * a file: that runs, the rest is PATH_INFO.  Returns 0 with st filled.
+ * Which program runs (script.c): NULL, or the HTTP status that answers
+ * instead, said in the log with the peer.
  */
-static int
-cgi_split(struct cgi *g, struct stat *st)
-{
-	char	 full[PATH_MAX], *slash;
-
-	strlcpy(full, g->path, sizeof(full));
-	while ((slash = strrchr(g->path, '/')) != NULL && slash != g->path) {
-		*slash = '\0';
-		if (stat(g->path, st) == -1)
-			continue;
-		if (!S_ISREG(st->st_mode))
-			return -1;
-		strlcpy(g->info, full + (slash - g->path), sizeof(g->info));
-		g->split = 1;
-		if (conn_param(g->c, "SCRIPT_NAME", g->name, sizeof(g->name)) &&
-		    strlen(g->name) > strlen(g->info) &&
-		    strcmp(g->name + strlen(g->name) - strlen(g->info),
-		    g->info) == 0)
-			g->name[strlen(g->name) - strlen(g->info)] = '\0';
-		return 0;
-	}
-	return -1;
-}
-
-static int
-cgi_extension_ok(const struct pool_conf *pc, const char *path)
-{
-	size_t	 i, n, len = strlen(path);
-
-	if (pc->nextensions == 0)
-		return 1;
-	for (i = 0; i < pc->nextensions; i++) {
-		n = strlen(pc->extensions[i]);
-		if (len > n && strcmp(path + len - n, pc->extensions[i]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* Which program runs: 0, or the HTTP status that answers instead. */
 static const char *
 cgi_resolve(struct cgi *g)
 {
 	const struct pool_conf	*pc = g->c->pc;
-	struct stat		 st;
-	char			 real[PATH_MAX];
-	size_t			 n;
+	struct script_names	 n;
+	char			 file[PATH_MAX], docroot[PATH_MAX];
+	char			 name[PATH_MAX];
+	const char		*peer = g->c->peer;
 
-	if (cgi_named(g) == -1) {
+	n.filename = cgi_param(g, "SCRIPT_FILENAME", file, sizeof(file));
+	n.docroot = cgi_param(g, "DOCUMENT_ROOT", docroot, sizeof(docroot));
+	n.name = cgi_param(g, "SCRIPT_NAME", name, sizeof(name));
+	switch (script_resolve(&g->s, &n, pc, pc->cgi_root != NULL ?
+	    root : NULL)) {
+	case SCRIPT_OK:
+		return NULL;
+	case SCRIPT_UNNAMED:
 		log_warnx("pool %s: %s: no SCRIPT_FILENAME, or DOCUMENT_ROOT "
-		    "and SCRIPT_NAME", pc->name, g->c->peer);
+		    "and SCRIPT_NAME", pc->name, peer);
 		return "404 Not Found";
-	}
-	strlcpy(g->named, g->path, sizeof(g->named));
-	if (stat(g->path, &st) == -1 && cgi_split(g, &st) == -1) {
-		log_warnx("pool %s: %s: no script %s", pc->name, g->c->peer,
-		    g->named);
+	case SCRIPT_MISSING:
+		log_warnx("pool %s: %s: no script %s", pc->name, peer,
+		    g->s.named);
 		return "404 Not Found";
-	}
-	if (realpath(g->path, real) == NULL) {
-		log_warn("pool %s: %s: realpath %s", pc->name, g->c->peer,
-		    g->named);
+	case SCRIPT_UNREAL:
+		log_warn("pool %s: %s: realpath %s", pc->name, peer,
+		    g->s.named);
 		return "404 Not Found";
-	}
-	n = strlen(root);
-	if (pc->cgi_root != NULL && (strncmp(real, root, n) != 0 ||
-	    (real[n] != '/' && n > 1))) {
+	case SCRIPT_OUTSIDE:
 		log_warnx("pool %s: %s: %s is outside cgi.root %s", pc->name,
-		    g->c->peer, real, pc->cgi_root);
+		    peer, g->s.path, pc->cgi_root);
 		return "403 Forbidden";
-	}
-	if (!S_ISREG(st.st_mode) || access(real, X_OK) == -1 ||
-	    !cgi_extension_ok(pc, real)) {
+	default:
 		log_warnx("pool %s: %s: %s is not an executable file%s",
-		    pc->name, g->c->peer, real, pc->nextensions > 0 ?
+		    pc->name, peer, g->s.path, pc->nextensions > 0 ?
 		    " with an allowed extension" : "");
 		return "403 Forbidden";
 	}
-	strlcpy(g->path, real, sizeof(g->path));
-	strlcpy(g->dir, real, sizeof(g->dir));
-	*strrchr(g->dir, '/') = '\0';
-	if (g->dir[0] == '\0')
-		strlcpy(g->dir, "/", sizeof(g->dir));
-	return NULL;
 }
 
 /* Add "name=value" to env unless name is there already. */
@@ -342,16 +270,16 @@ cgi_env(struct cgi *g, size_t *count)
 	for (e = environ; !pc->clear_env && *e != NULL; e++)
 		max++;
 	env = xcalloc(max, sizeof(*env));
-	env_add(env, &n, env_entry("SCRIPT_FILENAME", 15, g->path,
-	    strlen(g->path)));
+	env_add(env, &n, env_entry("SCRIPT_FILENAME", 15, g->s.path,
+	    strlen(g->s.path)));
 	if (g->length[0] != '\0')
 		env_add(env, &n, env_entry("CONTENT_LENGTH", 14, g->length,
 		    strlen(g->length)));
-	if (g->split) {
-		env_add(env, &n, env_entry("PATH_INFO", 9, g->info,
-		    strlen(g->info)));
-		env_add(env, &n, env_entry("SCRIPT_NAME", 11, g->name,
-		    strlen(g->name)));
+	if (g->s.split) {
+		env_add(env, &n, env_entry("PATH_INFO", 9, g->s.info,
+		    strlen(g->s.info)));
+		env_add(env, &n, env_entry("SCRIPT_NAME", 11, g->s.name,
+		    strlen(g->s.name)));
 	}
 	for (i = 0; i < pc->nenv; i++)
 		env_add(env, &n, xstrdup(pc->env[i]));
@@ -401,7 +329,7 @@ cgi_exec(struct cgi *g, int fds[3], char **env)
 	char				*argv[2];
 	int				 e, i;
 
-	argv[0] = g->path;
+	argv[0] = g->s.path;
 	argv[1] = NULL;
 	sigemptyset(&none);
 	cgi_sigdefault(&dfl);
@@ -409,13 +337,13 @@ cgi_exec(struct cgi *g, int fds[3], char **env)
 	posix_spawnattr_init(&attr);
 	for (i = 0; i < 3; i++)
 		posix_spawn_file_actions_adddup2(&fa, fds[i], i);
-	posix_spawn_file_actions_addchdir_np(&fa, g->dir);
+	posix_spawn_file_actions_addchdir_np(&fa, g->s.dir);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
 	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	posix_spawnattr_setpgroup(&attr, 0);
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &dfl);
-	e = posix_spawn(&g->pid, g->path, &fa, &attr, argv, env);
+	e = posix_spawn(&g->pid, g->s.path, &fa, &attr, argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	errno = e;
@@ -431,7 +359,7 @@ cgi_exec(struct cgi *g, int fds[3], char **env)
 	char			*argv[2];
 	int			 p[2], e = 0, i;
 
-	argv[0] = g->path;
+	argv[0] = g->s.path;
 	argv[1] = NULL;
 	if (ev_pipe(p) == -1)
 		return -1;
@@ -447,8 +375,8 @@ cgi_exec(struct cgi *g, int fds[3], char **env)
 				sigaction(i, &sa, NULL);
 		for (i = 0; i < 3; i++)
 			dup2(fds[i], i);
-		if (chdir(g->dir) == 0)
-			execve(g->path, argv, env);
+		if (chdir(g->s.dir) == 0)
+			execve(g->s.path, argv, env);
 		e = errno;
 		(void)write(p[1], &e, sizeof(e));
 		_exit(127);
@@ -614,7 +542,7 @@ cgi_kill(struct cgi *g, const char *why)
 {
 	if (why != NULL)
 		log_warnx("pool %s: %s: %s; killing %s (pid %d)",
-		    g->c->pc->name, g->c->peer, why, g->path, (int)g->pid);
+		    g->c->pc->name, g->c->peer, why, g->s.path, (int)g->pid);
 	kill(-g->pid, SIGTERM);
 	cgi_wait_exit(g, CGI_KILL_GRACE_MS);
 	g->aborted = 1;
@@ -633,7 +561,7 @@ cgi_log_stderr(struct cgi *g, const char *buf, size_t n, int flush)
 			continue;
 		}
 		log_info("pool %s: %s (pid %d): %.*s", g->c->pc->name,
-		    g->path, (int)g->pid, (int)g->linelen, g->line);
+		    g->s.path, (int)g->pid, (int)g->linelen, g->line);
 		g->linelen = 0;
 		if (i < n && buf[i] != '\n')
 			i--;
@@ -650,7 +578,7 @@ cgi_refuse(struct cgi *g, const char *why, size_t at)
 	size_t	 n = g->hdrlen - at;
 
 	log_warnx("pool %s: %s: %s (pid %d): %s at byte %zu of its output: "
-	    "\"%.*s\"; answering 502", g->c->pc->name, g->c->peer, g->path,
+	    "\"%.*s\"; answering 502", g->c->pc->name, g->c->peer, g->s.path,
 	    (int)g->pid, why, at, (int)(n < CGI_LOG_BYTES ? n : CGI_LOG_BYTES),
 	    g->hdrbuf + at);
 	g->bad = 1;
@@ -925,7 +853,7 @@ cgi_respond(struct cgi *g)
 		status = 128 + WTERMSIG(g->status);
 	if (g->sent == 0 && !g->aborted) {
 		log_warnx("pool %s: %s: %s (pid %d) sent no output (exit "
-		    "status %u); answering 502", c->pc->name, c->peer, g->path,
+		    "status %u); answering 502", c->pc->name, c->peer, g->s.path,
 		    (int)g->pid, status);
 		cgi_error(g, "502 Bad Gateway");
 		return;
@@ -1024,7 +952,7 @@ cgi_receive(struct cgi *g, const char **status)
 			over = 1;
 		else if (cgi_keep(g, data, len) == -1) {
 			log_warn("pool %s: %s: a file for the body of %s",
-			    pc->name, g->c->peer, g->path);
+			    pc->name, g->c->peer, g->s.path);
 			lost = 1;
 		} else
 			g->body_bytes += len;
@@ -1034,7 +962,7 @@ cgi_receive(struct cgi *g, const char **status)
 	if (over) {
 		log_warnx("pool %s: %s: a body over cgi.max_body_size (%zu "
 		    "bytes) for %s; answering 413", pc->name, g->c->peer,
-		    pc->max_body_bytes, g->path);
+		    pc->max_body_bytes, g->s.path);
 		*status = "413 Request Entity Too Large";
 		return 1;
 	}
@@ -1069,7 +997,7 @@ cgi_request(struct cgi *g)
 	}
 	if (cgi_spawn(g) == -1) {
 		log_warn("pool %s: %s: cannot run %s", c->pc->name, c->peer,
-		    g->path);
+		    g->s.path);
 		cgi_error(g, "502 Bad Gateway");
 		return;
 	}

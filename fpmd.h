@@ -42,6 +42,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <time.h>
@@ -356,6 +357,34 @@ struct cgiheader {
 	size_t		 error_at;	/* BAD: where */
 };
 
+/*
+ * The program a CGI request names (script.c), and what the web server
+ * sent to name it: each NULL where it sent nothing.
+ */
+enum script_error {
+	SCRIPT_OK,
+	SCRIPT_UNNAMED,		/* no SCRIPT_FILENAME, or root and name */
+	SCRIPT_MISSING,		/* no such file */
+	SCRIPT_UNREAL,		/* realpath() failed, with errno */
+	SCRIPT_OUTSIDE,		/* its real path leaves cgi.root */
+	SCRIPT_NOT_RUNNABLE	/* not an executable file, or extension */
+};
+
+struct script {
+	char		 named[PATH_MAX];	/* what the request said */
+	char		 path[PATH_MAX];	/* the program's real path */
+	char		 dir[PATH_MAX];		/* its directory */
+	char		 info[PATH_MAX];	/* PATH_INFO, after a split */
+	char		 name[PATH_MAX];	/* SCRIPT_NAME, after a split */
+	int		 split;
+};
+
+struct script_names {
+	const char	*filename;	/* SCRIPT_FILENAME */
+	const char	*docroot;	/* DOCUMENT_ROOT */
+	const char	*name;		/* SCRIPT_NAME */
+};
+
 /* conf.c: the master parses; a worker only reads its pool_conf */
 #define CONF_ROOT_OK	0x01	/* -R: a pool may run as root */
 struct conf	*conf_load(const char *, int, void (*)(const char *));
@@ -421,6 +450,11 @@ void		 cgi_signal(int);
 /* cgiheader.c: a worker */
 int		 cgiheader_parse(struct cgiheader *, const char *, size_t,
 		    size_t);
+
+/* script.c: a worker */
+enum script_error script_resolve(struct script *,
+		    const struct script_names *, const struct pool_conf *,
+		    const char *);
 
 /* spool.c: a worker */
 int		 spool_open(const char *);
