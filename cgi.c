@@ -853,8 +853,8 @@ cgi_respond(struct cgi *g)
 		status = 128 + WTERMSIG(g->status);
 	if (g->sent == 0 && !g->aborted) {
 		log_warnx("pool %s: %s: %s (pid %d) sent no output (exit "
-		    "status %u); answering 502", c->pc->name, c->peer, g->s.path,
-		    (int)g->pid, status);
+		    "status %u); answering 502", c->pc->name, c->peer,
+		    g->s.path, (int)g->pid, status);
 		cgi_error(g, "502 Bad Gateway");
 		return;
 	}
