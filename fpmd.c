@@ -352,7 +352,7 @@ master_reload(void)
 		TAILQ_FOREACH(pc, &nc->pools, entry) {
 			if (pc == failed)
 				break;
-			listener_put(pc->listen);
+			listener_put(pc);
 		}
 		log_warnx("reload: %s; going on as before", err);
 		conf_free(nc);
@@ -517,10 +517,11 @@ parse_flags(int argc, char *argv[], struct flags *f)
 }
 
 /*
- * Everything that can fail on the terminal, then the daemon: sockets,
- * pidfile and log first, while the parent can still exit 1; then the
- * fork, the event loop and signals, the pidfile, and the pools.  A
- * signal sent as soon as the pidfile exists is handled, not fatal.
+ * Everything that can fail on the terminal, then the daemon: the
+ * sockets fpmd was handed, its own sockets, pidfile and log first,
+ * while the parent can still exit 1; then the fork, the event loop and
+ * signals, the pidfile, and the pools.  A signal sent as soon as the
+ * pidfile exists is handled, not fatal.
  */
 static void
 master_start(int debug)
@@ -529,6 +530,7 @@ master_start(int debug)
 
 	if (master_limits(conf, &what) == -1)
 		err(1, "%s", what);
+	service_sockets();
 	open_listeners(conf);
 	pidfile_check(conf->pid);
 	master_logging(debug);
@@ -549,6 +551,7 @@ master_start(int debug)
 	setproctitle("master process %s", cmdline);
 	log_info("fpmd started, events.mechanism %s", ev_name(loop));
 	pools_start(conf);
+	listener_report();
 }
 
 static void

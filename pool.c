@@ -715,7 +715,7 @@ pool_new(struct pool_conf *pc)
 
 	p = xcalloc(1, sizeof(*p));
 	p->pc = pc;
-	if ((p->lsn = listener_find(pc->listen)) == NULL)
+	if ((p->lsn = listener_find(pc)) == NULL)
 		fatalx("pool %s: %s is not open", pc->name, pc->listen);
 	p->sb = sb_new(pc->name, pc->max_children);
 	p->spawn_rate = 1;
@@ -746,7 +746,9 @@ pool_free(struct pool *p)
 	ev_timer_del(loop, &p->recheck);
 	ev_timer_del(loop, &p->drain);
 	TAILQ_REMOVE(&pools, p, entry);
-	listener_release(p->lsn);
+	if (listener_release(p->lsn) && !stopping)
+		log_info("pool %s: gone; socket %s stays open for a later "
+		    "pool, as fpmd was handed it", p->pc->name, p->lsn->addr);
 	sb_free(p->sb, p->pc->max_children);
 	conf_pool_free(p->pc);
 	free(p);
@@ -837,7 +839,7 @@ pools_reload(struct conf *nc)
 		if (old != NULL && conf_pool_diff(old->pc, pc, changes,
 		    sizeof(changes)) == 0) {
 			log_info("pool %s: unchanged", pc->name);
-			listener_put(pc->listen);
+			listener_put(pc);
 			conf_pool_free(pc);
 			old->generation = generation;
 			continue;
@@ -895,6 +897,7 @@ pools_close(void)
 {
 	struct pool	*p;
 
+	stopping = 1;
 	pools_kill_orphans();
 	while ((p = TAILQ_FIRST(&pools)) != NULL)
 		pool_free(p);

@@ -15,15 +15,20 @@
  */
 
 /*
- * What a service manager hands fpmd and hears from it.  It hears
+ * What a service manager hands fpmd and hears from it.  It hands fpmd
+ * listening sockets, systemd's socket activation (sd_listen_fds(3)):
+ * when LISTEN_PID is fpmd's pid, LISTEN_FDS sockets from fd 3 on, named
+ * in LISTEN_FDNAMES, which listener.c gives to the pools.  It hears
  * systemd's readiness protocol, sd_notify(3), spoken here without
  * libsystemd: when NOTIFY_SOCKET names a unix datagram socket, by path
  * or by an abstract name written "@name", the master sends READY=1 once
  * every pool listens, RELOADING=1 and READY=1 around each reload and
  * STOPPING=1 when it stops, with a STATUS= line.  Without NOTIFY_SOCKET
- * every call here does nothing.  Only the master runs this file, as
- * root.  It takes NOTIFY_SOCKET out of its environment at the start, so
- * that no worker or CGI program can speak for fpmd.
+ * every call here does nothing.
+ *
+ * Only the master runs this file, as root.  It takes every one of these
+ * variables out of its environment at the start, so that no worker or
+ * CGI program can see them or speak for fpmd.
  */
 
 #include "config.h"
@@ -32,7 +37,9 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +53,10 @@ static int			 notify_fd = -1;
 static struct sockaddr_un	 notify_addr;
 static socklen_t		 notify_len;
 static char			 notify_name[sizeof(notify_addr.sun_path)];
+
+/* Socket activation's variables. */
+static const char *const service_vars[] = { "LISTEN_PID", "LISTEN_FDS",
+    "LISTEN_FDNAMES" };
 
 /* The address NOTIFY_SOCKET names; -1 if it names no unix socket. */
 static int
@@ -98,6 +109,69 @@ service_init(void)
 	log_debug("notifying the service manager at %s", notify_name);
 }
 
+/* var as a number from 0 to max; -1 if it is unset or not one. */
+static long
+service_number(const char *var, long max)
+{
+	const char	*v;
+	char		*end;
+	long		 n;
+
+	if ((v = getenv(var)) == NULL)
+		return -1;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (v[0] == '\0' || *end != '\0' || errno != 0 || n < 0 || n > max) {
+		log_warnx("%s=%s: not a number from 0 to %ld; ignored", var, v,
+		    max);
+		return -1;
+	}
+	return n;
+}
+
+/* The next name of LISTEN_FDNAMES, which *names walks; NULL at the end. */
+static char *
+service_next_name(char **names)
+{
+	char	*name = *names, *colon;
+
+	if (name == NULL)
+		return NULL;
+	if ((colon = strchr(name, ':')) != NULL) {
+		*colon = '\0';
+		*names = colon + 1;
+	} else
+		*names = NULL;
+	return name;
+}
+
+/*
+ * The sockets the service manager handed fpmd, for listener.c, before
+ * any pool opens its own: when LISTEN_PID is fpmd's, LISTEN_FDS of
+ * them from fd 3 on.
+ */
+void
+service_sockets(void)
+{
+	char	*names, *walk;
+	long	 pid, n, i;
+	size_t	 v;
+
+	pid = service_number("LISTEN_PID", LONG_MAX);
+	if ((n = service_number("LISTEN_FDS", sysconf(_SC_OPEN_MAX) - 3)) ==
+	    -1)
+		n = 0;
+	names = walk = getenv("LISTEN_FDNAMES") != NULL ?
+	    xstrdup(getenv("LISTEN_FDNAMES")) : NULL;
+	for (v = 0; v < sizeof(service_vars) / sizeof(*service_vars); v++)
+		unsetenv(service_vars[v]);
+	if (pid == (long)getpid())
+		for (i = 0; i < n; i++)
+			listener_inherit(3 + i, service_next_name(&walk),
+			    LISTENER_MANAGER);
+	free(names);
+}
+
 /*
  * One datagram, never waited for: a manager that stopped reading must
  * not stall the master.
@@ -138,3 +212,4 @@ service_stopping(void)
 {
 	service_send("STOPPING=1\nSTATUS=stopping\n");
 }
+
