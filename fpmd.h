@@ -19,10 +19,10 @@
  * process.
  *
  * The master runs as root: fpmd.c (flags, signals, the stop ladder,
- * reload), conf.c (parsing the configuration), pool.c (spawning,
- * reaping, the process managers), listener.c (opening the sockets, or
- * taking those fpmd was handed) and service.c (what a service manager
- * hands fpmd and hears from it).
+ * reload, the binary upgrade), conf.c (parsing the configuration),
+ * pool.c (spawning, reaping, the process managers), listener.c
+ * (opening the sockets, or taking those fpmd was handed) and service.c
+ * (what a service manager hands fpmd and hears from it).
  * A worker runs as its pool's user, in its pool's chroot: worker.c (its
  * accept loop and dispatch), conn.c (one FastCGI connection), cgi.c (one
  * CGI program per request) and status.c (ping's sibling, the status
@@ -284,13 +284,15 @@ struct scoreboard {
 /*
  * A listening socket.  It outlives the pool that opened it while
  * another pool (a reload's) uses the same address.  One that fpmd was
- * handed is the service manager's, and never closed.
+ * handed is never closed while it is the service manager's, and is
+ * not fpmd's own until a new master of an upgrade is ready.
  */
 struct pool;
 
 enum listener_origin {
-	LISTENER_OPENED,	/* by this master */
-	LISTENER_MANAGER	/* the service manager's: LISTEN_FDS */
+	LISTENER_OPENED,	/* by this master, or now its own */
+	LISTENER_MANAGER,	/* the service manager's: LISTEN_FDS */
+	LISTENER_UPGRADE	/* the old master's, until this one is ready */
 };
 
 struct listener {
@@ -382,8 +384,10 @@ const char	*conf_pm_name(enum pm_style);
 void		 pools_init(struct ev_loop *, int);
 void		 pools_start(struct conf *);
 void		 pools_reload(struct conf *);
+void		 pools_retire(int64_t);
 void		 pools_signal(int);
 void		 pools_reap(void);
+void		 pools_keep_child(pid_t, void (*)(pid_t, int));
 int		 pools_empty(void);
 void		 pools_close(void);
 
@@ -394,6 +398,9 @@ void		 listener_put(const struct pool_conf *);
 int		 listener_release(struct listener *);
 void		 listener_inherit(int, const char *, enum listener_origin);
 void		 listener_report(void);
+void		 listener_take_over(void);
+void		 listener_hand_over(void);
+int		 listener_hand_on(int *, int *, char **);
 unsigned int	 listener_queue(int, unsigned int *);
 
 /* scoreboard.c: the master makes and resets; a worker writes its slot */
@@ -446,9 +453,11 @@ void		 strlist_free(char **, size_t);
 
 /* service.c: the master */
 void		 service_init(void);
-void		 service_sockets(void);
+int		 service_sockets(void);
+int		 service_hand_on(int);
 void		 service_ready(int);
 void		 service_reloading(void);
 void		 service_stopping(void);
+void		 service_successor(pid_t);
 
 #endif /* FPMD_H */

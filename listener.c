@@ -22,12 +22,13 @@
  * never closed.  Workers inherit the one of their pool.  Both the
  * master and a worker ask a socket for its queue.
  *
- * A socket can also come ready-made from the service manager (socket
- * activation; service.c reads which), and fpmd never closes nor removes
- * it, since the manager holds it and may hand it on again.  A pool
- * takes such a socket when the manager named it after the pool, or when
- * it has the address the pool's listen names; otherwise it binds its
- * own.
+ * A socket can also come ready-made (service.c reads which): from the
+ * service manager (socket activation), which fpmd never closes nor
+ * removes, since the manager holds it and may hand it on again; or
+ * from the old master of a binary upgrade, which becomes this master's
+ * own once it has told the old one that it is ready.  A pool takes such
+ * a socket when the manager named it after the pool, or when it has the
+ * address the pool's listen names; otherwise it binds its own.
  */
 
 #include "config.h"
@@ -42,6 +43,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <netdb.h>
@@ -450,9 +452,16 @@ listener_release(struct listener *l)
 }
 
 /*
+<<<<<<< Updated upstream
  * Take fd, a socket fpmd was handed (service.c) by the service
  * manager, which may have named it.  What is not a stream socket on a
  * unix, IPv4 or IPv6 address is left alone, and said so.
+=======
+ * Take fd, a socket fpmd was handed (service.c): by the service
+ * manager, which may have named it, or by the old master of an
+ * upgrade.  What is not a stream socket on a unix, IPv4 or IPv6
+ * address is left alone, and said so.
+>>>>>>> Stashed changes
  */
 void
 listener_inherit(int fd, const char *name, enum listener_origin origin)
@@ -496,6 +505,87 @@ listener_report(void)
 			    "pool has its name or address; kept open, unused",
 			    l->addr, listener_named(l->name, named,
 			    sizeof(named)));
+}
+
+/*
+ * This master of an upgrade is ready: the old master's sockets are its
+ * own now, and those no pool uses are closed and removed.
+ */
+void
+listener_take_over(void)
+{
+	struct listener	*l, *next;
+
+	TAILQ_FOREACH_SAFE(l, &listeners, entry, next) {
+		if (l->origin != LISTENER_UPGRADE)
+			continue;
+		l->origin = LISTENER_OPENED;
+		if (l->addr[0] == '/')
+			l->path = l->addr;
+		if (l->refs == 0) {
+			log_info("socket %s: no pool uses it now; closed",
+			    l->addr);
+			listener_close(l);
+		}
+	}
+}
+
+/*
+ * The new master of an upgrade has every socket now: this one closes
+ * its copies when its pools are done, and removes none.
+ */
+void
+listener_hand_over(void)
+{
+	struct listener	*l;
+
+	TAILQ_FOREACH(l, &listeners, entry)
+		l->path = NULL;
+}
+
+/*
+ * In the child that becomes the new master of an upgrade: every
+ * socket on fds from 3 up, fpmd's own first, then the service
+ * manager's, and *keep after them; nothing else stays open above fd
+ * 2.  *own counts fpmd's own, *names gets LISTEN_FDNAMES.  Returns the
+ * number of sockets, or -1.
+ */
+int
+listener_hand_on(int *keep, int *own, char **names)
+{
+	struct listener	*l;
+	int		*tmp, n = 0, i, manager;
+	size_t		 len = 1;
+
+	TAILQ_FOREACH(l, &listeners, entry) {
+		n++;
+		len += strlen(l->name != NULL ? l->name : "unknown") + 1;
+	}
+	tmp = xcalloc(n + 1, sizeof(*tmp));
+	*names = xcalloc(1, len);
+	*own = i = 0;
+	for (manager = 0; manager < 2; manager++)
+		TAILQ_FOREACH(l, &listeners, entry) {
+			if ((l->origin == LISTENER_MANAGER) != manager)
+				continue;
+			if ((tmp[i++] = fcntl(l->fd, F_DUPFD, 3 + n + 1)) == -1)
+				return -1;
+			if (i > 1)
+				strlcat(*names, ":", len);
+			strlcat(*names, l->name != NULL ? l->name : "unknown",
+			    len);
+			if (!manager)
+				(*own)++;
+		}
+	if ((tmp[n] = fcntl(*keep, F_DUPFD, 3 + n + 1)) == -1)
+		return -1;
+	for (i = 0; i <= n; i++)
+		if (dup2(tmp[i], 3 + i) == -1)
+			return -1;
+	closefrom(3 + n + 1);
+	free(tmp);
+	*keep = 3 + n;
+	return n;
 }
 
 /*

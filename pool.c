@@ -31,9 +31,11 @@
  * The master signals and waits for only its own children.  Where the
  * system has a subreaper (compat/reaper.c), what a dead worker leaves
  * behind becomes the master's child too, and is killed: any child that
- * is not a worker is such an orphan.  Workers are forked from timer
- * callbacks only, after every pool of a reload has taken its settings,
- * so that the child can wipe all that is not its own.
+ * is not a worker is such an orphan, but for the one fpmd.c keeps (the
+ * new master of a binary upgrade), whose end it hears of.  Workers are
+ * forked from timer callbacks only, after every pool of a reload has
+ * taken its settings, so that the child can wipe all that is not its
+ * own.
  */
 
 #include "config.h"
@@ -99,6 +101,8 @@ static int			 stopping;
 static int			 generation;	/* reloads so far */
 static int			 reaping;	/* the master is a subreaper */
 static struct ev_timer		 orphan_tick;
+static pid_t			 kept_pid;	/* a child, not an orphan */
+static void			(*kept_gone)(pid_t, int);
 
 static void	pool_watch(struct pool *);
 static void	pool_free(struct pool *);
@@ -264,7 +268,7 @@ pools_kill_orphans(void)
 	if (!reaping || (n = reaper_children(pids, ORPHANS_MAX)) <= 0)
 		return;
 	for (i = 0; i < n; i++) {
-		if (worker_find(pids[i]) != NULL)
+		if (pids[i] == kept_pid || worker_find(pids[i]) != NULL)
 			continue;
 		kill(-pids[i], SIGKILL);
 		kill(pids[i], SIGKILL);
@@ -554,6 +558,11 @@ pools_reap(void)
 	int		 status, look = 0;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == kept_pid) {
+			kept_pid = 0;
+			kept_gone(pid, status);
+			continue;
+		}
 		if ((w = worker_find(pid)) == NULL) {
 			look = 1;
 			continue;
@@ -566,6 +575,17 @@ pools_reap(void)
 	}
 	if (look)
 		pools_kill_orphans();
+}
+
+/*
+ * pid, a child of the master's that is no worker, is no orphan either:
+ * it is left alone, and gone() hears of its exit.
+ */
+void
+pools_keep_child(pid_t pid, void (*gone)(pid_t, int))
+{
+	kept_pid = pid;
+	kept_gone = gone;
 }
 
 /* A worker says it is accepting; ondemand may watch again. */
@@ -859,6 +879,24 @@ pools_reload(struct conf *nc)
 		if (!p->retired && p->generation != generation) {
 			log_info("pool %s: removed", p->pc->name);
 			pool_retire(p, nc->process_control_timeout_ms);
+		}
+}
+
+/*
+ * A binary upgrade handed over to a new master: every pool drains as a
+ * removed one does on reload, and the master is on its way out.
+ */
+void
+pools_retire(int64_t grace_ms)
+{
+	struct pool	*p, *next;
+
+	stopping = 1;
+	TAILQ_FOREACH_SAFE(p, &pools, entry, next)
+		if (!p->retired) {
+			log_info("pool %s: handed over; the old workers drain",
+			    p->pc->name);
+			pool_retire(p, grace_ms);
 		}
 }
 
