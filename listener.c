@@ -543,6 +543,22 @@ listener_hand_over(void)
 		l->path = NULL;
 }
 
+/* Move fds[i] to fd 3 + i, and close every fd above them. */
+static int
+listener_renumber(int *fds, int n)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		if ((fds[i] = fcntl(fds[i], F_DUPFD, 3 + n)) == -1)
+			return -1;
+	for (i = 0; i < n; i++)
+		if (dup2(fds[i], 3 + i) == -1)
+			return -1;
+	closefrom(3 + n);
+	return 0;
+}
+
 /*
  * In the child that becomes the new master of an upgrade: every
  * socket on fds from 3 up, fpmd's own first, then the service
@@ -554,22 +570,21 @@ int
 listener_hand_on(int *keep, int *own, char **names)
 {
 	struct listener	*l;
-	int		*tmp, n = 0, i, manager;
+	int		*fds, n = 0, i = 0, manager, r;
 	size_t		 len = 1;
 
 	TAILQ_FOREACH(l, &listeners, entry) {
 		n++;
 		len += strlen(l->name != NULL ? l->name : "unknown") + 1;
 	}
-	tmp = xcalloc(n + 1, sizeof(*tmp));
+	fds = xcalloc(n + 1, sizeof(*fds));
 	*names = xcalloc(1, len);
-	*own = i = 0;
+	*own = 0;
 	for (manager = 0; manager < 2; manager++)
 		TAILQ_FOREACH(l, &listeners, entry) {
 			if ((l->origin == LISTENER_MANAGER) != manager)
 				continue;
-			if ((tmp[i++] = fcntl(l->fd, F_DUPFD, 3 + n + 1)) == -1)
-				return -1;
+			fds[i++] = l->fd;
 			if (i > 1)
 				strlcat(*names, ":", len);
 			strlcat(*names, l->name != NULL ? l->name : "unknown",
@@ -577,13 +592,13 @@ listener_hand_on(int *keep, int *own, char **names)
 			if (!manager)
 				(*own)++;
 		}
-	if ((tmp[n] = fcntl(*keep, F_DUPFD, 3 + n + 1)) == -1)
+	fds[n] = *keep;
+	r = listener_renumber(fds, n + 1);
+	free(fds);
+	if (r == -1) {
+		free(*names);
 		return -1;
-	for (i = 0; i <= n; i++)
-		if (dup2(tmp[i], 3 + i) == -1)
-			return -1;
-	closefrom(3 + n + 1);
-	free(tmp);
+	}
 	*keep = 3 + n;
 	return n;
 }
