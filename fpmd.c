@@ -66,8 +66,13 @@ static char		 cmdline[1024];	/* how fpmd was started */
 static int		 daemonized;
 static int		 ready_fd = -1;	/* a new master: "ready" goes here */
 
-/* A new master that has not said "ready" by then has failed. */
+/*
+ * A new master that has not said "ready" by then has failed; one that
+ * closed the pipe without saying it has, once its exit has had time to
+ * come and say why.
+ */
 #define UPGRADE_TIMEOUT_MS	(30 * 1000)
+#define UPGRADE_EOF_GRACE_MS	1000
 
 enum upgrade_state {
 	UPGRADE_NONE,
@@ -589,6 +594,9 @@ upgrade_listen(void)
 			upgrade_heard(upgrade.said);
 		upgrade.saidlen = 0;
 		upgrade_close();
+		if (upgrade.state == UPGRADE_STARTING)
+			ev_timer_add(loop, &upgrade.timer,
+			    UPGRADE_EOF_GRACE_MS);
 		return -1;
 	}
 	upgrade.saidlen += n;
@@ -629,8 +637,14 @@ static void
 upgrade_timeout(void *arg)
 {
 	(void)arg;
-	log_warnx("upgrade: new master %d not ready after %ds; killing it, "
-	    "going on as before", (int)upgrade.pid, UPGRADE_TIMEOUT_MS / 1000);
+	if (upgrade.fd == -1)
+		log_warnx("upgrade: new master %d closed its pipe without "
+		    "being ready; killing it, going on as before",
+		    (int)upgrade.pid);
+	else
+		log_warnx("upgrade: new master %d not ready after %ds; "
+		    "killing it, going on as before", (int)upgrade.pid,
+		    UPGRADE_TIMEOUT_MS / 1000);
 	upgrade_abort();
 }
 
