@@ -18,7 +18,19 @@
  * fpmd: a FastCGI process manager.  main() reads the flags and the
  * configuration, opens every pool's socket while errors can still reach
  * the terminal, daemonizes, and runs the master's event loop: signals,
- * reaping, the pools' timers, and the stop ladder QUIT, TERM, KILL.
+ * reaping, the pools' timers, the stop ladder QUIT, TERM, KILL, reload
+ * on HUP, and the binary upgrade on USR2.  Only the master runs it, as
+ * root.
+ *
+ * The binary upgrade is nginx's and php-fpm's: the master starts its
+ * binary again, from the path and with the arguments it was started
+ * with, and hands the new master every socket as a service manager
+ * would (service.c).  The new master does not fork to daemonize; once
+ * its pools listen it writes "ready" down a pipe, and the old master
+ * hands over: its pools drain as on a reload, and it exits leaving the
+ * sockets and the pidfile to the new one.  A new master that exits, or
+ * is not ready in time, has failed: the old master logs why (the pipe
+ * also carries the new master's errors) and serves on as before.
  */
 
 #include "config.h"
@@ -26,6 +38,7 @@
 #include <sys/types.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <err.h>
 #include <errno.h>
@@ -50,6 +63,36 @@ static int		 pledged;	/* the master is under pledge(2) */
 static int		 conf_flags;	/* -R: CONF_ROOT_OK */
 static int		 npools;	/* in the running configuration */
 static char		 cmdline[1024];	/* how fpmd was started */
+static int		 daemonized;
+static int		 ready_fd = -1;	/* a new master: "ready" goes here */
+
+/*
+ * A new master that has not said "ready" by then has failed; one that
+ * closed the pipe without saying it has, once its exit has had time to
+ * come and say why.
+ */
+#define UPGRADE_TIMEOUT_MS	(30 * 1000)
+#define UPGRADE_EOF_GRACE_MS	1000
+
+enum upgrade_state {
+	UPGRADE_NONE,
+	UPGRADE_STARTING,	/* the new master is starting */
+	UPGRADE_ENDING,		/* it failed and is killed, not yet reaped */
+	UPGRADE_HANDED		/* it is ready: this master drains and exits */
+};
+
+/* The binary upgrade, from the old master's side. */
+static struct {
+	char			*path;		/* fpmd's binary, absolute */
+	char			**argv;
+	char			*cwd;		/* where fpmd was started */
+	enum upgrade_state	 state;
+	pid_t			 pid;		/* the new master */
+	int			 fd;		/* what it says, or -1 */
+	struct ev_timer		 timer;
+	char			 said[512];	/* up to its next newline */
+	size_t			 saidlen;
+} upgrade = { .fd = -1 };
 
 static __dead void
 usage(void)
@@ -163,12 +206,17 @@ open_stdio(void)
 		close(fd);
 }
 
+/*
+ * Detach: fork, so that the parent exits 0 once every pool listens, a
+ * session of its own, / and /dev/null.  The new master of an upgrade is
+ * the old master's child and detached already, and does not fork.
+ */
 static void
-daemonize(void)
+daemonize(int fork_first)
 {
 	int	 fd;
 
-	switch (fork()) {
+	switch (fork_first ? fork() : 0) {
 	case -1:
 		err(1, "fork");
 	case 0:
@@ -220,6 +268,26 @@ pidfile_check(const char *path)
 	close(fd);
 }
 
+/* Does the pidfile still name this process? */
+static int
+pidfile_ours(const char *path)
+{
+	char	 buf[32];
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10) == (long)getpid();
+}
+
+static void	upgrade_abort(void);
+
 /*
  * The stop ladder: QUIT lets requests finish for
  * process_control_timeout, TERM gives KILL_GRACE_MS, then KILL.  It
@@ -233,8 +301,14 @@ master_stop(int sig)
 	if (stop_sig == SIGKILL || (stop_sig == SIGTERM && sig == SIGQUIT) ||
 	    stop_sig == sig)
 		return;
-	if (stop_sig == 0)
+	if (stop_sig == 0) {
 		service_stopping();
+		if (upgrade.state == UPGRADE_STARTING) {
+			log_warnx("upgrade: stopping; killing new master %d",
+			    (int)upgrade.pid);
+			upgrade_abort();
+		}
+	}
 	stop_sig = sig;
 	if (sig != SIGKILL)
 		log_info("stopping %s", sig == SIGQUIT ? "gracefully" :
@@ -352,7 +426,7 @@ master_reload(void)
 		TAILQ_FOREACH(pc, &nc->pools, entry) {
 			if (pc == failed)
 				break;
-			listener_put(pc->listen);
+			listener_put(pc);
 		}
 		log_warnx("reload: %s; going on as before", err);
 		conf_free(nc);
@@ -365,6 +439,323 @@ master_reload(void)
 	conf = nc;
 }
 
+/*
+ * path made absolute against cwd, symbolic links left as they are: a
+ * link moved to a newly installed binary is followed on USR2.
+ */
+static char *
+upgrade_absolute(const char *path, const char *cwd)
+{
+	char	 buf[PATH_MAX];
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	if (snprintf(buf, sizeof(buf), "%s/%s", cwd, path) >=
+	    (int)sizeof(buf))
+		return NULL;
+	return xstrdup(buf);
+}
+
+/* name as execvp(3) finds it in PATH, made absolute; NULL if nowhere. */
+static char *
+upgrade_which(const char *name, const char *cwd)
+{
+	const char	*dir, *end;
+	char		 buf[PATH_MAX];
+	int		 len;
+
+	if (strchr(name, '/') != NULL)
+		return upgrade_absolute(name, cwd);
+	if ((dir = getenv("PATH")) == NULL)
+		dir = "/usr/bin:/bin";
+	for (;; dir = end + 1) {
+		if ((end = strchr(dir, ':')) == NULL)
+			end = dir + strlen(dir);
+		len = (int)(end - dir);
+		/* An empty entry is the working directory. */
+		if (snprintf(buf, sizeof(buf), "%.*s%s%s", len, dir,
+		    len > 0 ? "/" : "", name) < (int)sizeof(buf) &&
+		    access(buf, X_OK) == 0)
+			return upgrade_absolute(buf, cwd);
+		if (*end == '\0')
+			return NULL;
+	}
+}
+
+/*
+ * How fpmd was started, for USR2 to start it again: its binary's
+ * absolute path, its arguments, and the directory they are relative
+ * to.  Without them USR2 is refused, and says why.
+ */
+static void
+upgrade_record(int argc, char *argv[])
+{
+	char	 cwd[PATH_MAX];
+	int	 i;
+
+	if (argc < 1 || getcwd(cwd, sizeof(cwd)) == NULL)
+		return;
+	upgrade.cwd = xstrdup(cwd);
+	upgrade.argv = xcalloc(argc + 1, sizeof(*upgrade.argv));
+	for (i = 0; i < argc; i++)
+		upgrade.argv[i] = xstrdup(argv[i]);
+	upgrade.path = upgrade_which(argv[0], cwd);
+}
+
+/*
+ * The child that becomes the new master: the master's loop and
+ * handlers gone, every socket on fds from 3 (service.c), then the
+ * binary.  A daemon's stderr is /dev/null: the new master's goes down
+ * the pipe too, until it daemonizes, for the old master to log, as does
+ * whatever fails here.
+ */
+static __dead void
+upgrade_child(int fd)
+{
+	sigset_t	 none;
+	int		 out = fd;
+
+	ev_child(loop);
+	signal(SIGPIPE, SIG_DFL);
+	if (daemonized)
+		dup2(fd, STDERR_FILENO);
+	if (chdir(upgrade.cwd) == -1) {
+		dprintf(out, "chdir %s: %s\n", upgrade.cwd, strerror(errno));
+		_exit(1);
+	}
+	if ((fd = service_hand_on(fd)) == -1) {
+		dprintf(out, "handing the sockets on: %s\n", strerror(errno));
+		_exit(1);
+	}
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execv(upgrade.path, upgrade.argv);
+	dprintf(fd, "exec %s: %s\n", upgrade.path, strerror(errno));
+	_exit(127);
+}
+
+/* Stop hearing the new master. */
+static void
+upgrade_close(void)
+{
+	if (upgrade.fd == -1)
+		return;
+	ev_del(loop, upgrade.fd);
+	close(upgrade.fd);
+	upgrade.fd = -1;
+}
+
+/*
+ * The new master is ready: it takes the service manager's main pid,
+ * the sockets and the pidfile, and every pool here drains as on a
+ * reload.  This master exits when the last old worker has.
+ */
+static void
+upgrade_hand_over(void)
+{
+	log_info("upgrade: new master %d is ready; handing over",
+	    (int)upgrade.pid);
+	upgrade.state = UPGRADE_HANDED;
+	ev_timer_del(loop, &upgrade.timer);
+	service_successor(upgrade.pid);
+	listener_hand_over();
+	pools_retire(conf->process_control_timeout_ms);
+	setproctitle("old master process %s", cmdline);
+	if (pools_empty())
+		ev_break(loop);
+}
+
+/* A line from the new master: "ready", or something to log. */
+static void
+upgrade_heard(const char *line)
+{
+	if (upgrade.state == UPGRADE_STARTING && strcmp(line, "ready") == 0)
+		upgrade_hand_over();
+	else if (line[0] != '\0')
+		log_warnx("upgrade: new master %d: %s", (int)upgrade.pid, line);
+}
+
+/*
+ * Read what the new master says, a line at a time: 1 if there may be
+ * more now, 0 for later, -1 at its end, when the pipe is closed.
+ */
+static int
+upgrade_listen(void)
+{
+	char	*nl;
+	ssize_t	 n;
+
+	n = read(upgrade.fd, upgrade.said + upgrade.saidlen,
+	    sizeof(upgrade.said) - 1 - upgrade.saidlen);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		if (upgrade.saidlen > 0)
+			upgrade_heard(upgrade.said);
+		upgrade.saidlen = 0;
+		upgrade_close();
+		if (upgrade.state == UPGRADE_STARTING)
+			ev_timer_add(loop, &upgrade.timer,
+			    UPGRADE_EOF_GRACE_MS);
+		return -1;
+	}
+	upgrade.saidlen += n;
+	upgrade.said[upgrade.saidlen] = '\0';
+	while ((nl = strchr(upgrade.said, '\n')) != NULL ||
+	    upgrade.saidlen == sizeof(upgrade.said) - 1) {
+		if (nl == NULL)
+			nl = upgrade.said + upgrade.saidlen - 1;
+		*nl = '\0';
+		upgrade_heard(upgrade.said);
+		upgrade.saidlen -= nl + 1 - upgrade.said;
+		memmove(upgrade.said, nl + 1, upgrade.saidlen + 1);
+	}
+	return 1;
+}
+
+static void
+upgrade_read(int fd, int events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	(void)arg;
+	upgrade_listen();
+}
+
+/* Give up on the new master: kill it; its exit ends the upgrade. */
+static void
+upgrade_abort(void)
+{
+	upgrade.state = UPGRADE_ENDING;
+	ev_timer_del(loop, &upgrade.timer);
+	upgrade_close();
+	if (kill(upgrade.pid, SIGKILL) == -1 && errno != ESRCH)
+		log_warn("upgrade: kill new master %d", (int)upgrade.pid);
+}
+
+static void
+upgrade_timeout(void *arg)
+{
+	(void)arg;
+	if (upgrade.fd == -1)
+		log_warnx("upgrade: new master %d closed its pipe without "
+		    "being ready; killing it, going on as before",
+		    (int)upgrade.pid);
+	else
+		log_warnx("upgrade: new master %d not ready after %ds; "
+		    "killing it, going on as before", (int)upgrade.pid,
+		    UPGRADE_TIMEOUT_MS / 1000);
+	upgrade_abort();
+}
+
+static void
+upgrade_status(int status, char *buf, size_t len)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, len, "was killed by signal %d (%s)",
+		    WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(buf, len, "exited with code %d", WEXITSTATUS(status));
+}
+
+/*
+ * The new master has exited.  Unless it had taken over, the upgrade
+ * failed: this master goes on, and the pidfile names it again, should
+ * the new master have written it.
+ */
+static void
+upgrade_reaped(pid_t pid, int status)
+{
+	char	 how[64];
+
+	/* Its last words, "ready" perhaps, may still be in the pipe. */
+	while (upgrade.fd != -1 && upgrade_listen() == 1)
+		;
+	upgrade_close();
+	upgrade_status(status, how, sizeof(how));
+	if (upgrade.state == UPGRADE_HANDED) {
+		log_warnx("upgrade: new master %d %s", (int)pid, how);
+		return;
+	}
+	if (upgrade.state == UPGRADE_STARTING)
+		log_warnx("upgrade: new master %d %s before it was ready; "
+		    "going on as before", (int)pid, how);
+	upgrade.state = UPGRADE_NONE;
+	ev_timer_del(loop, &upgrade.timer);
+	if (pidfile_write(conf->pid) == -1)
+		log_warn("upgrade: pid %s", conf->pid);
+}
+
+/*
+ * Is an upgrade under way, or done?  Then sig is ignored, and said so:
+ * the new master's sockets and pidfile must stay as they are.
+ */
+static int
+upgrade_busy(const char *sig)
+{
+	if (upgrade.state == UPGRADE_NONE)
+		return 0;
+	log_warnx("upgrade: %s new master %d; %s ignored",
+	    upgrade.state == UPGRADE_HANDED ? "handed over to" :
+	    "waiting for", (int)upgrade.pid, sig);
+	return 1;
+}
+
+/* Fork the new master, with the master's signals held until it is. */
+static pid_t
+upgrade_fork(int fd)
+{
+	sigset_t	 all, saved;
+	pid_t		 pid;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &saved);
+	if ((pid = fork()) == 0)
+		upgrade_child(fd);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return pid;
+}
+
+/* USR2: start the binary again, and wait for it to say "ready". */
+static void
+upgrade_start(void)
+{
+	int	 p[2];
+	pid_t	 pid;
+
+	if (stop_sig != 0 || upgrade_busy("SIGUSR2"))
+		return;
+	if (upgrade.path == NULL) {
+		log_warnx("upgrade: fpmd cannot tell which binary it was "
+		    "started from; SIGUSR2 ignored");
+		return;
+	}
+	log_info("upgrade: starting %s", upgrade.path);
+	if (ev_pipe(p) == -1) {
+		log_warn("upgrade: pipe");
+		return;
+	}
+	pid = upgrade_fork(p[1]);
+	close(p[1]);
+	if (pid == -1) {
+		log_warn("upgrade: fork");
+		close(p[0]);
+		return;
+	}
+	upgrade.pid = pid;
+	upgrade.fd = p[0];
+	upgrade.saidlen = 0;
+	upgrade.state = UPGRADE_STARTING;
+	pools_keep_child(pid, upgrade_reaped);
+	ev_timer_add(loop, &upgrade.timer, UPGRADE_TIMEOUT_MS);
+	if (ev_nonblock(p[0], 1) == -1 ||
+	    ev_add(loop, p[0], EV_READ, upgrade_read, NULL) == -1) {
+		log_warn("upgrade: hearing new master %d; killing it",
+		    (int)pid);
+		upgrade_abort();
+	}
+}
+
 static void
 master_signal(int sig, void *arg)
 {
@@ -372,7 +763,8 @@ master_signal(int sig, void *arg)
 	switch (sig) {
 	case SIGCHLD:
 		pools_reap();
-		if (stop_sig != 0 && pools_empty())
+		if ((stop_sig != 0 || upgrade.state == UPGRADE_HANDED) &&
+		    pools_empty())
 			ev_break(loop);
 		break;
 	case SIGTERM:
@@ -386,12 +778,14 @@ master_signal(int sig, void *arg)
 		log_reopen();
 		break;
 	case SIGHUP:
-	case SIGUSR2:
-		if (stop_sig == 0) {
+		if (stop_sig == 0 && !upgrade_busy("SIGHUP")) {
 			service_reloading();
 			master_reload();
 			service_ready(npools);
 		}
+		break;
+	case SIGUSR2:
+		upgrade_start();
 		break;
 	}
 }
@@ -517,10 +911,12 @@ parse_flags(int argc, char *argv[], struct flags *f)
 }
 
 /*
- * Everything that can fail on the terminal, then the daemon: sockets,
- * pidfile and log first, while the parent can still exit 1; then the
- * fork, the event loop and signals, the pidfile, and the pools.  A
- * signal sent as soon as the pidfile exists is handled, not fatal.
+ * Everything that can fail on the terminal, then the daemon: the
+ * sockets fpmd was handed, its own sockets, pidfile and log first,
+ * while the parent (or the old master of an upgrade) can still hear of
+ * a failure; then the fork, the event loop and signals, the pidfile,
+ * and the pools.  A signal sent as soon as the pidfile exists is
+ * handled, not fatal.
  */
 static void
 master_start(int debug)
@@ -529,17 +925,20 @@ master_start(int debug)
 
 	if (master_limits(conf, &what) == -1)
 		err(1, "%s", what);
+	ready_fd = service_sockets();
 	open_listeners(conf);
 	pidfile_check(conf->pid);
 	master_logging(debug);
 	service_init();
 	npools = count_pools(conf);
-	if (!debug && conf->daemonize)
-		daemonize();
+	daemonized = !debug && conf->daemonize;
+	if (daemonized)
+		daemonize(ready_fd == -1);
 	if ((loop = ev_new(conf->events)) == NULL)
 		fatal("events.mechanism %s", conf->events != NULL ?
 		    conf->events : ev_backend_name(0));
 	ev_timer_init(&stop_timer, master_stop_next, NULL);
+	ev_timer_init(&upgrade.timer, upgrade_timeout, NULL);
 	master_signals();
 	/* The pidfile says fpmd is up: signals are loop events by now. */
 	if (pidfile_write(conf->pid) == -1)
@@ -549,15 +948,46 @@ master_start(int debug)
 	setproctitle("master process %s", cmdline);
 	log_info("fpmd started, events.mechanism %s", ev_name(loop));
 	pools_start(conf);
+	listener_report();
 }
 
+/*
+ * Every pool listens.  The new master of an upgrade says so to the old
+ * one, which hands over and tells the service manager; the sockets it
+ * was handed are its own from now on.  Any other master tells the
+ * service manager.
+ */
+static void
+master_ready(void)
+{
+	if (ready_fd == -1) {
+		service_ready(npools);
+		return;
+	}
+	if (write(ready_fd, "ready\n", 6) != 6)
+		log_warn("upgrade: telling the old master this one is ready");
+	close(ready_fd);
+	ready_fd = -1;
+	listener_take_over();
+	log_info("upgrade: new master %d takes over", (int)getpid());
+}
+
+/*
+ * After an upgrade, the sockets and the pidfile are the new master's;
+ * the pidfile is removed only if it still names this one, as when the
+ * new master's configuration names another.
+ */
 static void
 master_exit(void)
 {
 	pools_close();
-	if (conf->pid != NULL)
+	if (conf->pid != NULL && (upgrade.state != UPGRADE_HANDED ||
+	    pidfile_ours(conf->pid)))
 		unlink(conf->pid);
-	log_info("exiting");
+	if (upgrade.state == UPGRADE_HANDED)
+		log_info("exiting; new master %d serves", (int)upgrade.pid);
+	else
+		log_info("exiting");
 	conf_free(conf);
 	ev_free(loop);
 }
@@ -570,6 +1000,7 @@ main(int argc, char *argv[])
 
 	open_stdio();
 	save_cmdline(argc, argv);
+	upgrade_record(argc, argv);
 	compat_init_setproctitle(argc, argv);
 	parse_flags(argc, argv, &f);
 	conf = load(f.file, &f.sc, conf_flags);
@@ -581,7 +1012,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	master_start(f.debug);
-	service_ready(npools);
+	master_ready();
 	if (ev_run(loop) == -1)
 		log_warn("event loop (%s)", ev_name(loop));
 	master_exit();

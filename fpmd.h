@@ -19,8 +19,10 @@
  * process.
  *
  * The master runs as root: fpmd.c (flags, signals, the stop ladder,
- * reload), conf.c (parsing the configuration), pool.c (spawning,
- * reaping, the process managers) and listener.c (opening the sockets).
+ * reload, the binary upgrade), conf.c (parsing the configuration),
+ * pool.c (spawning, reaping, the process managers), listener.c
+ * (opening the sockets, or taking those fpmd was handed) and service.c
+ * (what a service manager hands fpmd and hears from it).
  * A worker runs as its pool's user, in its pool's chroot: worker.c (its
  * accept loop and dispatch), conn.c (one FastCGI connection), cgi.c (one
  * CGI program per request) and status.c (ping's sibling, the status
@@ -282,15 +284,25 @@ struct scoreboard {
 
 /*
  * A listening socket.  It outlives the pool that opened it while
- * another pool (a reload's) uses the same address.
+ * another pool (a reload's) uses the same address.  One that fpmd was
+ * handed is never closed while it is the service manager's, and is
+ * not fpmd's own until a new master of an upgrade is ready.
  */
 struct pool;
+
+enum listener_origin {
+	LISTENER_OPENED,	/* by this master, or now its own */
+	LISTENER_MANAGER,	/* the service manager's: LISTEN_FDS */
+	LISTENER_UPGRADE	/* the old master's, until this one is ready */
+};
 
 struct listener {
 	TAILQ_ENTRY(listener)	 entry;
 	int			 fd;
-	char			*addr;		/* the listen value */
+	char			*addr;		/* listen value, or address */
 	char			*path;		/* unix: unlink on close */
+	char			*name;		/* from LISTEN_FDNAMES */
+	enum listener_origin	 origin;
 	int			 refs;
 	struct pool		*watcher;	/* ondemand: its one watcher */
 };
@@ -401,16 +413,23 @@ const char	*conf_pm_name(enum pm_style);
 void		 pools_init(struct ev_loop *, int);
 void		 pools_start(struct conf *);
 void		 pools_reload(struct conf *);
+void		 pools_retire(int64_t);
 void		 pools_signal(int);
 void		 pools_reap(void);
+void		 pools_keep_child(pid_t, void (*)(pid_t, int));
 int		 pools_empty(void);
 void		 pools_close(void);
 
 /* listener.c: the master opens and closes; both ask for the queue */
 int		 listener_open(struct pool_conf *, char *, size_t);
-struct listener	*listener_find(const char *);
-void		 listener_put(const char *);
-void		 listener_release(struct listener *);
+struct listener	*listener_find(const struct pool_conf *);
+void		 listener_put(const struct pool_conf *);
+int		 listener_release(struct listener *);
+void		 listener_inherit(int, const char *, enum listener_origin);
+void		 listener_report(void);
+void		 listener_take_over(void);
+void		 listener_hand_over(void);
+int		 listener_hand_on(int *, int *, char **);
 unsigned int	 listener_queue(int, unsigned int *);
 
 /* scoreboard.c: the master makes and resets; a worker writes its slot */
@@ -466,10 +485,13 @@ char		*xstrdup(const char *);
 void		 strlist_add(char ***, size_t *, const char *);
 void		 strlist_free(char **, size_t);
 
-/* service.c */
+/* service.c: the master */
 void		 service_init(void);
+int		 service_sockets(void);
+int		 service_hand_on(int);
 void		 service_ready(int);
 void		 service_reloading(void);
 void		 service_stopping(void);
+void		 service_successor(pid_t);
 
 #endif /* FPMD_H */

@@ -21,6 +21,14 @@
  * pool (a reload's) uses the same address, so an unchanged address is
  * never closed.  Workers inherit the one of their pool.  Both the
  * master and a worker ask a socket for its queue.
+ *
+ * A socket can also come ready-made (service.c reads which): from the
+ * service manager (socket activation), which fpmd never closes nor
+ * removes, since the manager holds it and may hand it on again; or
+ * from the old master of a binary upgrade, which becomes this master's
+ * own once it has told the old one that it is ready.  A pool takes such
+ * a socket when the manager named it after the pool, or when it has the
+ * address the pool's listen names; otherwise it binds its own.
  */
 
 #include "config.h"
@@ -35,28 +43,94 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <netdb.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "log.h"
 
 static TAILQ_HEAD(, listener)	 listeners =
 				    TAILQ_HEAD_INITIALIZER(listeners);
 
-struct listener *
-listener_find(const char *addr)
+static struct listener *
+listener_add(int fd, const char *addr, enum listener_origin origin)
 {
 	struct listener	*l;
 
-	TAILQ_FOREACH(l, &listeners, entry)
-		if (strcmp(l->addr, addr) == 0)
-			return l;
-	return NULL;
+	l = xcalloc(1, sizeof(*l));
+	l->fd = fd;
+	l->addr = xstrdup(addr);
+	l->origin = origin;
+	if (origin == LISTENER_OPENED && addr[0] == '/')
+		l->path = l->addr;
+	TAILQ_INSERT_TAIL(&listeners, l, entry);
+	return l;
+}
+
+/* Close l, remove its unix socket if it is fpmd's, and forget it. */
+static void
+listener_close(struct listener *l)
+{
+	close(l->fd);
+	if (l->path != NULL)
+		unlink(l->path);
+	TAILQ_REMOVE(&listeners, l, entry);
+	free(l->addr);
+	free(l->name);
+	free(l);
+}
+
+/* " (named NAME)" when the manager named the socket, or "". */
+static const char *
+listener_named(const char *name, char *buf, size_t len)
+{
+	if (name == NULL)
+		return "";
+	snprintf(buf, len, " (named %s)", name);
+	return buf;
+}
+
+/*
+ * A socket's address as a listen value writes it: a unix socket's path
+ * (an abstract one's name after '@'), address:port, or [address]:port
+ * for IPv6.
+ */
+static int
+listener_format(const struct sockaddr *sa, socklen_t len, char *buf,
+    size_t buflen)
+{
+	const struct sockaddr_un	*sun = (const struct sockaddr_un *)sa;
+	size_t				 n;
+	char				 host[128], serv[16];
+
+	if (sa->sa_family == AF_UNIX) {
+		n = offsetof(struct sockaddr_un, sun_path);
+		if (len <= n)
+			return -1;	/* unnamed */
+		n = len - n;
+		if (sun->sun_path[0] == '\0')
+			snprintf(buf, buflen, "@%.*s", (int)n - 1,
+			    sun->sun_path + 1);
+		else
+			snprintf(buf, buflen, "%.*s",
+			    (int)strnlen(sun->sun_path, n), sun->sun_path);
+		return 0;
+	}
+	if ((sa->sa_family != AF_INET && sa->sa_family != AF_INET6) ||
+	    getnameinfo(sa, len, host, sizeof(host), serv, sizeof(serv),
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		return -1;
+	snprintf(buf, buflen, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s",
+	    host, serv);
+	return 0;
 }
 
 /* Is a server accepting on the unix socket at path? */
@@ -176,12 +250,16 @@ listener_setup(struct pool_conf *pc, int fd, char *err, size_t errlen)
 	return 0;
 }
 
-static int
-listener_tcp(struct pool_conf *pc, char *err, size_t errlen)
+/*
+ * The address a TCP listen value names, as bind(2) gets it: a port
+ * alone is every IPv4 address.  On error, err (if any) says why.
+ */
+static struct addrinfo *
+listener_resolve(const struct pool_conf *pc, char *err, size_t errlen)
 {
 	struct addrinfo	 hints, *res;
 	char		 host[256], *port;
-	int		 fd, on = 1, e;
+	int		 e;
 
 	strlcpy(host, pc->listen, sizeof(host));
 	if (strchr(host, ':') == NULL) {
@@ -201,8 +279,19 @@ listener_tcp(struct pool_conf *pc, char *err, size_t errlen)
 	if ((e = getaddrinfo(host, port, &hints, &res)) != 0) {
 		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
 		    pc->listen, gai_strerror(e));
-		return -1;
+		return NULL;
 	}
+	return res;
+}
+
+static int
+listener_tcp(struct pool_conf *pc, char *err, size_t errlen)
+{
+	struct addrinfo	*res;
+	int		 fd, on = 1;
+
+	if ((res = listener_resolve(pc, err, errlen)) == NULL)
+		return -1;
 	if ((fd = socket(res->ai_family, SOCK_STREAM, 0)) == -1 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
 	    (res->ai_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
@@ -218,10 +307,95 @@ listener_tcp(struct pool_conf *pc, char *err, size_t errlen)
 	return fd;
 }
 
+/* pc's listen as listener_format() writes the address it names. */
+static int
+listener_canonical(const struct pool_conf *pc, char *buf, size_t len)
+{
+	struct addrinfo	*res;
+	int		 r;
+
+	if (pc->listen[0] == '/') {
+		strlcpy(buf, pc->listen, len);
+		return 0;
+	}
+	if ((res = listener_resolve(pc, NULL, 0)) == NULL)
+		return -1;
+	r = listener_format(res->ai_addr, res->ai_addrlen, buf, len);
+	freeaddrinfo(res);
+	return r;
+}
+
 /*
- * Open pc's listening socket, or take the one already open on the
- * same address, with pc's backlog and permissions.  On error, err says
- * what failed on which address.
+ * Is l on the address canon, pc's listen written as l's address is?  A
+ * port alone, which fpmd binds on every IPv4 address, also takes a
+ * socket on every IPv6 address, as a service manager's ListenStream=port
+ * makes it.
+ */
+static int
+listener_at(const struct listener *l, const struct pool_conf *pc,
+    const char *canon)
+{
+	char	 any[64];
+
+	if (strcmp(l->addr, canon) == 0)
+		return 1;
+	if (strspn(pc->listen, "0123456789") != strlen(pc->listen))
+		return 0;
+	snprintf(any, sizeof(any), "[::]:%s", pc->listen);
+	return strcmp(l->addr, any) == 0;
+}
+
+/*
+ * The listener pool pc uses, if one is open: a socket from the service
+ * manager named after the pool, else the one whose listen value or
+ * address is pc's.
+ */
+struct listener *
+listener_find(const struct pool_conf *pc)
+{
+	struct listener	*l;
+	char		 canon[PATH_MAX];
+
+	TAILQ_FOREACH(l, &listeners, entry)
+		if (l->name != NULL && strcmp(l->name, pc->name) == 0)
+			return l;
+	TAILQ_FOREACH(l, &listeners, entry)
+		if (strcmp(l->addr, pc->listen) == 0)
+			return l;
+	if (TAILQ_EMPTY(&listeners) ||
+	    listener_canonical(pc, canon, sizeof(canon)) == -1)
+		return NULL;
+	TAILQ_FOREACH(l, &listeners, entry)
+		if (listener_at(l, pc, canon))
+			return l;
+	return NULL;
+}
+
+/*
+ * pc uses l too.  A socket of the service manager's keeps the backlog,
+ * owner and mode the manager gave it.
+ */
+static int
+listener_take(struct listener *l, struct pool_conf *pc, char *err,
+    size_t errlen)
+{
+	char	 named[300];
+
+	if (l->origin != LISTENER_MANAGER) {
+		if (listener_setup(pc, l->fd, err, errlen) == -1)
+			return -1;
+	} else if (l->refs == 0)
+		log_info("pool %s: on socket %s%s from the service manager",
+		    pc->name, l->addr, listener_named(l->name, named,
+		    sizeof(named)));
+	l->refs++;
+	return 0;
+}
+
+/*
+ * Open pc's listening socket, or take the one already open (or handed
+ * to fpmd) for it, with pc's backlog and permissions.  On error, err
+ * says what failed on which address.
  */
 int
 listener_open(struct pool_conf *pc, char *err, size_t errlen)
@@ -229,12 +403,8 @@ listener_open(struct pool_conf *pc, char *err, size_t errlen)
 	struct listener	*l;
 	int		 fd, r;
 
-	if ((l = listener_find(pc->listen)) != NULL) {
-		if (listener_setup(pc, l->fd, err, errlen) == -1)
-			return -1;
-		l->refs++;
-		return 0;
-	}
+	if ((l = listener_find(pc)) != NULL)
+		return listener_take(l, pc, err, errlen);
 	fd = pc->listen[0] == '/' ? listener_unix(pc, err, errlen) :
 	    listener_tcp(pc, err, errlen);
 	if (fd == -1)
@@ -251,40 +421,186 @@ listener_open(struct pool_conf *pc, char *err, size_t errlen)
 		close(fd);
 		return -1;
 	}
-	l = xcalloc(1, sizeof(*l));
-	l->addr = xstrdup(pc->listen);
-	l->fd = fd;
-	l->refs = 1;
-	l->path = pc->listen[0] == '/' ? l->addr : NULL;
-	TAILQ_INSERT_TAIL(&listeners, l, entry);
+	listener_add(fd, pc->listen, LISTENER_OPENED)->refs = 1;
 	return 0;
 }
 
-/* Let go of the listener on addr that listener_open() gave. */
+/* Let go of the listener that listener_open() gave pc. */
 void
-listener_put(const char *addr)
+listener_put(const struct pool_conf *pc)
 {
 	struct listener	*l;
 
-	if ((l = listener_find(addr)) != NULL)
+	if ((l = listener_find(pc)) != NULL)
 		listener_release(l);
 }
 
 /*
- * Let go of l; the last user closes it, and unlinks a unix socket.
- * Whoever watched its fd has stopped watching by now.
+ * Let go of l; the last user closes it, and unlinks a unix socket.  A
+ * socket fpmd was handed stays open for a later pool, as it came: then
+ * 1.  Whoever watched its fd has stopped watching by now.
  */
-void
+int
 listener_release(struct listener *l)
 {
 	if (--l->refs > 0)
+		return 0;
+	if (l->origin != LISTENER_OPENED)
+		return 1;
+	listener_close(l);
+	return 0;
+}
+
+/*
+<<<<<<< Updated upstream
+ * Take fd, a socket fpmd was handed (service.c) by the service
+ * manager, which may have named it.  What is not a stream socket on a
+ * unix, IPv4 or IPv6 address is left alone, and said so.
+=======
+ * Take fd, a socket fpmd was handed (service.c): by the service
+ * manager, which may have named it, or by the old master of an
+ * upgrade.  What is not a stream socket on a unix, IPv4 or IPv6
+ * address is left alone, and said so.
+>>>>>>> Stashed changes
+ */
+void
+listener_inherit(int fd, const char *name, enum listener_origin origin)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss), typelen;
+	struct listener		*l;
+	char			 addr[PATH_MAX], named[300];
+	int			 type;
+
+	typelen = sizeof(type);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &typelen) == -1 ||
+	    type != SOCK_STREAM ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    listener_format((struct sockaddr *)&ss, len, addr,
+	    sizeof(addr)) == -1) {
+		log_warnx("fd %d%s: not a stream socket with an address; "
+		    "left alone", fd, listener_named(name, named,
+		    sizeof(named)));
 		return;
-	close(l->fd);
-	if (l->path != NULL)
-		unlink(l->path);
-	TAILQ_REMOVE(&listeners, l, entry);
-	free(l->addr);
-	free(l);
+	}
+	if (ev_cloexec(fd) == -1 || ev_nonblock(fd, 1) == -1) {
+		log_warn("%s: fcntl", addr);
+		return;
+	}
+	l = listener_add(fd, addr, origin);
+	if (origin == LISTENER_MANAGER && name != NULL && name[0] != '\0')
+		l->name = xstrdup(name);
+}
+
+/* Say which of the service manager's sockets no pool uses. */
+void
+listener_report(void)
+{
+	struct listener	*l;
+	char		 named[300];
+
+	TAILQ_FOREACH(l, &listeners, entry)
+		if (l->origin == LISTENER_MANAGER && l->refs == 0)
+			log_warnx("socket %s%s from the service manager: no "
+			    "pool has its name or address; kept open, unused",
+			    l->addr, listener_named(l->name, named,
+			    sizeof(named)));
+}
+
+/*
+ * This master of an upgrade is ready: the old master's sockets are its
+ * own now, and those no pool uses are closed and removed.
+ */
+void
+listener_take_over(void)
+{
+	struct listener	*l, *next;
+
+	TAILQ_FOREACH_SAFE(l, &listeners, entry, next) {
+		if (l->origin != LISTENER_UPGRADE)
+			continue;
+		l->origin = LISTENER_OPENED;
+		if (l->addr[0] == '/')
+			l->path = l->addr;
+		if (l->refs == 0) {
+			log_info("socket %s: no pool uses it now; closed",
+			    l->addr);
+			listener_close(l);
+		}
+	}
+}
+
+/*
+ * The new master of an upgrade has every socket now: this one closes
+ * its copies when its pools are done, and removes none.
+ */
+void
+listener_hand_over(void)
+{
+	struct listener	*l;
+
+	TAILQ_FOREACH(l, &listeners, entry)
+		l->path = NULL;
+}
+
+/* Move fds[i] to fd 3 + i, and close every fd above them. */
+static int
+listener_renumber(int *fds, int n)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		if ((fds[i] = fcntl(fds[i], F_DUPFD, 3 + n)) == -1)
+			return -1;
+	for (i = 0; i < n; i++)
+		if (dup2(fds[i], 3 + i) == -1)
+			return -1;
+	closefrom(3 + n);
+	return 0;
+}
+
+/*
+ * In the child that becomes the new master of an upgrade: every
+ * socket on fds from 3 up, fpmd's own first, then the service
+ * manager's, and *keep after them; nothing else stays open above fd
+ * 2.  *own counts fpmd's own, *names gets LISTEN_FDNAMES.  Returns the
+ * number of sockets, or -1.
+ */
+int
+listener_hand_on(int *keep, int *own, char **names)
+{
+	struct listener	*l;
+	int		*fds, n = 0, i = 0, manager, r;
+	size_t		 len = 1;
+
+	TAILQ_FOREACH(l, &listeners, entry) {
+		n++;
+		len += strlen(l->name != NULL ? l->name : "unknown") + 1;
+	}
+	fds = xcalloc(n + 1, sizeof(*fds));
+	*names = xcalloc(1, len);
+	*own = 0;
+	for (manager = 0; manager < 2; manager++)
+		TAILQ_FOREACH(l, &listeners, entry) {
+			if ((l->origin == LISTENER_MANAGER) != manager)
+				continue;
+			fds[i++] = l->fd;
+			if (i > 1)
+				strlcat(*names, ":", len);
+			strlcat(*names, l->name != NULL ? l->name : "unknown",
+			    len);
+			if (!manager)
+				(*own)++;
+		}
+	fds[n] = *keep;
+	r = listener_renumber(fds, n + 1);
+	free(fds);
+	if (r == -1) {
+		free(*names);
+		return -1;
+	}
+	*keep = 3 + n;
+	return n;
 }
 
 /*

@@ -31,9 +31,11 @@
  * The master signals and waits for only its own children.  Where the
  * system has a subreaper (compat/reaper.c), what a dead worker leaves
  * behind becomes the master's child too, and is killed: any child that
- * is not a worker is such an orphan.  Workers are forked from timer
- * callbacks only, after every pool of a reload has taken its settings,
- * so that the child can wipe all that is not its own.
+ * is not a worker is such an orphan, but for the one fpmd.c keeps (the
+ * new master of a binary upgrade), whose end it hears of.  Workers are
+ * forked from timer callbacks only, after every pool of a reload has
+ * taken its settings, so that the child can wipe all that is not its
+ * own.
  */
 
 #include "config.h"
@@ -99,6 +101,8 @@ static int			 stopping;
 static int			 generation;	/* reloads so far */
 static int			 reaping;	/* the master is a subreaper */
 static struct ev_timer		 orphan_tick;
+static pid_t			 kept_pid;	/* a child, not an orphan */
+static void			(*kept_gone)(pid_t, int);
 
 static void	pool_watch(struct pool *);
 static void	pool_free(struct pool *);
@@ -264,7 +268,7 @@ pools_kill_orphans(void)
 	if (!reaping || (n = reaper_children(pids, ORPHANS_MAX)) <= 0)
 		return;
 	for (i = 0; i < n; i++) {
-		if (worker_find(pids[i]) != NULL)
+		if (pids[i] == kept_pid || worker_find(pids[i]) != NULL)
 			continue;
 		kill(-pids[i], SIGKILL);
 		kill(pids[i], SIGKILL);
@@ -554,6 +558,11 @@ pools_reap(void)
 	int		 status, look = 0;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == kept_pid) {
+			kept_pid = 0;
+			kept_gone(pid, status);
+			continue;
+		}
 		if ((w = worker_find(pid)) == NULL) {
 			look = 1;
 			continue;
@@ -566,6 +575,17 @@ pools_reap(void)
 	}
 	if (look)
 		pools_kill_orphans();
+}
+
+/*
+ * pid, a child of the master's that is no worker, is no orphan either:
+ * it is left alone, and gone() hears of its exit.
+ */
+void
+pools_keep_child(pid_t pid, void (*gone)(pid_t, int))
+{
+	kept_pid = pid;
+	kept_gone = gone;
 }
 
 /* A worker says it is accepting; ondemand may watch again. */
@@ -715,7 +735,7 @@ pool_new(struct pool_conf *pc)
 
 	p = xcalloc(1, sizeof(*p));
 	p->pc = pc;
-	if ((p->lsn = listener_find(pc->listen)) == NULL)
+	if ((p->lsn = listener_find(pc)) == NULL)
 		fatalx("pool %s: %s is not open", pc->name, pc->listen);
 	p->sb = sb_new(pc->name, pc->max_children);
 	p->spawn_rate = 1;
@@ -746,7 +766,9 @@ pool_free(struct pool *p)
 	ev_timer_del(loop, &p->recheck);
 	ev_timer_del(loop, &p->drain);
 	TAILQ_REMOVE(&pools, p, entry);
-	listener_release(p->lsn);
+	if (listener_release(p->lsn) && !stopping)
+		log_info("pool %s: gone; socket %s stays open for a later "
+		    "pool, as fpmd was handed it", p->pc->name, p->lsn->addr);
 	sb_free(p->sb, p->pc->max_children);
 	conf_pool_free(p->pc);
 	free(p);
@@ -837,7 +859,7 @@ pools_reload(struct conf *nc)
 		if (old != NULL && conf_pool_diff(old->pc, pc, changes,
 		    sizeof(changes)) == 0) {
 			log_info("pool %s: unchanged", pc->name);
-			listener_put(pc->listen);
+			listener_put(pc);
 			conf_pool_free(pc);
 			old->generation = generation;
 			continue;
@@ -857,6 +879,24 @@ pools_reload(struct conf *nc)
 		if (!p->retired && p->generation != generation) {
 			log_info("pool %s: removed", p->pc->name);
 			pool_retire(p, nc->process_control_timeout_ms);
+		}
+}
+
+/*
+ * A binary upgrade handed over to a new master: every pool drains as a
+ * removed one does on reload, and the master is on its way out.
+ */
+void
+pools_retire(int64_t grace_ms)
+{
+	struct pool	*p, *next;
+
+	stopping = 1;
+	TAILQ_FOREACH_SAFE(p, &pools, entry, next)
+		if (!p->retired) {
+			log_info("pool %s: handed over; the old workers drain",
+			    p->pc->name);
+			pool_retire(p, grace_ms);
 		}
 }
 
@@ -895,6 +935,7 @@ pools_close(void)
 {
 	struct pool	*p;
 
+	stopping = 1;
 	pools_kill_orphans();
 	while ((p = TAILQ_FIRST(&pools)) != NULL)
 		pool_free(p);

@@ -15,15 +15,27 @@
  */
 
 /*
- * What a service manager hands fpmd and hears from it.  It hears
+ * What a service manager hands fpmd and hears from it.  It hands fpmd
+ * listening sockets, systemd's socket activation (sd_listen_fds(3)):
+ * when LISTEN_PID is fpmd's pid, LISTEN_FDS sockets from fd 3 on, named
+ * in LISTEN_FDNAMES, which listener.c gives to the pools.  It hears
  * systemd's readiness protocol, sd_notify(3), spoken here without
  * libsystemd: when NOTIFY_SOCKET names a unix datagram socket, by path
  * or by an abstract name written "@name", the master sends READY=1 once
  * every pool listens, RELOADING=1 and READY=1 around each reload and
  * STOPPING=1 when it stops, with a STATUS= line.  Without NOTIFY_SOCKET
- * every call here does nothing.  Only the master runs this file, as
- * root.  It takes NOTIFY_SOCKET out of its environment at the start, so
- * that no worker or CGI program can speak for fpmd.
+ * every call here does nothing.
+ *
+ * The binary upgrade (USR2, fpmd.c) speaks the same protocol to the new
+ * master: the old one hands it every socket the same way, adding
+ * FPMD_UPGRADE_FD, where the new master says "ready", and
+ * FPMD_UPGRADE_OWN, how many of the sockets are fpmd's own rather than
+ * the service manager's; once it is ready, the old master tells the
+ * manager the new main pid.
+ *
+ * Only the master runs this file, as root.  It takes every one of these
+ * variables out of its environment at the start, so that no worker or
+ * CGI program can see them or speak for fpmd.
  */
 
 #include "config.h"
@@ -32,7 +44,9 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +60,10 @@ static int			 notify_fd = -1;
 static struct sockaddr_un	 notify_addr;
 static socklen_t		 notify_len;
 static char			 notify_name[sizeof(notify_addr.sun_path)];
+
+/* Socket activation's variables, and the upgrade's. */
+static const char *const service_vars[] = { "LISTEN_PID", "LISTEN_FDS",
+    "LISTEN_FDNAMES", "FPMD_UPGRADE_FD", "FPMD_UPGRADE_OWN" };
 
 /* The address NOTIFY_SOCKET names; -1 if it names no unix socket. */
 static int
@@ -98,6 +116,117 @@ service_init(void)
 	log_debug("notifying the service manager at %s", notify_name);
 }
 
+/* var as a number from 0 to max; -1 if it is unset or not one. */
+static long
+service_number(const char *var, long max)
+{
+	const char	*v;
+	char		*end;
+	long		 n;
+
+	if ((v = getenv(var)) == NULL)
+		return -1;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (v[0] == '\0' || *end != '\0' || errno != 0 || n < 0 || n > max) {
+		log_warnx("%s=%s: not a number from 0 to %ld; ignored", var, v,
+		    max);
+		return -1;
+	}
+	return n;
+}
+
+/* The next name of LISTEN_FDNAMES, which *names walks; NULL at the end. */
+static char *
+service_next_name(char **names)
+{
+	char	*name = *names, *colon;
+
+	if (name == NULL)
+		return NULL;
+	if ((colon = strchr(name, ':')) != NULL) {
+		*colon = '\0';
+		*names = colon + 1;
+	} else
+		*names = NULL;
+	return name;
+}
+
+/*
+ * The sockets fpmd was handed, for listener.c, before any pool opens
+ * its own: when LISTEN_PID is fpmd's, LISTEN_FDS of them from fd 3 on,
+ * the first FPMD_UPGRADE_OWN the old master's own, the others the
+ * service manager's.  Returns FPMD_UPGRADE_FD, where a new master of an
+ * upgrade says it is ready, or -1.
+ */
+int
+service_sockets(void)
+{
+	char	*names, *walk;
+	long	 pid, n, own, ready, i;
+	size_t	 v;
+
+	pid = service_number("LISTEN_PID", LONG_MAX);
+	if ((n = service_number("LISTEN_FDS", sysconf(_SC_OPEN_MAX) - 3)) ==
+	    -1)
+		n = 0;
+	if ((own = service_number("FPMD_UPGRADE_OWN", n)) == -1)
+		own = 0;
+	ready = service_number("FPMD_UPGRADE_FD", INT_MAX);
+	names = walk = getenv("LISTEN_FDNAMES") != NULL ?
+	    xstrdup(getenv("LISTEN_FDNAMES")) : NULL;
+	for (v = 0; v < sizeof(service_vars) / sizeof(*service_vars); v++)
+		unsetenv(service_vars[v]);
+	if (pid != (long)getpid()) {
+		free(names);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		listener_inherit(3 + i, service_next_name(&walk), i < own ?
+		    LISTENER_UPGRADE : LISTENER_MANAGER);
+	free(names);
+	if (ready != -1 && ev_cloexec(ready) == -1) {
+		log_warn("FPMD_UPGRADE_FD %ld", ready);
+		ready = -1;
+	}
+	return ready;
+}
+
+static int
+service_setenv(const char *var, long n)
+{
+	char	 buf[32];
+
+	snprintf(buf, sizeof(buf), "%ld", n);
+	return setenv(var, buf, 1);
+}
+
+/*
+ * In the child that becomes the new master of an upgrade: every socket
+ * on fds from 3, ready after them, and in the environment what
+ * service_sockets() reads there, with NOTIFY_SOCKET as the manager gave
+ * it.  Returns where ready is now, or -1.
+ */
+int
+service_hand_on(int ready)
+{
+	char	*names;
+	int	 n, own;
+
+	if ((n = listener_hand_on(&ready, &own, &names)) == -1)
+		return -1;
+	if (service_setenv("LISTEN_PID", (long)getpid()) == -1 ||
+	    service_setenv("LISTEN_FDS", n) == -1 ||
+	    setenv("LISTEN_FDNAMES", names, 1) == -1 ||
+	    service_setenv("FPMD_UPGRADE_FD", ready) == -1 ||
+	    service_setenv("FPMD_UPGRADE_OWN", own) == -1 ||
+	    (notify_name[0] != '\0' &&
+	    setenv("NOTIFY_SOCKET", notify_name, 1) == -1))
+		ready = -1;
+	free(names);
+	return ready;
+}
+
 /*
  * One datagram, never waited for: a manager that stopped reading must
  * not stall the master.
@@ -137,4 +266,22 @@ void
 service_stopping(void)
 {
 	service_send("STOPPING=1\nSTATUS=stopping\n");
+}
+
+/*
+ * The new master of an upgrade is ready, and the main process from now
+ * on.  The old one says so, as the process the manager listens to
+ * (NotifyAccess=main), and then nothing more.
+ */
+void
+service_successor(pid_t pid)
+{
+	char	 msg[96];
+
+	snprintf(msg, sizeof(msg), "MAINPID=%ld\nREADY=1\nSTATUS=upgraded, "
+	    "new master %ld\n", (long)pid, (long)pid);
+	service_send(msg);
+	if (notify_fd != -1)
+		close(notify_fd);
+	notify_fd = -1;
 }

@@ -39,6 +39,11 @@ extern char	**environ;
 static char	*title_base;
 static size_t	 title_size;
 static const char *title_prog;
+/*
+ * Every copy of the environment's strings: unsetenv(3) takes one out of
+ * environ without freeing it, and it must not be lost.
+ */
+static char	**title_env;
 
 /* Returns the end of the argv and environ strings that lie end to end. */
 static char *
@@ -72,10 +77,11 @@ compat_init_setproctitle(int argc, char **argv)
 	end = title_area_end(argc, argv);
 	for (n = 0; environ[n] != NULL; n++)
 		;
-	if ((env = calloc(n + 1, sizeof(*env))) == NULL)
+	if ((env = calloc(n + 1, sizeof(*env))) == NULL ||
+	    (title_env = calloc(n + 1, sizeof(*title_env))) == NULL)
 		return;
 	for (i = 0; i < n; i++)
-		if ((env[i] = strdup(environ[i])) == NULL)
+		if ((title_env[i] = env[i] = strdup(environ[i])) == NULL)
 			return;
 	environ = env;
 	if ((title_prog = strrchr(argv[0], '/')) != NULL)
