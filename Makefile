@@ -7,15 +7,15 @@
 PROG=		fpmd
 VERSION=	0.1
 SRCS=		fpmd.c conf.c pool.c listener.c scoreboard.c service.c \
-		worker.c conn.c cgi.c cgiheader.c spool.c status.c proto.c \
-		log.c escape.c xmalloc.c \
+		worker.c conn.c cgi.c cgiheader.c spool.c status.c outcome.c \
+		proto.c log.c escape.c xmalloc.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
 		compat/reallocarray.c compat/reaper.c compat/setproctitle.c \
 		compat/setresuid.c compat/strlcat.c compat/strlcpy.c
 OBJS=		fpmd.o conf.o pool.o listener.o scoreboard.o service.o \
-		worker.o conn.o cgi.o cgiheader.o spool.o status.o proto.o \
-		log.o escape.o xmalloc.o \
+		worker.o conn.o cgi.o cgiheader.o spool.o status.o outcome.o \
+		proto.o log.o escape.o xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/reallocarray.o compat/reaper.o compat/setproctitle.o \
@@ -77,8 +77,8 @@ config.h: configure
 
 $(OBJS): config.h compat/compat.h
 DAEMONOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o service.o \
-		worker.o conn.o cgi.o cgiheader.o spool.o status.o escape.o \
-		xmalloc.o
+		worker.o conn.o cgi.o cgiheader.o spool.o status.o outcome.o \
+		escape.o xmalloc.o
 $(DAEMONOBJS): fpmd.h log.h compat/ev.h proto.h
 proto.o: proto.h
 log.o: log.h
@@ -117,10 +117,10 @@ tests/status_test.o: tests/status_test.c tests/wire.h config.h fpmd.h \
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
 	    -c tests/status_test.c -o $@
 
-tests/status_test: tests/status_test.o tests/wire.o status.o listener.o \
-	    conf.o $(CONNOBJS)
+tests/status_test: tests/status_test.o tests/wire.o status.o outcome.o \
+	    listener.o conf.o $(CONNOBJS)
 	$(CC) $(LDFLAGS) -o $@ tests/status_test.o tests/wire.o status.o \
-	    listener.o conf.o $(CONNOBJS) $(ATF_LIBS)
+	    outcome.o listener.o conf.o $(CONNOBJS) $(ATF_LIBS)
 
 tests/cgiheader_test.o: tests/cgiheader_test.c config.h fpmd.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
@@ -133,7 +133,7 @@ tests/cgiheader_test: tests/cgiheader_test.o cgiheader.o escape.o
 # fpmd with a compromised worker, for tests/boundary_test only.
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o service.o \
 		tests/worker-hostile.o conn.o cgi.o cgiheader.o spool.o \
-		status.o proto.o log.o escape.o xmalloc.o \
+		status.o outcome.o proto.o log.o escape.o xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/reallocarray.o compat/reaper.o compat/setproctitle.o \

@@ -38,7 +38,9 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -79,8 +81,12 @@ struct cgi {
 	char		 dir[PATH_MAX];		/* its directory */
 	char		 info[PATH_MAX];	/* PATH_INFO from a split */
 	char		 name[PATH_MAX];	/* SCRIPT_NAME after a split */
+	char		 script[PATH_MAX];	/* the program, as named */
 	int		 split;
 	pid_t		 pid;
+	struct rusage	 ru;			/* its usage, once reaped */
+	int		 reaped;
+	int		 http_status;		/* what was answered */
 	int		 in, out, err;		/* pipes; -1 when closed */
 	int		 spool;			/* the body's file, or -1 */
 	uint64_t	 body_bytes;		/* received */
@@ -173,6 +179,7 @@ cgi_error(struct cgi *g, const char *status)
 
 	n = snprintf(response, sizeof(response), "Status: %s\r\n"
 	    "Content-Type: text/plain\r\n\r\n%s\n", status, status);
+	g->http_status = (int)strtol(status, NULL, 10);
 	conn_respond(g->c, response, (size_t)n);
 }
 
@@ -267,6 +274,7 @@ cgi_resolve(struct cgi *g)
 		    g->named);
 		return "404 Not Found";
 	}
+	strlcpy(g->script, g->path, sizeof(g->script));
 	if (realpath(g->path, real) == NULL) {
 		log_warn("pool %s: %s: realpath %s", pc->name, g->c->peer,
 		    g->named);
@@ -596,10 +604,13 @@ cgi_reap(struct cgi *g)
 
 	kill(-g->pid, SIGKILL);
 	running = 0;
-	while ((r = waitpid(g->pid, &g->status, 0)) == -1 && errno == EINTR)
+	while ((r = wait4(g->pid, &g->status, 0, &g->ru)) == -1 &&
+	    errno == EINTR)
 		;
 	if (r == -1)
 		g->status = 0;
+	else
+		g->reaped = 1;
 	cgi_close(&g->in);
 	cgi_close(&g->out);
 	cgi_close(&g->err);
@@ -679,6 +690,8 @@ cgi_send_header(struct cgi *g)
 	g->recoff = 0;
 	g->sent += n;
 	g->hdr_done = 1;
+	g->http_status = g->hdr.status != 0 ? g->hdr.status :
+	    g->hdr.location ? 302 : 200;
 }
 
 /* Read the program's output until its header block is whole. */
@@ -1078,8 +1091,9 @@ cgi_request(struct cgi *g)
 	cgi_respond(g);
 }
 
+/* Answer the request on c with a CGI program, and say how in *o. */
 void
-cgi_run(struct conn *c)
+cgi_run(struct conn *c, struct outcome *o)
 {
 	static struct cgi	 g;
 	char			 buf[64];
@@ -1091,4 +1105,6 @@ cgi_run(struct conn *c)
 		;
 	cgi_request(&g);
 	cgi_close(&g.spool);
+	outcome_set(o, g.http_status, g.script[0] != '\0' ? g.script : NULL,
+	    g.hdr_done ? g.hdrbuf : NULL, g.hdr.len, g.reaped ? &g.ru : NULL);
 }

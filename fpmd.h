@@ -23,9 +23,10 @@
  * reaping, the process managers) and listener.c (opening the sockets).
  * A worker runs as its pool's user, in its pool's chroot: worker.c (its
  * accept loop and dispatch), conn.c (one FastCGI connection), cgi.c (one
- * CGI program per request) and status.c (ping's sibling, the status
- * page).  Both run scoreboard.c, listener_queue(), xmalloc.c, log.c and
- * proto.c, and a worker reads the struct pool_conf conf.c made.
+ * CGI program per request), outcome.c (what a request used) and
+ * status.c (ping's sibling, the status page).  Both run scoreboard.c,
+ * listener_queue(), xmalloc.c, log.c and proto.c, and a worker reads
+ * the struct pool_conf conf.c made.
  *
  * The master calls into the worker's files only through worker_main(),
  * right after fork(), and never gets control back; the worker's files
@@ -261,6 +262,9 @@ struct slot {
 	int64_t			 req_duration_ns; /* the last request's */
 	uint64_t		 requests;	/* by this worker */
 	uint64_t		 accepted;	/* by every worker of the slot */
+	uint64_t		 slow;		/* request_slowlog_timeout, ditto */
+	int64_t			 last_cpu_ns;	/* the last request's program */
+	uint64_t		 last_memory_bytes;
 	uint64_t		 content_length;
 	char			 method[16];
 	char			 uri[256];
@@ -273,6 +277,7 @@ struct scoreboard {
 	/* written by the master */
 	time_t			 started_epoch;
 	uint64_t		 accepted_before; /* earlier generations */
+	uint64_t		 slow_before;
 	uint64_t		 max_children_reached;
 	unsigned int		 max_active;
 	unsigned int		 max_listen_queue;
@@ -308,6 +313,26 @@ struct worker_ctx {
 	int			 life_fd;	/* readable: master gone */
 	int			 ready_fd;	/* "accepting", to the master */
 	int			 log_fd;	/* to the master's file, or -1 */
+};
+
+/*
+ * What a request runner (cgi.c, or relay.c for a FastCGI application)
+ * tells the worker about a request it answered, in one call to
+ * outcome_set(): the status it sent, the program it ran and the
+ * response's header block, for the access log; and the program's
+ * resource usage, as wait4(2) gave it, for the status page's last
+ * request cpu and memory and the access log's %C and %M.  worker.c
+ * clears it before each request.  The pointers stay valid until the
+ * runner's next request.
+ */
+struct outcome {
+	int		 status;	/* HTTP status; 0: no response */
+	const char	*script;	/* the program, as named, or NULL */
+	const char	*headers;	/* the response's header block */
+	size_t		 headers_len;
+	int64_t		 user_ns;	/* the program's CPU time */
+	int64_t		 system_ns;
+	uint64_t	 memory_bytes;	/* its peak resident size */
 };
 
 /*
@@ -391,6 +416,7 @@ void		 sb_slot_reset(struct slot *);
 void		 sb_slot_state(struct slot *, int);
 int		 sb_count(const struct scoreboard *, int, int);
 uint64_t	 sb_accepted(const struct scoreboard *, int);
+uint64_t	 sb_slow(const struct scoreboard *, int);
 
 /* worker.c */
 __dead void	 worker_main(const struct worker_ctx *);
@@ -413,9 +439,14 @@ int		 conn_end(struct conn *, uint32_t, int);
 void		 status_page(struct conn *, const struct pool_conf *,
 		    const struct scoreboard *, int);
 
+/* outcome.c: a worker */
+void		 outcome_set(struct outcome *, int, const char *,
+		    const char *, size_t, const struct rusage *);
+double		 outcome_cpu_pct(int64_t, int64_t);
+
 /* cgi.c: a worker */
 void		 cgi_init(void);
-void		 cgi_run(struct conn *);
+void		 cgi_run(struct conn *, struct outcome *);
 void		 cgi_signal(int);
 
 /* cgiheader.c: a worker */

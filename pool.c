@@ -828,7 +828,7 @@ pools_reload(struct conf *nc)
 	struct pool_conf	*pc;
 	struct pool		*p, *old, *next;
 	char			 changes[512];
-	uint64_t		 accepted;
+	uint64_t		 accepted, slow;
 
 	generation++;
 	while ((pc = TAILQ_FIRST(&nc->pools)) != NULL) {
@@ -842,16 +842,18 @@ pools_reload(struct conf *nc)
 			old->generation = generation;
 			continue;
 		}
-		accepted = 0;
+		accepted = slow = 0;
 		if (old != NULL) {
 			log_info("pool %s: %s changed; new workers", pc->name,
 			    changes);
 			accepted = sb_accepted(old->sb, old->pc->max_children);
+			slow = sb_slow(old->sb, old->pc->max_children);
 			pool_retire(old, nc->process_control_timeout_ms);
 		} else
 			log_info("pool %s: added", pc->name);
 		p = pool_new(pc);
 		p->sb->accepted_before = accepted;
+		p->sb->slow_before = slow;
 	}
 	TAILQ_FOREACH_SAFE(p, &pools, entry, next)
 		if (!p->retired && p->generation != generation) {

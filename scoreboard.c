@@ -65,14 +65,15 @@ sb_free(struct scoreboard *sb, int nslots)
 	munmap(sb, sb_size(nslots));
 }
 
-/* A slot no worker owns any more; its count of accepted survives. */
+/* A slot no worker owns any more; its counts of requests survive. */
 void
 sb_slot_reset(struct slot *s)
 {
-	uint64_t	 accepted = s->accepted;
+	uint64_t	 accepted = s->accepted, slow = s->slow;
 
 	memset(s, 0, sizeof(*s));
 	s->accepted = accepted;
+	s->slow = slow;
 }
 
 void
@@ -104,5 +105,17 @@ sb_accepted(const struct scoreboard *sb, int nslots)
 
 	for (i = 0; i < nslots; i++)
 		n += sb->slots[i].accepted;
+	return n;
+}
+
+/* The pool's slow requests, this generation and before. */
+uint64_t
+sb_slow(const struct scoreboard *sb, int nslots)
+{
+	uint64_t	 n = sb->slow_before;
+	int		 i;
+
+	for (i = 0; i < nslots; i++)
+		n += sb->slots[i].slow;
 	return n;
 }

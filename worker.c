@@ -51,6 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,6 +72,7 @@ static volatile sig_atomic_t	 waiting = BUSY;
 static const struct worker_ctx	*ctx;
 static struct slot		*slot;
 static struct conn		 conn;
+static struct outcome		 outcome;	/* of the current request */
 static struct ev_loop		*accept_loop;	/* waits for connections */
 static struct ev_timer		 accept_backoff;
 
@@ -423,6 +425,59 @@ worker_accept(void)
 	return fd;
 }
 
+static int
+base64_value(char ch)
+{
+	static const char	 digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char		*p;
+
+	if (ch == '\0' || (p = strchr(digits, ch)) == NULL)
+		return -1;
+	return (int)(p - digits);
+}
+
+/* Base64 in src into dst, NUL-terminated, up to its first non-digit. */
+static void
+base64_decode(char *dst, size_t size, const char *src)
+{
+	unsigned int	 bits = 0;
+	size_t		 o = 0;
+	int		 nbits = 0, v;
+
+	for (; (v = base64_value(*src)) != -1; src++) {
+		bits = (bits << 6) | (unsigned int)v;
+		if ((nbits += 6) < 8)
+			continue;
+		nbits -= 8;
+		if (o + 1 < size)
+			dst[o++] = (char)((bits >> nbits) & 0xff);
+	}
+	dst[o] = '\0';
+}
+
+/*
+ * The request's user, as php-fpm finds it: the name in an HTTP Basic
+ * Authorization header, which web servers pass on as a param; else
+ * REMOTE_USER, which a server sets when it authenticated the user.
+ */
+static void
+worker_user(struct conn *c, char *user, size_t len)
+{
+	char	 auth[512], pair[384], *colon;
+
+	if (conn_param(c, "HTTP_AUTHORIZATION", auth, sizeof(auth)) &&
+	    strncasecmp(auth, "Basic ", 6) == 0) {
+		base64_decode(pair, sizeof(pair), auth + 6);
+		if ((colon = strchr(pair, ':')) != NULL) {
+			*colon = '\0';
+			strlcpy(user, pair, len);
+			return;
+		}
+	}
+	conn_param(c, "REMOTE_USER", user, len);
+}
+
 /* Put the request into the scoreboard for the status page. */
 static void
 worker_note_request(struct conn *c)
@@ -435,7 +490,7 @@ worker_note_request(struct conn *c)
 	slot->uri[strcspn(slot->uri, "?")] = '\0';
 	conn_param(c, "QUERY_STRING", slot->query, sizeof(slot->query));
 	conn_param(c, "SCRIPT_FILENAME", slot->script, sizeof(slot->script));
-	conn_param(c, "REMOTE_USER", slot->user, sizeof(slot->user));
+	worker_user(c, slot->user, sizeof(slot->user));
 	conn_param(c, "CONTENT_LENGTH", len, sizeof(len));
 	slot->content_length = strtoull(len, NULL, 10);
 }
@@ -454,20 +509,33 @@ worker_ping(struct conn *c)
 	    sizeof(pong) - 1);
 }
 
+/* Answer the request, and learn in *o how it went. */
 static void
-worker_dispatch(struct conn *c)
+worker_dispatch(struct conn *c, struct outcome *o)
 {
 	const struct pool_conf	*pc = c->pc;
 	char			 script[1024];
 
 	conn_param(c, "SCRIPT_NAME", script, sizeof(script));
-	if (pc->ping_path != NULL && strcmp(script, pc->ping_path) == 0)
+	if (pc->ping_path != NULL && strcmp(script, pc->ping_path) == 0) {
 		worker_ping(c);
-	else if (pc->status_path != NULL &&
-	    strcmp(script, pc->status_path) == 0)
+		outcome_set(o, 200, NULL, NULL, 0, NULL);
+	} else if (pc->status_path != NULL &&
+	    strcmp(script, pc->status_path) == 0) {
 		status_page(c, pc, ctx->sb, FD_LISTEN);
-	else
-		cgi_run(c);
+		outcome_set(o, 200, NULL, NULL, 0, NULL);
+	} else
+		cgi_run(c, o);
+}
+
+/* The request is over: its figures go into the slot. */
+static void
+worker_account(const struct outcome *o)
+{
+	slot->req_duration_ns = ev_now() - slot->req_start_ns;
+	slot->last_cpu_ns = o->user_ns + o->system_ns;
+	slot->last_memory_bytes = o->memory_bytes;
+	slot->req_start_ns = 0;
 }
 
 static int
@@ -494,9 +562,9 @@ worker_serve(struct conn *c)
 		slot->accepted++;
 		worker_note_request(c);
 		sb_slot_state(slot, SLOT_RUNNING);
-		worker_dispatch(c);
-		slot->req_duration_ns = ev_now() - slot->req_start_ns;
-		slot->req_start_ns = 0;
+		memset(&outcome, 0, sizeof(outcome));
+		worker_dispatch(c, &outcome);
+		worker_account(&outcome);
 		sb_slot_state(slot, SLOT_READING);
 		if (c->failed || !c->keep || c->eof || quit ||
 		    worker_recycled())
