@@ -140,16 +140,6 @@ master_limits(const struct conf *c, const char **what)
 	return 0;
 }
 
-static void
-open_listeners(struct conf *c)
-{
-	struct pool_conf	*pc;
-	char			 err[1024];
-
-	TAILQ_FOREACH(pc, &c->pools, entry)
-		if (listener_open(pc, err, sizeof(err)) == -1)
-			errx(1, "%s", err);
-}
 
 /* Make sure fds 0-2 are open, so that no socket ends up as stderr. */
 static void
@@ -323,7 +313,6 @@ static void
 master_reload(void)
 {
 	struct conf		*nc;
-	struct pool_conf	*pc, *failed = NULL;
 	char			 err[1024];
 
 	if (strcmp(conf->file, "(built-in)") == 0) {
@@ -343,17 +332,7 @@ master_reload(void)
 		conf_free(nc);
 		return;
 	}
-	TAILQ_FOREACH(pc, &nc->pools, entry)
-		if (listener_open(pc, err, sizeof(err)) == -1) {
-			failed = pc;
-			break;
-		}
-	if (failed != NULL) {
-		TAILQ_FOREACH(pc, &nc->pools, entry) {
-			if (pc == failed)
-				break;
-			listener_put(pc->listen);
-		}
+	if (pools_open(nc, err, sizeof(err)) == -1) {
 		log_warnx("reload: %s; going on as before", err);
 		conf_free(nc);
 		return;
@@ -384,6 +363,7 @@ master_signal(int sig, void *arg)
 		break;
 	case SIGUSR1:
 		log_reopen();
+		reqlog_reopen();
 		break;
 	case SIGHUP:
 	case SIGUSR2:
@@ -526,10 +506,12 @@ static void
 master_start(int debug)
 {
 	const char	*what;
+	char		 why[1024];
 
 	if (master_limits(conf, &what) == -1)
 		err(1, "%s", what);
-	open_listeners(conf);
+	if (pools_open(conf, why, sizeof(why)) == -1)
+		errx(1, "%s", why);
 	pidfile_check(conf->pid);
 	master_logging(debug);
 	service_init();

@@ -20,11 +20,13 @@
  *
  * The master runs as root: fpmd.c (flags, signals, the stop ladder,
  * reload), conf.c (parsing the configuration), pool.c (spawning,
- * reaping, the process managers) and listener.c (opening the sockets).
+ * reaping, the process managers), listener.c (opening the sockets) and
+ * reqlog.c (the access and slow log files).
  * A worker runs as its pool's user, in its pool's chroot: worker.c (its
  * accept loop and dispatch), conn.c (one FastCGI connection), cgi.c (one
- * CGI program per request), outcome.c (what a request used) and
- * status.c (ping's sibling, the status page).  Both run scoreboard.c,
+ * CGI program per request), outcome.c (what a request used), access.c
+ * (its access log line) and status.c (ping's sibling, the status
+ * page).  Both run scoreboard.c,
  * listener_queue(), xmalloc.c, log.c and proto.c, and a worker reads
  * the struct pool_conf conf.c made.
  *
@@ -313,7 +315,17 @@ struct worker_ctx {
 	int			 life_fd;	/* readable: master gone */
 	int			 ready_fd;	/* "accepting", to the master */
 	int			 log_fd;	/* to the master's file, or -1 */
+	int			 reqlog_fd;	/* the pool's channel, or -1 */
 };
+
+/*
+ * A datagram on a pool's channel to its request logs (reqlog.c): a tag,
+ * then an access line or a slow log entry, at most REQLOG_MSG_MAX
+ * bytes in all.
+ */
+#define REQLOG_ACCESS		'A'
+#define REQLOG_SLOW		'S'
+#define REQLOG_MSG_MAX		4096
 
 /*
  * What a request runner (cgi.c, or relay.c for a FastCGI application)
@@ -336,6 +348,20 @@ struct outcome {
 };
 
 /*
+ * One answered request, as the access log needs it (access.c); the
+ * rest comes from the connection: its params, its peer, its start.
+ */
+#define ACCESS_LINE_MAX	1024	/* php-fpm's: a longer line is cut */
+
+struct access {
+	struct conn		*c;
+	const struct outcome	*o;
+	const char		*user;		/* %u */
+	uint64_t		 content_length; /* %l */
+	int64_t			 duration_ns;	/* %d, and %C's measure */
+};
+
+/*
  * A worker's connection to the web server.  Input is parsed in place:
  * PROTO_STDIN data points into in[] until the next conn_read().
  */
@@ -347,7 +373,6 @@ struct conn {
 	const struct pool_conf		*pc;
 	struct slot			*slot;		/* NULL: none to keep */
 	const volatile sig_atomic_t	*halt;		/* stop now, when set */
-	char				 peer[64];
 	struct proto_parser		 parser;
 	size_t				 in_off;	/* parsed up to here */
 	size_t				 in_len;
@@ -358,10 +383,13 @@ struct conn {
 	int				 aborted;	/* ABORT_REQUEST came */
 	int				 failed;	/* close after this */
 	int64_t				 req_start_ns;	/* its BEGIN_REQUEST */
+	time_t				 started_epoch;	/* the same, for logs */
 	int64_t				 timeout_ns;	/* each read or write */
 	int64_t				 begin_by_ns;	/* 0 once one has come */
 	size_t				 outlen;	/* queued in out[] */
-	/* last, as they are not cleared for each connection: */
+	/* last, as the caller sets them, or they need no clearing: */
+	char				 peer[64];	/* for log lines */
+	char				 addr[46];	/* its address alone, or "" */
 	uint8_t				 in[CONN_IN_SIZE];
 	uint8_t				 out[CONN_OUT_SIZE];
 };
@@ -395,6 +423,7 @@ const char	*conf_pm_name(enum pm_style);
 
 /* pool.c: the master */
 void		 pools_init(struct ev_loop *, int);
+int		 pools_open(struct conf *, char *, size_t);
 void		 pools_start(struct conf *);
 void		 pools_reload(struct conf *);
 void		 pools_signal(int);
@@ -438,6 +467,23 @@ int		 conn_end(struct conn *, uint32_t, int);
 /* status.c: a worker */
 void		 status_page(struct conn *, const struct pool_conf *,
 		    const struct scoreboard *, int);
+
+/* reqlog.c: the master */
+struct reqlog;
+int		 reqlog_open(const char *, const char *, const char *, char *,
+		    size_t);
+struct reqlog	*reqlog_find(const char *);
+void		 reqlog_put(const char *);
+void		 reqlog_release(struct reqlog *);
+void		 reqlog_reopen(void);
+int		 reqlog_channel(int[2]);
+void		 reqlog_relay(int, struct reqlog *, struct reqlog *);
+
+/* access.c: a worker */
+size_t		 access_render(char *, const char *, const struct access *);
+int		 access_suppressed(const struct pool_conf *,
+		    const struct access *);
+void		 access_log(int, const char *, const struct access *);
 
 /* outcome.c: a worker */
 void		 outcome_set(struct outcome *, int, const char *,

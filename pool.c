@@ -74,6 +74,9 @@ struct pool {
 	TAILQ_ENTRY(pool)	 entry;
 	struct pool_conf	*pc;
 	struct listener		*lsn;
+	struct reqlog		*access;	/* access.log, or NULL */
+	struct reqlog		*slow;		/* slowlog, or NULL */
+	int			 reqlog[2];	/* the channel: ours, theirs */
 	struct scoreboard	*sb;
 	struct workers		 workers;
 	int			 nworkers;
@@ -101,6 +104,7 @@ static int			 reaping;	/* the master is a subreaper */
 static struct ev_timer		 orphan_tick;
 
 static void	pool_watch(struct pool *);
+static void	pool_reqlog_close(struct pool *);
 static void	pool_free(struct pool *);
 static void	pool_drain_next(void *);
 static int64_t	pool_backoff_ms(const struct pool *);
@@ -180,6 +184,7 @@ pool_child(struct pool *p, int slot)
 	ctx.life_fd = life[0];
 	ctx.ready_fd = ready[1];
 	ctx.log_fd = logpipe[1];
+	ctx.reqlog_fd = p->reqlog[1];
 	pools_forget(p);
 	ev_child(loop);
 	worker_main(&ctx);
@@ -703,10 +708,52 @@ pool_begin(void *arg)
 	}
 }
 
+/* A worker sent an access line or a slow log entry. */
+static void
+pool_reqlog_read(int fd, int events, void *arg)
+{
+	struct pool	*p = arg;
+
+	(void)events;
+	reqlog_relay(fd, p->access, p->slow);
+}
+
 /*
- * A pool for pc, on the listener listener_open() made; it owns pc from
- * now on.  Its first workers are forked from the loop, once the whole
- * configuration has been taken apart into pools.
+ * The pool's request log files, which pools_open() opened, and the
+ * channel its workers send their lines on.  Without a channel, the
+ * pool runs, and says it logs no request.
+ */
+static void
+pool_reqlog_open(struct pool *p)
+{
+	p->reqlog[0] = p->reqlog[1] = -1;
+	p->access = reqlog_find(p->pc->access_log);
+	p->slow = reqlog_find(p->pc->slowlog);
+	if (p->access == NULL && p->slow == NULL)
+		return;
+	if (reqlog_channel(p->reqlog) == -1 || ev_add(loop, p->reqlog[0],
+	    EV_READ, pool_reqlog_read, p) == -1) {
+		log_warn("pool %s: no channel for access.log and slowlog; "
+		    "they get nothing", p->pc->name);
+		pool_reqlog_close(p);
+	}
+}
+
+static void
+pool_reqlog_close(struct pool *p)
+{
+	if (p->reqlog[0] != -1) {
+		ev_del(loop, p->reqlog[0]);
+		close(p->reqlog[0]);
+		close(p->reqlog[1]);
+	}
+	p->reqlog[0] = p->reqlog[1] = -1;
+}
+
+/*
+ * A pool for pc, on the listener and log files pools_open() opened; it
+ * owns pc from now on.  Its first workers are forked from the loop,
+ * once the whole configuration has been taken apart into pools.
  */
 static struct pool *
 pool_new(struct pool_conf *pc)
@@ -717,6 +764,7 @@ pool_new(struct pool_conf *pc)
 	p->pc = pc;
 	if ((p->lsn = listener_find(pc->listen)) == NULL)
 		fatalx("pool %s: %s is not open", pc->name, pc->listen);
+	pool_reqlog_open(p);
 	p->sb = sb_new(pc->name, pc->max_children);
 	p->spawn_rate = 1;
 	p->generation = generation;
@@ -747,6 +795,9 @@ pool_free(struct pool *p)
 	ev_timer_del(loop, &p->drain);
 	TAILQ_REMOVE(&pools, p, entry);
 	listener_release(p->lsn);
+	pool_reqlog_close(p);
+	reqlog_release(p->access);
+	reqlog_release(p->slow);
 	sb_free(p->sb, p->pc->max_children);
 	conf_pool_free(p->pc);
 	free(p);
@@ -793,6 +844,59 @@ pool_retire(struct pool *p, int64_t grace_ms)
 	ev_timer_add(loop, &p->drain, grace_ms);
 }
 
+/* What pools_open() opened for pc. */
+static int
+pool_open(struct pool_conf *pc, char *err, size_t len)
+{
+	if (listener_open(pc, err, len) == -1)
+		return -1;
+	if (reqlog_open(pc->name, "access.log", pc->access_log, err, len) ==
+	    -1) {
+		listener_put(pc->listen);
+		return -1;
+	}
+	if (reqlog_open(pc->name, "slowlog", pc->slowlog, err, len) == -1) {
+		reqlog_put(pc->access_log);
+		listener_put(pc->listen);
+		return -1;
+	}
+	return 0;
+}
+
+/* Let go of what pool_open() took for pc. */
+static void
+pool_put(const struct pool_conf *pc)
+{
+	listener_put(pc->listen);
+	reqlog_put(pc->access_log);
+	reqlog_put(pc->slowlog);
+}
+
+/*
+ * Before pools_start() or pools_reload() take c: open what each of its
+ * pools needs, while an error can still refuse c; its sockets and its
+ * log files, all or none.  On error, err says what failed on what.
+ */
+int
+pools_open(struct conf *c, char *err, size_t len)
+{
+	struct pool_conf	*pc, *failed = NULL;
+
+	TAILQ_FOREACH(pc, &c->pools, entry)
+		if (pool_open(pc, err, len) == -1) {
+			failed = pc;
+			break;
+		}
+	if (failed == NULL)
+		return 0;
+	TAILQ_FOREACH(pc, &c->pools, entry) {
+		if (pc == failed)
+			break;
+		pool_put(pc);
+	}
+	return -1;
+}
+
 /* A pool for each pool section of c; the pools own them now. */
 void
 pools_start(struct conf *c)
@@ -837,7 +941,7 @@ pools_reload(struct conf *nc)
 		if (old != NULL && conf_pool_diff(old->pc, pc, changes,
 		    sizeof(changes)) == 0) {
 			log_info("pool %s: unchanged", pc->name);
-			listener_put(pc->listen);
+			pool_put(pc);
 			conf_pool_free(pc);
 			old->generation = generation;
 			continue;

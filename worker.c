@@ -58,7 +58,7 @@
 #include "fpmd.h"
 
 /* The descriptors a worker keeps, renumbered from 3 up. */
-enum { FD_LISTEN = 3, FD_LIFE, FD_READY, FD_LOG, FD_FIRST_FREE };
+enum { FD_LISTEN = 3, FD_LIFE, FD_READY, FD_LOG, FD_REQLOG, FD_FIRST_FREE };
 
 /* Out of descriptors, accept pauses this long, as slowcgi's does. */
 #define ACCEPT_BACKOFF_MS	1000
@@ -130,28 +130,32 @@ worker_signals(void)
 }
 
 /*
- * Keep only the listening socket, the master's pipes and fds 0-2;
- * everything else the master had open (other pools' sockets, the
- * pidfile, the log file) is closed.  Only the socket and the ready
- * pipe are non-blocking.
+ * Keep only the listening socket, the master's pipes, the pool's
+ * request log channel and fds 0-2; everything else the master had open
+ * (other pools' sockets and channels, the pidfile, the log files) is
+ * closed.  Only the socket and the ready pipe are non-blocking.
  */
 static void
 worker_fds(void)
 {
 	int	 keep[] = { ctx->listen_fd, ctx->life_fd, ctx->ready_fd,
-	    ctx->log_fd };
-	int	 n = ctx->log_fd == -1 ? 3 : 4, tmp[4], i;
+	    ctx->log_fd, ctx->reqlog_fd };
+	int	 tmp[] = { -1, -1, -1, -1, -1 }, i;
 
 	log_close();
-	for (i = 0; i < n; i++)
-		if ((tmp[i] = fcntl(keep[i], F_DUPFD, FD_FIRST_FREE)) == -1)
+	for (i = 0; i < FD_FIRST_FREE - FD_LISTEN; i++)
+		if (keep[i] != -1 &&
+		    (tmp[i] = fcntl(keep[i], F_DUPFD, FD_FIRST_FREE)) == -1)
 			_exit(WORKER_EXIT_SETUP);
-	for (i = 0; i < n; i++)
-		if (dup2(tmp[i], FD_LISTEN + i) == -1 ||
+	for (i = 0; i < FD_FIRST_FREE - FD_LISTEN; i++) {
+		if (tmp[i] == -1)
+			close(FD_LISTEN + i);
+		else if (dup2(tmp[i], FD_LISTEN + i) == -1 ||
 		    ev_cloexec(FD_LISTEN + i) == -1 ||
 		    ev_nonblock(FD_LISTEN + i, i == 0 || i == 2) == -1)
 			_exit(WORKER_EXIT_SETUP);
-	closefrom(FD_LISTEN + n);
+	}
+	closefrom(FD_FIRST_FREE);
 	log_child(ctx->log_fd == -1 ? -1 : FD_LOG);
 }
 
@@ -255,21 +259,31 @@ worker_allowed(const struct pool_conf *pc, const struct sockaddr *sa)
 	return 0;
 }
 
+/*
+ * The peer for log lines, c->peer, and its address alone, c->addr, as
+ * php-fpm's %R gives it: an IPv4-mapped IPv6 address as IPv4, and ""
+ * for a unix socket.
+ */
 static void
-peer_name(const struct sockaddr *sa, char *buf, size_t len)
+peer_name(const struct sockaddr *sa, struct conn *c)
 {
 	const struct sockaddr_in	*sin = (const void *)sa;
 	const struct sockaddr_in6	*sin6 = (const void *)sa;
-	char				 a[INET6_ADDRSTRLEN];
+	const uint8_t			*a6 = sin6->sin6_addr.s6_addr;
 
+	c->addr[0] = '\0';
 	if (sa->sa_family == AF_INET &&
-	    inet_ntop(AF_INET, &sin->sin_addr, a, sizeof(a)) != NULL)
-		snprintf(buf, len, "%s:%d", a, ntohs(sin->sin_port));
+	    inet_ntop(AF_INET, &sin->sin_addr, c->addr, sizeof(c->addr)))
+		snprintf(c->peer, sizeof(c->peer), "%s:%d", c->addr,
+		    ntohs(sin->sin_port));
 	else if (sa->sa_family == AF_INET6 &&
-	    inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a)) != NULL)
-		snprintf(buf, len, "[%s]:%d", a, ntohs(sin6->sin6_port));
-	else
-		snprintf(buf, len, "unix socket");
+	    inet_ntop(AF_INET6, a6, c->addr, sizeof(c->addr))) {
+		snprintf(c->peer, sizeof(c->peer), "[%s]:%d", c->addr,
+		    ntohs(sin6->sin6_port));
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
+			inet_ntop(AF_INET, a6 + 12, c->addr, sizeof(c->addr));
+	} else
+		snprintf(c->peer, sizeof(c->peer), "unix socket");
 }
 
 /*
@@ -415,7 +429,7 @@ worker_accept(void)
 	/* Responses go out in a few writes; never let Nagle hold them. */
 	if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	peer_name((struct sockaddr *)&ss, conn.peer, sizeof(conn.peer));
+	peer_name((struct sockaddr *)&ss, &conn);
 	if (!worker_allowed(ctx->pc, (struct sockaddr *)&ss)) {
 		log_warnx("pool %s: %s is not in listen.allowed_clients; "
 		    "closed", ctx->pc->name, conn.peer);
@@ -538,6 +552,23 @@ worker_account(const struct outcome *o)
 	slot->req_start_ns = 0;
 }
 
+/* The request's line in the pool's access.log, if it has one. */
+static void
+worker_access(struct conn *c, const struct outcome *o)
+{
+	struct access	 a;
+
+	if (c->pc->access_log == NULL || ctx->reqlog_fd == -1)
+		return;
+	a.c = c;
+	a.o = o;
+	a.user = slot->user;
+	a.content_length = slot->content_length;
+	a.duration_ns = slot->req_duration_ns;
+	if (!access_suppressed(c->pc, &a))
+		access_log(FD_REQLOG, c->pc->access_format, &a);
+}
+
 static int
 worker_recycled(void)
 {
@@ -565,6 +596,7 @@ worker_serve(struct conn *c)
 		memset(&outcome, 0, sizeof(outcome));
 		worker_dispatch(c, &outcome);
 		worker_account(&outcome);
+		worker_access(c, &outcome);
 		sb_slot_state(slot, SLOT_READING);
 		if (c->failed || !c->keep || c->eof || quit ||
 		    worker_recycled())
