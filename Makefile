@@ -6,20 +6,23 @@
 
 PROG=		fpmd
 VERSION=	0.1
-SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c service.c \
-		worker.c conn.c cgi.c cgiheader.c spool.c status.c outcome.c \
-		access.c proto.c log.c escape.c xmalloc.c \
+SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
+		service.c worker.c conn.c cgi.c cgiheader.c spool.c status.c \
+		outcome.c access.c slowlog.c proto.c log.c escape.c xmalloc.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
-		compat/reallocarray.c compat/reaper.c compat/setproctitle.c \
-		compat/setresuid.c compat/strlcat.c compat/strlcpy.c
+		compat/procgroup.c compat/reallocarray.c compat/reaper.c \
+		compat/setproctitle.c compat/setresuid.c compat/strlcat.c \
+		compat/strlcpy.c
 OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o cgi.o cgiheader.o spool.o status.o \
-		outcome.o access.o proto.o log.o escape.o xmalloc.o \
+		outcome.o access.o slowlog.o proto.o log.o escape.o \
+		xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
-		compat/reallocarray.o compat/reaper.o compat/setproctitle.o \
-		compat/setresuid.o compat/strlcat.o compat/strlcpy.o
+		compat/procgroup.o compat/reallocarray.o compat/reaper.o \
+		compat/setproctitle.o compat/setresuid.o compat/strlcat.o \
+		compat/strlcpy.o
 EVOBJS=		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/reallocarray.o
 MAN=		fpmd.8 fpmd.conf.5
@@ -78,7 +81,7 @@ config.h: configure
 $(OBJS): config.h compat/compat.h
 DAEMONOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o cgi.o cgiheader.o spool.o status.o \
-		outcome.o access.o escape.o xmalloc.o
+		outcome.o access.o slowlog.o escape.o xmalloc.o
 $(DAEMONOBJS): fpmd.h log.h compat/ev.h proto.h
 proto.o: proto.h
 log.o: log.h
@@ -133,12 +136,13 @@ tests/cgiheader_test: tests/cgiheader_test.o cgiheader.o escape.o
 # fpmd with a compromised worker, for tests/boundary_test only.
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o tests/worker-hostile.o conn.o cgi.o cgiheader.o \
-		spool.o status.o outcome.o access.o proto.o log.o escape.o \
-		xmalloc.o \
+		spool.o status.o outcome.o access.o slowlog.o proto.o log.o \
+		escape.o xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
-		compat/reallocarray.o compat/reaper.o compat/setproctitle.o \
-		compat/setresuid.o compat/strlcat.o compat/strlcpy.o
+		compat/procgroup.o compat/reallocarray.o compat/reaper.o \
+		compat/setproctitle.o compat/setresuid.o compat/strlcat.o \
+		compat/strlcpy.o
 
 tests/worker-hostile.o: worker.c config.h fpmd.h log.h compat/ev.h proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) -DFPMD_TEST_HOSTILE \

@@ -320,7 +320,7 @@ access_suppressed(const struct pool_conf *pc, const struct access *a)
 
 /* Send the request's line to the master, unless it renders empty. */
 void
-access_log(int fd, const char *format, const struct access *a)
+access_log(const char *format, const struct access *a)
 {
 	char	 msg[ACCESS_LINE_MAX + 2];
 	size_t	 n;
@@ -328,7 +328,9 @@ access_log(int fd, const char *format, const struct access *a)
 	msg[0] = REQLOG_ACCESS;
 	if ((n = access_render(msg + 1, format, a)) == 0)
 		return;
-	while (send(fd, msg, n + 1, 0) == -1)
+	if (a->c->reqlog_fd == -1)
+		return;
+	while (send(a->c->reqlog_fd, msg, n + 1, 0) == -1)
 		if (errno != EINTR) {
 			log_warn("pool %s: send an access log line",
 			    a->c->pc->name);

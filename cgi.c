@@ -844,6 +844,9 @@ cgi_timeout(struct cgi *g)
 			return 0;
 		}
 	}
+	if ((t_ns = slowlog_check(c, g->pid)) > 0 &&
+	    (left_ns == -1 || t_ns < left_ns))
+		left_ns = t_ns;
 	/* Waiting for the web server to take output. */
 	if (g->reclen > 0) {
 		t_ns = g->stall_ns + c->timeout_ns - now_ns;

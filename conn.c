@@ -55,6 +55,7 @@ conn_open(struct conn *c, int fd, const struct pool_conf *pc,
 {
 	memset(c, 0, offsetof(struct conn, peer));
 	c->fd = fd;
+	c->reqlog_fd = -1;
 	c->pc = pc;
 	c->slot = slot;
 	c->halt = halt;
@@ -416,6 +417,7 @@ conn_next(struct conn *c)
 			c->stdin_done = 0;
 			c->req_start_ns = ev_now();
 			c->started_epoch = time(NULL);
+			c->slow_logged = 0;
 			sb_slot_state(c->slot, SLOT_READING);
 			if (c->slot != NULL)
 				c->slot->req_start_ns = c->req_start_ns;

@@ -25,8 +25,8 @@
  * A worker runs as its pool's user, in its pool's chroot: worker.c (its
  * accept loop and dispatch), conn.c (one FastCGI connection), cgi.c (one
  * CGI program per request), outcome.c (what a request used), access.c
- * (its access log line) and status.c (ping's sibling, the status
- * page).  Both run scoreboard.c,
+ * (its access log line), slowlog.c (a slow request's entry) and
+ * status.c (ping's sibling, the status page).  Both run scoreboard.c,
  * listener_queue(), xmalloc.c, log.c and proto.c, and a worker reads
  * the struct pool_conf conf.c made.
  *
@@ -386,6 +386,8 @@ struct conn {
 	time_t				 started_epoch;	/* the same, for logs */
 	int64_t				 timeout_ns;	/* each read or write */
 	int64_t				 begin_by_ns;	/* 0 once one has come */
+	int				 slow_logged;	/* slowlog_check() did */
+	int				 reqlog_fd;	/* the pool's, or -1 */
 	size_t				 outlen;	/* queued in out[] */
 	/* last, as the caller sets them, or they need no clearing: */
 	char				 peer[64];	/* for log lines */
@@ -483,7 +485,10 @@ void		 reqlog_relay(int, struct reqlog *, struct reqlog *);
 size_t		 access_render(char *, const char *, const struct access *);
 int		 access_suppressed(const struct pool_conf *,
 		    const struct access *);
-void		 access_log(int, const char *, const struct access *);
+void		 access_log(const char *, const struct access *);
+
+/* slowlog.c: a worker */
+int64_t		 slowlog_check(struct conn *, pid_t);
 
 /* outcome.c: a worker */
 void		 outcome_set(struct outcome *, int, const char *,

@@ -211,7 +211,10 @@ worker_privileges(const struct pool_conf *pc)
 		log_warn("pool %s: process.dumpable", pc->name);
 #endif
 #ifdef __OpenBSD__
-	if (pledge("stdio rpath proc exec unix inet", NULL) == -1) {
+	/* ps: the slow log lists a CGI program's process group. */
+	if (pledge(pc->slowlog_timeout_ms > 0 ?
+	    "stdio rpath proc exec unix inet ps" :
+	    "stdio rpath proc exec unix inet", NULL) == -1) {
 		log_warn("pool %s: pledge", pc->name);
 		return -1;
 	}
@@ -558,7 +561,7 @@ worker_access(struct conn *c, const struct outcome *o)
 {
 	struct access	 a;
 
-	if (c->pc->access_log == NULL || ctx->reqlog_fd == -1)
+	if (c->pc->access_log == NULL)
 		return;
 	a.c = c;
 	a.o = o;
@@ -566,7 +569,7 @@ worker_access(struct conn *c, const struct outcome *o)
 	a.content_length = slot->content_length;
 	a.duration_ns = slot->req_duration_ns;
 	if (!access_suppressed(c->pc, &a))
-		access_log(FD_REQLOG, c->pc->access_format, &a);
+		access_log(c->pc->access_format, &a);
 }
 
 static int
@@ -661,6 +664,8 @@ worker_main(const struct worker_ctx *c)
 		if ((fd = worker_accept()) == -1)
 			continue;
 		conn_open(&conn, fd, ctx->pc, slot, &halt, params);
+		if (ctx->reqlog_fd != -1)
+			conn.reqlog_fd = FD_REQLOG;
 		worker_serve(&conn);
 		close(fd);
 		sb_slot_state(slot, SLOT_IDLE);
