@@ -304,14 +304,17 @@ struct listener {
 /*
  * All a worker gets from the master: its pool's settings and
  * scoreboard, its own slot, the event mechanism to wait with, and its
- * descriptors.  Nothing of any other pool survives in a worker.
+ * descriptors.  Nothing of any other pool survives in a worker.  The
+ * status worker of pm.status_listen has no slot: it answers ping and
+ * status only, and reads the pool's socket only for its queue.
  */
 struct worker_ctx {
 	struct pool_conf	*pc;
 	struct scoreboard	*sb;
-	int			 slot;
+	int			 slot;		/* -1: pm.status_listen's */
 	const char		*events;
 	int			 listen_fd;
+	int			 queue_fd;	/* status: the pool's socket */
 	int			 life_fd;	/* readable: master gone */
 	int			 ready_fd;	/* "accepting", to the master */
 	int			 log_fd;	/* to the master's file, or -1 */
@@ -434,7 +437,8 @@ int		 pools_empty(void);
 void		 pools_close(void);
 
 /* listener.c: the master opens and closes; both ask for the queue */
-int		 listener_open(struct pool_conf *, char *, size_t);
+int		 listener_open(struct pool_conf *, const char *, char *,
+		    size_t);
 struct listener	*listener_find(const char *);
 void		 listener_put(const char *);
 void		 listener_release(struct listener *);

@@ -102,7 +102,8 @@ listener_unix_owner(struct pool_conf *pc, uid_t *uid, gid_t *gid, char *err,
 }
 
 static int
-listener_unix(struct pool_conf *pc, char *err, size_t errlen)
+listener_unix(struct pool_conf *pc, const char *addr, char *err,
+    size_t errlen)
 {
 	struct sockaddr_un	 sun;
 	struct stat		 st;
@@ -110,24 +111,24 @@ listener_unix(struct pool_conf *pc, char *err, size_t errlen)
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	if (strlcpy(sun.sun_path, pc->listen, sizeof(sun.sun_path)) >=
+	if (strlcpy(sun.sun_path, addr, sizeof(sun.sun_path)) >=
 	    sizeof(sun.sun_path)) {
 		snprintf(err, errlen, "pool %s: listen: %s: path too long",
-		    pc->name, pc->listen);
+		    pc->name, addr);
 		return -1;
 	}
-	if (lstat(pc->listen, &st) == 0) {
+	if (lstat(addr, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			snprintf(err, errlen, "pool %s: listen: %s exists and "
-			    "is not a socket", pc->name, pc->listen);
+			    "is not a socket", pc->name, addr);
 			return -1;
 		}
 		if (listener_unix_alive(&sun)) {
 			snprintf(err, errlen, "pool %s: listen: a server is "
-			    "already accepting on %s", pc->name, pc->listen);
+			    "already accepting on %s", pc->name, addr);
 			return -1;
 		}
-		unlink(pc->listen);
+		unlink(addr);
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1) {
 		snprintf(err, errlen, "pool %s: socket: %s", pc->name,
@@ -136,7 +137,7 @@ listener_unix(struct pool_conf *pc, char *err, size_t errlen)
 	}
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		snprintf(err, errlen, "pool %s: listen: bind %s: %s", pc->name,
-		    pc->listen, strerror(errno));
+		    addr, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -145,17 +146,18 @@ listener_unix(struct pool_conf *pc, char *err, size_t errlen)
 
 /* A unix socket's mode, owner and group, when bound or reloaded. */
 static int
-listener_unix_perms(struct pool_conf *pc, char *err, size_t errlen)
+listener_unix_perms(struct pool_conf *pc, const char *addr, char *err,
+    size_t errlen)
 {
 	uid_t	 uid;
 	gid_t	 gid;
 
 	if (listener_unix_owner(pc, &uid, &gid, err, errlen) == -1)
 		return -1;
-	if (chmod(pc->listen, pc->listen_mode) == -1 ||
-	    (geteuid() == 0 && chown(pc->listen, uid, gid) == -1)) {
+	if (chmod(addr, pc->listen_mode) == -1 ||
+	    (geteuid() == 0 && chown(addr, uid, gid) == -1)) {
 		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
-		    pc->listen, strerror(errno));
+		    addr, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -163,30 +165,33 @@ listener_unix_perms(struct pool_conf *pc, char *err, size_t errlen)
 
 /* Apply the backlog, and a unix socket's permissions, to fd. */
 static int
-listener_setup(struct pool_conf *pc, int fd, char *err, size_t errlen)
+listener_setup(struct pool_conf *pc, const char *addr, int fd, char *err,
+    size_t errlen)
 {
-	if (pc->listen[0] == '/' && listener_unix_perms(pc, err, errlen) == -1)
+	if (addr[0] == '/' && listener_unix_perms(pc, addr, err, errlen) ==
+	    -1)
 		return -1;
 	/* -1, php-fpm's default, is the system's limit wherever fpmd runs. */
 	if (listen(fd, pc->backlog) == -1) {
 		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
-		    pc->listen, strerror(errno));
+		    addr, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
 static int
-listener_tcp(struct pool_conf *pc, char *err, size_t errlen)
+listener_tcp(struct pool_conf *pc, const char *addr, char *err,
+    size_t errlen)
 {
 	struct addrinfo	 hints, *res;
 	char		 host[256], *port;
 	int		 fd, on = 1, e;
 
-	strlcpy(host, pc->listen, sizeof(host));
+	strlcpy(host, addr, sizeof(host));
 	if (strchr(host, ':') == NULL) {
 		strlcpy(host, "0.0.0.0:", sizeof(host));
-		strlcat(host, pc->listen, sizeof(host));
+		strlcat(host, addr, sizeof(host));
 	}
 	port = strrchr(host, ':');
 	*port++ = '\0';
@@ -200,7 +205,7 @@ listener_tcp(struct pool_conf *pc, char *err, size_t errlen)
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	if ((e = getaddrinfo(host, port, &hints, &res)) != 0) {
 		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
-		    pc->listen, gai_strerror(e));
+		    addr, gai_strerror(e));
 		return -1;
 	}
 	if ((fd = socket(res->ai_family, SOCK_STREAM, 0)) == -1 ||
@@ -209,7 +214,7 @@ listener_tcp(struct pool_conf *pc, char *err, size_t errlen)
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1) ||
 	    bind(fd, res->ai_addr, res->ai_addrlen) == -1) {
 		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
-		    pc->listen, strerror(errno));
+		    addr, strerror(errno));
 		if (fd != -1)
 			close(fd);
 		fd = -1;
@@ -219,43 +224,45 @@ listener_tcp(struct pool_conf *pc, char *err, size_t errlen)
 }
 
 /*
- * Open pc's listening socket, or take the one already open on the
- * same address, with pc's backlog and permissions.  On error, err says
- * what failed on which address.
+ * Open a listening socket of pc's on addr, its listen or its
+ * pm.status_listen, or take the one already open there, with pc's
+ * backlog and permissions.  On error, err says what failed on which
+ * address.
  */
 int
-listener_open(struct pool_conf *pc, char *err, size_t errlen)
+listener_open(struct pool_conf *pc, const char *addr, char *err,
+    size_t errlen)
 {
 	struct listener	*l;
 	int		 fd, r;
 
-	if ((l = listener_find(pc->listen)) != NULL) {
-		if (listener_setup(pc, l->fd, err, errlen) == -1)
+	if ((l = listener_find(addr)) != NULL) {
+		if (listener_setup(pc, addr, l->fd, err, errlen) == -1)
 			return -1;
 		l->refs++;
 		return 0;
 	}
-	fd = pc->listen[0] == '/' ? listener_unix(pc, err, errlen) :
-	    listener_tcp(pc, err, errlen);
+	fd = addr[0] == '/' ? listener_unix(pc, addr, err, errlen) :
+	    listener_tcp(pc, addr, err, errlen);
 	if (fd == -1)
 		return -1;
 	if (ev_cloexec(fd) == -1 || ev_nonblock(fd, 1) == -1) {
 		snprintf(err, errlen, "pool %s: listen: %s: fcntl: %s",
-		    pc->name, pc->listen, strerror(errno));
+		    pc->name, addr, strerror(errno));
 		r = -1;
 	} else
-		r = listener_setup(pc, fd, err, errlen);
+		r = listener_setup(pc, addr, fd, err, errlen);
 	if (r == -1) {
-		if (pc->listen[0] == '/')
-			unlink(pc->listen);
+		if (addr[0] == '/')
+			unlink(addr);
 		close(fd);
 		return -1;
 	}
 	l = xcalloc(1, sizeof(*l));
-	l->addr = xstrdup(pc->listen);
+	l->addr = xstrdup(addr);
 	l->fd = fd;
 	l->refs = 1;
-	l->path = pc->listen[0] == '/' ? l->addr : NULL;
+	l->path = addr[0] == '/' ? l->addr : NULL;
 	TAILQ_INSERT_TAIL(&listeners, l, entry);
 	return 0;
 }

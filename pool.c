@@ -62,7 +62,7 @@ struct worker {
 	TAILQ_ENTRY(worker)	 entry;
 	struct pool		*pool;
 	pid_t			 pid;
-	int			 slot;
+	int			 slot;		/* -1: the status worker */
 	int64_t			 started_ns;
 	int			 ready;
 	int			 stopping;	/* QUIT or TERM sent */
@@ -74,6 +74,8 @@ struct pool {
 	TAILQ_ENTRY(pool)	 entry;
 	struct pool_conf	*pc;
 	struct listener		*lsn;
+	struct listener		*status_lsn;	/* pm.status_listen, or NULL */
+	struct worker		*statusw;	/* the one answering there */
 	struct reqlog		*access;	/* access.log, or NULL */
 	struct reqlog		*slow;		/* slowlog, or NULL */
 	int			 reqlog[2];	/* the channel: ours, theirs */
@@ -91,6 +93,7 @@ struct pool {
 	struct ev_timer		 respawn;
 	struct ev_timer		 recheck;
 	struct ev_timer		 drain;
+	struct ev_timer		 status_respawn;
 };
 
 static TAILQ_HEAD(, pool)	 pools = TAILQ_HEAD_INITIALIZER(pools);
@@ -104,6 +107,7 @@ static int			 reaping;	/* the master is a subreaper */
 static struct ev_timer		 orphan_tick;
 
 static void	pool_watch(struct pool *);
+static void	worker_signal(struct worker *, int);
 static void	pool_reqlog_close(struct pool *);
 static void	pool_free(struct pool *);
 static void	pool_drain_next(void *);
@@ -123,10 +127,13 @@ worker_find(pid_t pid)
 	struct pool	*p;
 	struct worker	*w;
 
-	TAILQ_FOREACH(p, &pools, entry)
+	TAILQ_FOREACH(p, &pools, entry) {
+		if (p->statusw != NULL && p->statusw->pid == pid)
+			return p->statusw;
 		TAILQ_FOREACH(w, &p->workers, entry)
 			if (w->pid == pid)
 				return w;
+	}
 	return NULL;
 }
 
@@ -157,6 +164,7 @@ pools_forget(struct pool *keep)
 			TAILQ_REMOVE(&p->workers, w, entry);
 			free(w);
 		}
+		free(p->statusw);
 		if (p != keep) {
 			sb_free(p->sb, p->pc->max_children);
 			conf_pool_free(p->pc);
@@ -167,8 +175,10 @@ pools_forget(struct pool *keep)
 
 /*
  * The child side of fork(): from here on this process is a worker of
- * pool p.  It takes what it needs, drops the master's loop and every
- * other pool, and never comes back.
+ * pool p, in slot; or, with slot -1, its status worker, which accepts
+ * on pm.status_listen, keeps the pool's socket only to read its queue,
+ * and sends no log line but its errors.  It takes what it needs, drops
+ * the master's loop and every other pool, and never comes back.
  */
 static __dead void
 pool_child(struct pool *p, int slot)
@@ -180,14 +190,41 @@ pool_child(struct pool *p, int slot)
 	ctx.sb = p->sb;
 	ctx.slot = slot;
 	ctx.events = ev_name(loop);
-	ctx.listen_fd = p->lsn->fd;
+	ctx.listen_fd = slot == -1 ? p->status_lsn->fd : p->lsn->fd;
+	ctx.queue_fd = slot == -1 ? p->lsn->fd : -1;
 	ctx.life_fd = life[0];
-	ctx.ready_fd = ready[1];
+	ctx.ready_fd = slot == -1 ? -1 : ready[1];
 	ctx.log_fd = logpipe[1];
-	ctx.reqlog_fd = p->reqlog[1];
+	ctx.reqlog_fd = slot == -1 ? -1 : p->reqlog[1];
 	pools_forget(p);
 	ev_child(loop);
 	worker_main(&ctx);
+}
+
+/* Fork a worker of p for slot (-1: its status worker); its record. */
+static struct worker *
+pool_fork(struct pool *p, int slot)
+{
+	struct worker	*w;
+	sigset_t	 all, saved;
+	pid_t		 pid;
+
+	/* The child gets its handlers before any signal reaches it. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &saved);
+	if ((pid = fork()) == 0)
+		pool_child(p, slot);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	if (pid == -1) {
+		log_warn("pool %s: fork", p->pc->name);
+		return NULL;
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->pool = p;
+	w->pid = pid;
+	w->slot = slot;
+	w->started_ns = ev_now();
+	return w;
 }
 
 static int
@@ -195,8 +232,6 @@ pool_spawn(struct pool *p)
 {
 	struct worker	*w;
 	struct slot	*s;
-	sigset_t	 all, saved;
-	pid_t		 pid;
 	int		 i;
 
 	if ((i = pool_free_slot(p)) == -1)
@@ -205,28 +240,60 @@ pool_spawn(struct pool *p)
 	sb_slot_reset(s);
 	sb_slot_state(s, SLOT_STARTING);
 	s->started_epoch = time(NULL);
-	/* The child gets its handlers before any signal reaches it. */
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &saved);
-	if ((pid = fork()) == 0)
-		pool_child(p, i);
-	sigprocmask(SIG_SETMASK, &saved, NULL);
-	if (pid == -1) {
-		log_warn("pool %s: fork", p->pc->name);
+	if ((w = pool_fork(p, i)) == NULL) {
 		s->state = SLOT_FREE;
 		return -1;
 	}
-	s->pid = pid;
-	w = xcalloc(1, sizeof(*w));
-	w->pool = p;
-	w->pid = pid;
-	w->slot = i;
-	w->started_ns = ev_now();
+	s->pid = w->pid;
 	TAILQ_INSERT_TAIL(&p->workers, w, entry);
 	p->nworkers++;
 	p->nstarting++;
-	log_debug("pool %s: worker %d started", p->pc->name, (int)pid);
+	log_debug("pool %s: worker %d started", p->pc->name, (int)w->pid);
 	return 0;
+}
+
+/*
+ * pm.status_listen: one more process, outside the scoreboard, that
+ * answers ping and status there while the pool's workers are busy.
+ */
+static void
+pool_status_spawn(struct pool *p)
+{
+	if (p->status_lsn == NULL || p->statusw != NULL || stopping ||
+	    p->retired)
+		return;
+	if ((p->statusw = pool_fork(p, -1)) == NULL) {
+		ev_timer_add(loop, &p->status_respawn, TICK_MS);
+		return;
+	}
+	p->statusw->ready = 1;
+	log_debug("pool %s: status worker %d started on %s", p->pc->name,
+	    (int)p->statusw->pid, p->status_lsn->addr);
+}
+
+static void
+pool_status_respawn(void *arg)
+{
+	pool_status_spawn(arg);
+}
+
+/* Signal every worker of p, its status worker too. */
+static void
+pool_signal_all(struct pool *p, int sig)
+{
+	struct worker	*w;
+
+	TAILQ_FOREACH(w, &p->workers, entry)
+		worker_signal(w, sig);
+	if (p->statusw != NULL)
+		worker_signal(p->statusw, sig);
+}
+
+/* Has p a process left, a worker or its status worker? */
+static int
+pool_alive(const struct pool *p)
+{
+	return p->nworkers > 0 || p->statusw != NULL;
 }
 
 /* Fork up to n workers; when fork fails, try again after a back-off. */
@@ -514,6 +581,27 @@ death_is_quick(const struct worker *w, int status, int64_t lived_ns)
 	    WEXITSTATUS(status) != WORKER_EXIT_MAXREQ;
 }
 
+/* The status worker exited: another, at once unless it died young. */
+static void
+pool_status_gone(struct worker *w, int status)
+{
+	struct pool	*p = w->pool;
+	int64_t		 lived_ns = ev_now() - w->started_ns;
+	char		 buf[64];
+
+	(WIFSIGNALED(status) ? log_warnx : log_info)("pool %s: status worker "
+	    "%d exited %s after %.3fs", p->pc->name, (int)w->pid,
+	    exit_cause(w, status, buf, sizeof(buf)), lived_ns / 1e9);
+	p->statusw = NULL;
+	free(w);
+	if (p->retired && !pool_alive(p)) {
+		log_info("pool %s: the old workers are gone", p->pc->name);
+		pool_free(p);
+	} else if (!stopping && !p->retired)
+		ev_timer_add(loop, &p->status_respawn,
+		    lived_ns < ev_ms_to_ns(QUICK_DEATH_MS) ? TICK_MS : 0);
+}
+
 static void
 worker_gone(struct worker *w, int status)
 {
@@ -523,6 +611,10 @@ worker_gone(struct worker *w, int status)
 	char		 buf[64];
 	void		(*say)(const char *, ...);
 
+	if (w->slot == -1) {
+		pool_status_gone(w, status);
+		return;
+	}
 	say = WIFSIGNALED(status) || death_is_quick(w, status, lived_ns) ?
 	    log_warnx : log_info;
 	say("pool %s: worker %d exited %s after %.3fs, %llu requests",
@@ -540,7 +632,7 @@ worker_gone(struct worker *w, int status)
 	p->nworkers--;
 	TAILQ_REMOVE(&p->workers, w, entry);
 	free(w);
-	if (p->retired && p->nworkers == 0) {
+	if (p->retired && !pool_alive(p)) {
 		log_info("pool %s: the old workers are gone", p->pc->name);
 		pool_free(p);
 	} else
@@ -706,6 +798,7 @@ pool_begin(void *arg)
 		pool_watch(p);
 		break;
 	}
+	pool_status_spawn(p);
 }
 
 /* A worker sent an access line or a slow log entry. */
@@ -764,6 +857,9 @@ pool_new(struct pool_conf *pc)
 	p->pc = pc;
 	if ((p->lsn = listener_find(pc->listen)) == NULL)
 		fatalx("pool %s: %s is not open", pc->name, pc->listen);
+	if (pc->status_listen != NULL &&
+	    (p->status_lsn = listener_find(pc->status_listen)) == NULL)
+		fatalx("pool %s: %s is not open", pc->name, pc->status_listen);
 	pool_reqlog_open(p);
 	p->sb = sb_new(pc->name, pc->max_children);
 	p->spawn_rate = 1;
@@ -774,6 +870,7 @@ pool_new(struct pool_conf *pc)
 	ev_timer_init(&p->respawn, pool_respawn, p);
 	ev_timer_init(&p->recheck, pool_recheck, p);
 	ev_timer_init(&p->drain, pool_drain_next, p);
+	ev_timer_init(&p->status_respawn, pool_status_respawn, p);
 	TAILQ_INSERT_TAIL(&pools, p, entry);
 	ev_timer_add(loop, &p->begin, 0);
 	ev_timer_add(loop, &p->tick, TICK_MS);
@@ -793,8 +890,11 @@ pool_free(struct pool *p)
 	ev_timer_del(loop, &p->respawn);
 	ev_timer_del(loop, &p->recheck);
 	ev_timer_del(loop, &p->drain);
+	ev_timer_del(loop, &p->status_respawn);
 	TAILQ_REMOVE(&pools, p, entry);
 	listener_release(p->lsn);
+	if (p->status_lsn != NULL)
+		listener_release(p->status_lsn);
 	pool_reqlog_close(p);
 	reqlog_release(p->access);
 	reqlog_release(p->slow);
@@ -808,13 +908,11 @@ static void
 pool_drain_next(void *arg)
 {
 	struct pool	*p = arg;
-	struct worker	*w;
 
 	p->drain_sig = p->drain_sig == SIGQUIT ? SIGTERM : SIGKILL;
 	log_warnx("pool %s: old workers still busy; sending %s", p->pc->name,
 	    p->drain_sig == SIGTERM ? "TERM" : "KILL");
-	TAILQ_FOREACH(w, &p->workers, entry)
-		worker_signal(w, p->drain_sig);
+	pool_signal_all(p, p->drain_sig);
 	if (p->drain_sig == SIGTERM)
 		ev_timer_add(loop, &p->drain, KILL_GRACE_MS);
 }
@@ -827,20 +925,18 @@ pool_drain_next(void *arg)
 static void
 pool_retire(struct pool *p, int64_t grace_ms)
 {
-	struct worker	*w;
-
 	p->retired = 1;
 	pool_unwatch(p);
 	ev_timer_del(loop, &p->begin);
 	ev_timer_del(loop, &p->respawn);
 	ev_timer_del(loop, &p->recheck);
-	if (p->nworkers == 0) {
+	ev_timer_del(loop, &p->status_respawn);
+	if (!pool_alive(p)) {
 		pool_free(p);
 		return;
 	}
 	p->drain_sig = SIGQUIT;
-	TAILQ_FOREACH(w, &p->workers, entry)
-		worker_signal(w, SIGQUIT);
+	pool_signal_all(p, SIGQUIT);
 	ev_timer_add(loop, &p->drain, grace_ms);
 }
 
@@ -848,19 +944,25 @@ pool_retire(struct pool *p, int64_t grace_ms)
 static int
 pool_open(struct pool_conf *pc, char *err, size_t len)
 {
-	if (listener_open(pc, err, len) == -1)
+	if (listener_open(pc, pc->listen, err, len) == -1)
 		return -1;
+	if (pc->status_listen != NULL &&
+	    listener_open(pc, pc->status_listen, err, len) == -1)
+		goto listen;
 	if (reqlog_open(pc->name, "access.log", pc->access_log, err, len) ==
-	    -1) {
-		listener_put(pc->listen);
-		return -1;
-	}
+	    -1)
+		goto status;
 	if (reqlog_open(pc->name, "slowlog", pc->slowlog, err, len) == -1) {
 		reqlog_put(pc->access_log);
-		listener_put(pc->listen);
-		return -1;
+		goto status;
 	}
 	return 0;
+status:
+	if (pc->status_listen != NULL)
+		listener_put(pc->status_listen);
+listen:
+	listener_put(pc->listen);
+	return -1;
 }
 
 /* Let go of what pool_open() took for pc. */
@@ -868,6 +970,8 @@ static void
 pool_put(const struct pool_conf *pc)
 {
 	listener_put(pc->listen);
+	if (pc->status_listen != NULL)
+		listener_put(pc->status_listen);
 	reqlog_put(pc->access_log);
 	reqlog_put(pc->slowlog);
 }
@@ -974,13 +1078,11 @@ void
 pools_signal(int sig)
 {
 	struct pool	*p;
-	struct worker	*w;
 
 	stopping = 1;
 	TAILQ_FOREACH(p, &pools, entry) {
 		pool_unwatch(p);
-		TAILQ_FOREACH(w, &p->workers, entry)
-			worker_signal(w, sig);
+		pool_signal_all(p, sig);
 	}
 }
 
@@ -990,7 +1092,7 @@ pools_empty(void)
 	struct pool	*p;
 
 	TAILQ_FOREACH(p, &pools, entry)
-		if (p->nworkers > 0)
+		if (pool_alive(p))
 			return 0;
 	return 1;
 }

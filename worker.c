@@ -58,7 +58,8 @@
 #include "fpmd.h"
 
 /* The descriptors a worker keeps, renumbered from 3 up. */
-enum { FD_LISTEN = 3, FD_LIFE, FD_READY, FD_LOG, FD_REQLOG, FD_FIRST_FREE };
+enum { FD_LISTEN = 3, FD_LIFE, FD_READY, FD_LOG, FD_REQLOG, FD_QUEUE,
+    FD_FIRST_FREE };
 
 /* Out of descriptors, accept pauses this long, as slowcgi's does. */
 #define ACCEPT_BACKOFF_MS	1000
@@ -71,6 +72,7 @@ static volatile sig_atomic_t	 halt;		/* stop the request now */
 static volatile sig_atomic_t	 waiting = BUSY;
 static const struct worker_ctx	*ctx;
 static struct slot		*slot;
+static struct slot		 own_slot;	/* the status worker's */
 static struct conn		 conn;
 static struct outcome		 outcome;	/* of the current request */
 static struct ev_loop		*accept_loop;	/* waits for connections */
@@ -131,16 +133,17 @@ worker_signals(void)
 
 /*
  * Keep only the listening socket, the master's pipes, the pool's
- * request log channel and fds 0-2; everything else the master had open
- * (other pools' sockets and channels, the pidfile, the log files) is
- * closed.  Only the socket and the ready pipe are non-blocking.
+ * request log channel, the status worker's pool socket and fds 0-2;
+ * everything else the master had open (other pools' sockets and
+ * channels, the pidfile, the log files) is closed.  Only the socket
+ * and the ready pipe are non-blocking.
  */
 static void
 worker_fds(void)
 {
 	int	 keep[] = { ctx->listen_fd, ctx->life_fd, ctx->ready_fd,
-	    ctx->log_fd, ctx->reqlog_fd };
-	int	 tmp[] = { -1, -1, -1, -1, -1 }, i;
+	    ctx->log_fd, ctx->reqlog_fd, ctx->queue_fd };
+	int	 tmp[] = { -1, -1, -1, -1, -1, -1 }, i;
 
 	log_close();
 	for (i = 0; i < FD_FIRST_FREE - FD_LISTEN; i++)
@@ -526,6 +529,18 @@ worker_ping(struct conn *c)
 	    sizeof(pong) - 1);
 }
 
+/* pm.status_listen answers nothing but ping and status. */
+static void
+worker_not_found(struct conn *c, const char *script)
+{
+	static const char	 response[] = "Status: 404 Not Found\r\n"
+	    "Content-Type: text/plain\r\n\r\n404 Not Found\n";
+
+	log_warnx("pool %s: %s: %s is not ping.path or pm.status_path, all "
+	    "that pm.status_listen answers", c->pc->name, c->peer, script);
+	conn_respond(c, response, sizeof(response) - 1);
+}
+
 /* Answer the request, and learn in *o how it went. */
 static void
 worker_dispatch(struct conn *c, struct outcome *o)
@@ -539,8 +554,12 @@ worker_dispatch(struct conn *c, struct outcome *o)
 		outcome_set(o, 200, NULL, NULL, 0, NULL);
 	} else if (pc->status_path != NULL &&
 	    strcmp(script, pc->status_path) == 0) {
-		status_page(c, pc, ctx->sb, FD_LISTEN);
+		status_page(c, pc, ctx->sb, ctx->slot == -1 ? FD_QUEUE :
+		    FD_LISTEN);
 		outcome_set(o, 200, NULL, NULL, 0, NULL);
+	} else if (ctx->slot == -1) {
+		worker_not_found(c, script);
+		outcome_set(o, 404, NULL, NULL, 0, NULL);
 	} else
 		cgi_run(c, o);
 }
@@ -644,11 +663,12 @@ worker_main(const struct worker_ctx *c)
 	int	 fd;
 
 	ctx = c;
-	slot = &ctx->sb->slots[ctx->slot];
+	slot = ctx->slot == -1 ? &own_slot : &ctx->sb->slots[ctx->slot];
 	slot->pid = pid;
 	worker_signals();
 	worker_fds();
-	setproctitle("pool %s", ctx->pc->name);
+	setproctitle("pool %s%s", ctx->pc->name, ctx->slot == -1 ?
+	    " status" : "");
 	params = xcalloc(1, ctx->pc->max_params_size);
 	cgi_init();
 	if (worker_privileges(ctx->pc) == -1)
@@ -658,7 +678,8 @@ worker_main(const struct worker_ctx *c)
 #endif
 	worker_accept_loop();
 	sb_slot_state(slot, SLOT_IDLE);
-	if (write(FD_READY, &pid, sizeof(pid)) != sizeof(pid))
+	if (ctx->ready_fd != -1 &&
+	    write(FD_READY, &pid, sizeof(pid)) != sizeof(pid))
 		worker_exit(WORKER_EXIT_QUIT);
 	for (;;) {
 		if ((fd = worker_accept()) == -1)
