@@ -49,6 +49,7 @@ static int		 verbose;
 static int		 pledged;	/* the master is under pledge(2) */
 static int		 conf_flags;	/* -R: CONF_ROOT_OK */
 static int		 npools;	/* in the running configuration */
+static const struct slowcgi *builtin;	/* the built-in pool's flags */
 static char		 cmdline[1024];	/* how fpmd was started */
 
 static __dead void
@@ -309,23 +310,41 @@ reload_globals(struct conf *nc)
 		    "daemonize change on restart only");
 }
 
+/*
+ * The configuration again, for a reload: the file, or, when every pool
+ * must get new workers, the built-in pool's flags too.  NULL if there
+ * is none, or it has errors.
+ */
+static struct conf *
+reread(int all_new)
+{
+	struct conf	*nc;
+
+	if (strcmp(conf->file, "(built-in)") == 0) {
+		if (all_new)
+			return conf_builtin(builtin->socket, builtin->user,
+			    builtin->chroot, builtin->sockuser,
+			    builtin->timeout, conf_flags, conf_say_reload);
+		log_warnx("reload: the built-in pool has no file to read");
+		return NULL;
+	}
+	log_info("reloading %s", conf->file);
+	if ((nc = conf_load(conf->file, conf_flags, conf_say_reload)) ==
+	    NULL)
+		log_warnx("reload: %s has errors; going on as before",
+		    conf->file);
+	return nc;
+}
+
+/* SIGHUP; with all_new, an emergency restart of every pool. */
 static void
-master_reload(void)
+master_reload(int all_new)
 {
 	struct conf		*nc;
 	char			 err[1024];
 
-	if (strcmp(conf->file, "(built-in)") == 0) {
-		log_warnx("reload: the built-in pool has no file to read");
+	if ((nc = reread(all_new)) == NULL)
 		return;
-	}
-	log_info("reloading %s", conf->file);
-	if ((nc = conf_load(conf->file, conf_flags, conf_say_reload)) ==
-	    NULL) {
-		log_warnx("reload: %s has errors; going on as before",
-		    conf->file);
-		return;
-	}
 	if (pledged && uses_chroot(nc)) {
 		log_warnx("reload: a pool now uses chroot, which the pledged "
 		    "master cannot give its workers; restart fpmd instead");
@@ -339,9 +358,25 @@ master_reload(void)
 	}
 	npools = count_pools(nc);
 	reload_globals(nc);
-	pools_reload(nc);
+	pools_reload(nc, all_new);
 	conf_free(conf);
 	conf = nc;
+}
+
+/*
+ * emergency_restart_threshold workers of a pool died of a signal
+ * within emergency_restart_interval: where php-fpm restarts, every
+ * pool gets new workers, from the configuration read again.
+ */
+static void
+master_emergency(const char *why)
+{
+	if (stop_sig != 0)
+		return;
+	log_warnx("emergency restart: %s; every pool gets new workers", why);
+	service_reloading();
+	master_reload(1);
+	service_ready(npools);
 }
 
 static void
@@ -369,7 +404,7 @@ master_signal(int sig, void *arg)
 	case SIGUSR2:
 		if (stop_sig == 0) {
 			service_reloading();
-			master_reload();
+			master_reload(0);
 			service_ready(npools);
 		}
 		break;
@@ -526,7 +561,8 @@ master_start(int debug)
 	/* The pidfile says fpmd is up: signals are loop events by now. */
 	if (pidfile_write(conf->pid) == -1)
 		fatal("pid %s", conf->pid);
-	pools_init(loop, strcmp(conf->error_log, "syslog") != 0 && !debug);
+	pools_init(loop, strcmp(conf->error_log, "syslog") != 0 && !debug,
+	    master_emergency);
 	master_pledge();
 	setproctitle("master process %s", cmdline);
 	log_info("fpmd started, events.mechanism %s", ev_name(loop));
@@ -554,6 +590,7 @@ main(int argc, char *argv[])
 	save_cmdline(argc, argv);
 	compat_init_setproctitle(argc, argv);
 	parse_flags(argc, argv, &f);
+	builtin = &f.sc;
 	conf = load(f.file, &f.sc, conf_flags);
 	if (f.noaction) {
 		if (verbose)

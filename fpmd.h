@@ -264,7 +264,7 @@ struct slot {
 	int64_t			 req_duration_ns; /* the last request's */
 	uint64_t		 requests;	/* by this worker */
 	uint64_t		 accepted;	/* by every worker of the slot */
-	uint64_t		 slow;		/* request_slowlog_timeout, ditto */
+	uint64_t		 slow;		/* slow requests, ditto */
 	int64_t			 last_cpu_ns;	/* the last request's program */
 	uint64_t		 last_memory_bytes;
 	uint64_t		 content_length;
@@ -389,12 +389,12 @@ struct conn {
 	time_t				 started_epoch;	/* the same, for logs */
 	int64_t				 timeout_ns;	/* each read or write */
 	int64_t				 begin_by_ns;	/* 0 once one has come */
-	int				 slow_logged;	/* slowlog_check() did */
-	int				 reqlog_fd;	/* the pool's, or -1 */
+	int				 slow_logged;	/* in the slowlog */
+	int				 reqlog_fd;	/* the channel, or -1 */
 	size_t				 outlen;	/* queued in out[] */
 	/* last, as the caller sets them, or they need no clearing: */
 	char				 peer[64];	/* for log lines */
-	char				 addr[46];	/* its address alone, or "" */
+	char				 addr[46];	/* the address, or "" */
 	uint8_t				 in[CONN_IN_SIZE];
 	uint8_t				 out[CONN_OUT_SIZE];
 };
@@ -427,10 +427,10 @@ void		 conf_dump(const struct conf *, const char *);
 const char	*conf_pm_name(enum pm_style);
 
 /* pool.c: the master */
-void		 pools_init(struct ev_loop *, int);
+void		 pools_init(struct ev_loop *, int, void (*)(const char *));
 int		 pools_open(struct conf *, char *, size_t);
 void		 pools_start(struct conf *);
-void		 pools_reload(struct conf *);
+void		 pools_reload(struct conf *, int);
 void		 pools_signal(int);
 void		 pools_reap(void);
 int		 pools_empty(void);

@@ -87,6 +87,8 @@ struct pool {
 	int			 generation;	/* the reload it is from */
 	int			 spawn_rate;
 	int			 quick_deaths;
+	int64_t			*crashes_ns;	/* when, the last threshold */
+	int			 ncrashes;	/* since the last restart */
 	int			 drain_sig;	/* retired: the last sent */
 	struct ev_timer		 begin;
 	struct ev_timer		 tick;
@@ -105,6 +107,12 @@ static int			 stopping;
 static int			 generation;	/* reloads so far */
 static int			 reaping;	/* the master is a subreaper */
 static struct ev_timer		 orphan_tick;
+/* emergency_restart_threshold and _interval, and what to do then. */
+static int			 crash_threshold;
+static int64_t			 crash_interval_ms;
+static void			(*emergency)(const char *);
+static struct ev_timer		 emergency_timer;
+static char			 emergency_why[256];
 
 static void	pool_watch(struct pool *);
 static void	worker_signal(struct worker *, int);
@@ -165,6 +173,7 @@ pools_forget(struct pool *keep)
 			free(w);
 		}
 		free(p->statusw);
+		free(p->crashes_ns);
 		if (p != keep) {
 			sb_free(p->sb, p->pc->max_children);
 			conf_pool_free(p->pc);
@@ -581,6 +590,49 @@ death_is_quick(const struct worker *w, int status, int64_t lived_ns)
 	    WEXITSTATUS(status) != WORKER_EXIT_MAXREQ;
 }
 
+/* A signal that says a worker failed; fpmd sends none of them. */
+static int
+crash_signal(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
+	    sig == SIGFPE || sig == SIGABRT || sig == SIGSYS;
+}
+
+static void
+pools_emergency(void *arg)
+{
+	(void)arg;
+	emergency(emergency_why);
+}
+
+/*
+ * emergency_restart_threshold workers of one pool crashed within
+ * emergency_restart_interval: a restart of every pool, from the loop,
+ * once the reaping is over.  A retired pool's crashes do not count.
+ */
+static void
+pool_crashed(struct pool *p, int sig)
+{
+	int64_t	 now_ns = ev_now();
+	int	 n = crash_threshold;
+
+	if (n == 0 || crash_interval_ms == 0 || p->retired)
+		return;
+	if (p->crashes_ns == NULL)
+		p->crashes_ns = xcalloc(n, sizeof(*p->crashes_ns));
+	p->crashes_ns[p->ncrashes++ % n] = now_ns;
+	if (p->ncrashes < n || now_ns - p->crashes_ns[p->ncrashes % n] >
+	    ev_ms_to_ns(crash_interval_ms) ||
+	    ev_timer_pending(&emergency_timer))
+		return;
+	snprintf(emergency_why, sizeof(emergency_why), "pool %s: %d workers "
+	    "died of a signal within emergency_restart_interval (%lld ms), "
+	    "the last of %s", p->pc->name, n, (long long)crash_interval_ms,
+	    strsignal(sig));
+	p->ncrashes = 0;
+	ev_timer_add(loop, &emergency_timer, 0);
+}
+
 /* The status worker exited: another, at once unless it died young. */
 static void
 pool_status_gone(struct worker *w, int status)
@@ -611,6 +663,8 @@ worker_gone(struct worker *w, int status)
 	char		 buf[64];
 	void		(*say)(const char *, ...);
 
+	if (WIFSIGNALED(status) && crash_signal(WTERMSIG(status)))
+		pool_crashed(p, WTERMSIG(status));
 	if (w->slot == -1) {
 		pool_status_gone(w, status);
 		return;
@@ -756,12 +810,15 @@ pool_tick(void *arg)
 
 /*
  * The master's half of the pipes every worker shares, and the
- * subreaper where the system has one.
+ * subreaper where the system has one.  on_emergency restarts every
+ * pool, saying why.
  */
 void
-pools_init(struct ev_loop *l, int file_log)
+pools_init(struct ev_loop *l, int file_log, void (*on_emergency)(const char *))
 {
 	loop = l;
+	emergency = on_emergency;
+	ev_timer_init(&emergency_timer, pools_emergency, NULL);
 	if (ev_pipe(life) == -1)
 		fatal("the workers' life pipe");
 	if (ev_pipe(ready) == -1 || ev_nonblock(ready[0], 1) == -1 ||
@@ -898,6 +955,7 @@ pool_free(struct pool *p)
 	pool_reqlog_close(p);
 	reqlog_release(p->access);
 	reqlog_release(p->slow);
+	free(p->crashes_ns);
 	sb_free(p->sb, p->pc->max_children);
 	conf_pool_free(p->pc);
 	free(p);
@@ -1001,12 +1059,21 @@ pools_open(struct conf *c, char *err, size_t len)
 	return -1;
 }
 
+/* The global settings pools keep: the emergency restart's. */
+static void
+pools_globals(const struct conf *c)
+{
+	crash_threshold = c->emergency_restart_threshold;
+	crash_interval_ms = c->emergency_restart_interval_ms;
+}
+
 /* A pool for each pool section of c; the pools own them now. */
 void
 pools_start(struct conf *c)
 {
 	struct pool_conf	*pc;
 
+	pools_globals(c);
 	while ((pc = TAILQ_FIRST(&c->pools)) != NULL) {
 		TAILQ_REMOVE(&c->pools, pc, entry);
 		pool_new(pc);
@@ -1025,13 +1092,14 @@ pool_named(const char *name)
 }
 
 /*
- * Reload, pool by pool: an unchanged pool keeps its workers; a changed
- * one gets new workers while the old ones drain; new pools start, and
- * pools that are gone drain.  nc's listeners are open already, the
- * unchanged addresses shared, so no connection is refused meanwhile.
+ * Reload, pool by pool: an unchanged pool keeps its workers, unless
+ * all must be new; a changed one gets new workers while the old ones
+ * drain; new pools start, and pools that are gone drain.  nc's
+ * listeners are open already, the unchanged addresses shared, so no
+ * connection is refused meanwhile.
  */
 void
-pools_reload(struct conf *nc)
+pools_reload(struct conf *nc, int all_new)
 {
 	struct pool_conf	*pc;
 	struct pool		*p, *old, *next;
@@ -1039,11 +1107,12 @@ pools_reload(struct conf *nc)
 	uint64_t		 accepted, slow;
 
 	generation++;
+	pools_globals(nc);
 	while ((pc = TAILQ_FIRST(&nc->pools)) != NULL) {
 		TAILQ_REMOVE(&nc->pools, pc, entry);
 		old = pool_named(pc->name);
 		if (old != NULL && conf_pool_diff(old->pc, pc, changes,
-		    sizeof(changes)) == 0) {
+		    sizeof(changes)) == 0 && !all_new) {
 			log_info("pool %s: unchanged", pc->name);
 			pool_put(pc);
 			conf_pool_free(pc);
@@ -1052,8 +1121,8 @@ pools_reload(struct conf *nc)
 		}
 		accepted = slow = 0;
 		if (old != NULL) {
-			log_info("pool %s: %s changed; new workers", pc->name,
-			    changes);
+			log_info("pool %s: %s%snew workers", pc->name, changes,
+			    changes[0] != '\0' ? " changed; " : "");
 			accepted = sb_accepted(old->sb, old->pc->max_children);
 			slow = sb_slow(old->sb, old->pc->max_children);
 			pool_retire(old, nc->process_control_timeout_ms);

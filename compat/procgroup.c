@@ -196,7 +196,8 @@ procgroup_sysctl(pid_t pgid, size_t *len)
 static int
 procgroup_argv(pid_t pid, char *cmd, size_t size)
 {
-	int	 mib[4] = { CTL_KERN, KERN_PROC_ARGS, (int)pid, KERN_PROC_ARGV };
+	int	 mib[4] = { CTL_KERN, KERN_PROC_ARGS, (int)pid,
+	    KERN_PROC_ARGV };
 	char	*argv[PROCGROUP_ARGS_MAX / sizeof(char *)];
 	size_t	 len = sizeof(argv);
 	int	 i;
@@ -250,7 +251,8 @@ static int
 procgroup_argv(pid_t pid, char *cmd, size_t size)
 {
 #if defined(__NetBSD__)
-	int	 mib[4] = { CTL_KERN, KERN_PROC_ARGS, (int)pid, KERN_PROC_ARGV };
+	int	 mib[4] = { CTL_KERN, KERN_PROC_ARGS, (int)pid,
+	    KERN_PROC_ARGV };
 #else
 	int	 mib[4] = { CTL_KERN, KERN_PROC, KERN_PROC_ARGS, (int)pid };
 #endif
