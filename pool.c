@@ -742,8 +742,9 @@ pool_ready(int fd, int events, void *arg)
 
 /*
  * The master is the backstop for request_terminate_timeout: a worker
- * still on a request well past it is killed.  Its slot can only ever
- * get that worker itself killed.
+ * still on a request well past it is killed, unless the request has
+ * been answered (Finishing) and the timeout does not track finished
+ * ones.  Its slot can only ever get that worker itself killed.
  */
 static void
 pool_terminate_stuck(struct pool *p, int64_t now_ns)
@@ -759,7 +760,8 @@ pool_terminate_stuck(struct pool *p, int64_t now_ns)
 	TAILQ_FOREACH(w, &p->workers, entry) {
 		s = &p->sb->slots[w->slot];
 		if (s->req_start_ns == 0 || now_ns - s->req_start_ns <
-		    limit_ns)
+		    limit_ns || (s->state == SLOT_FINISHING &&
+		    !p->pc->terminate_track_finished))
 			continue;
 		log_warnx("pool %s: worker %d still on %.*s %.*s after "
 		    "request_terminate_timeout; killing it", p->pc->name,
