@@ -12,8 +12,8 @@ SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
 		compat/procgroup.c compat/reallocarray.c compat/reaper.c \
-		compat/setproctitle.c compat/setresuid.c compat/strlcat.c \
-		compat/strlcpy.c
+		compat/setproctitle.c compat/setresuid.c compat/sockacl.c \
+		compat/strlcat.c compat/strlcpy.c
 OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o cgi.o cgiheader.o spool.o status.o \
 		outcome.o access.o slowlog.o proto.o log.o escape.o \
@@ -21,8 +21,8 @@ OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/procgroup.o compat/reallocarray.o compat/reaper.o \
-		compat/setproctitle.o compat/setresuid.o compat/strlcat.o \
-		compat/strlcpy.o
+		compat/setproctitle.o compat/setresuid.o compat/sockacl.o \
+		compat/strlcat.o compat/strlcpy.o
 EVOBJS=		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/reallocarray.o
 MAN=		fpmd.8 fpmd.conf.5
@@ -121,9 +121,10 @@ tests/status_test.o: tests/status_test.c tests/wire.h config.h fpmd.h \
 	    -c tests/status_test.c -o $@
 
 tests/status_test: tests/status_test.o tests/wire.o status.o outcome.o \
-	    listener.o conf.o $(CONNOBJS)
+	    listener.o compat/sockacl.o conf.o $(CONNOBJS)
 	$(CC) $(LDFLAGS) -o $@ tests/status_test.o tests/wire.o status.o \
-	    outcome.o listener.o conf.o $(CONNOBJS) $(ATF_LIBS)
+	    outcome.o listener.o compat/sockacl.o conf.o $(CONNOBJS) \
+	    $(ATF_LIBS)
 
 tests/cgiheader_test.o: tests/cgiheader_test.c config.h fpmd.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
@@ -141,8 +142,8 @@ HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/procgroup.o compat/reallocarray.o compat/reaper.o \
-		compat/setproctitle.o compat/setresuid.o compat/strlcat.o \
-		compat/strlcpy.o
+		compat/setproctitle.o compat/setresuid.o compat/sockacl.o \
+		compat/strlcat.o compat/strlcpy.o
 
 tests/worker-hostile.o: worker.c config.h fpmd.h log.h compat/ev.h proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) -DFPMD_TEST_HOSTILE \

@@ -45,6 +45,9 @@
 
 #include "fpmd.h"
 
+/* The most names listen.acl_users, or listen.acl_groups, may give. */
+#define LISTENER_ACL_MAX	32
+
 static TAILQ_HEAD(, listener)	 listeners =
 				    TAILQ_HEAD_INITIALIZER(listeners);
 
@@ -144,7 +147,72 @@ listener_unix(struct pool_conf *pc, const char *addr, char *err,
 	return fd;
 }
 
-/* A unix socket's mode, owner and group, when bound or reloaded. */
+/*
+ * The ids of the users of listen.acl_users, or the groups of
+ * listen.acl_groups: how many, or -1 with err saying which is unknown.
+ */
+static int
+listener_acl_ids(struct pool_conf *pc, int users, id_t *ids, char *err,
+    size_t errlen)
+{
+	const char	*key = users ? "listen.acl_users" : "listen.acl_groups";
+	const char	*list = users ? pc->acl_users : pc->acl_groups;
+	struct passwd	*pw;
+	struct group	*gr;
+	char		*copy, *name, *last;
+	int		 n = 0;
+
+	if (list == NULL)
+		return 0;
+	copy = xstrdup(list);
+	for (name = strtok_r(copy, ", \t", &last); name != NULL && n != -1;
+	    name = strtok_r(NULL, ", \t", &last)) {
+		if (n == LISTENER_ACL_MAX) {
+			snprintf(err, errlen, "pool %s: %s: more than %d names",
+			    pc->name, key, LISTENER_ACL_MAX);
+			n = -1;
+		} else if (users && (pw = getpwnam(name)) != NULL)
+			ids[n++] = pw->pw_uid;
+		else if (!users && (gr = getgrnam(name)) != NULL)
+			ids[n++] = gr->gr_gid;
+		else {
+			snprintf(err, errlen, "pool %s: %s: no %s '%s'",
+			    pc->name, key, users ? "user" : "group", name);
+			n = -1;
+		}
+	}
+	free(copy);
+	return n;
+}
+
+/*
+ * listen.acl_users and listen.acl_groups: read and write on the socket
+ * for each, by an ACL, where the owner and group are left as they are,
+ * as php-fpm does.
+ */
+static int
+listener_acl(struct pool_conf *pc, const char *addr, char *err,
+    size_t errlen)
+{
+	id_t	 uids[LISTENER_ACL_MAX], gids[LISTENER_ACL_MAX];
+	int	 nu, ng;
+
+	if ((nu = listener_acl_ids(pc, 1, uids, err, errlen)) == -1 ||
+	    (ng = listener_acl_ids(pc, 0, gids, err, errlen)) == -1)
+		return -1;
+	if (sockacl_grant(addr, uids, nu, gids, ng) == -1) {
+		snprintf(err, errlen, "pool %s: listen.acl_users and "
+		    "listen.acl_groups: %s: %s", pc->name, addr,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A unix socket's mode, and its owner and group or its ACL, when bound
+ * or reloaded.
+ */
 static int
 listener_unix_perms(struct pool_conf *pc, const char *addr, char *err,
     size_t errlen)
@@ -152,10 +220,16 @@ listener_unix_perms(struct pool_conf *pc, const char *addr, char *err,
 	uid_t	 uid;
 	gid_t	 gid;
 
+	if (chmod(addr, pc->listen_mode) == -1) {
+		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
+		    addr, strerror(errno));
+		return -1;
+	}
+	if (pc->acl_users != NULL || pc->acl_groups != NULL)
+		return listener_acl(pc, addr, err, errlen);
 	if (listener_unix_owner(pc, &uid, &gid, err, errlen) == -1)
 		return -1;
-	if (chmod(addr, pc->listen_mode) == -1 ||
-	    (geteuid() == 0 && chown(addr, uid, gid) == -1)) {
+	if (geteuid() == 0 && chown(addr, uid, gid) == -1) {
 		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
 		    addr, strerror(errno));
 		return -1;

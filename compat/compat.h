@@ -74,6 +74,9 @@ struct procinfo {
 };
 int	 procgroup_list(pid_t, struct procinfo *, int);
 
+/* compat/sockacl.c: listen.acl_users and listen.acl_groups. */
+int	 sockacl_grant(const char *, const id_t *, int, const id_t *, int);
+
 /* Where setproctitle(3) overwrites argv, it must first move environ. */
 void	 compat_init_setproctitle(int, char **);
 
