@@ -56,8 +56,8 @@ LDADD?=
 ATF_CFLAGS?=	-I/usr/local/include
 ATF_LIBS?=	-L/usr/local/lib -latf-c
 TESTPROGS=	tests/proto_test tests/ev_test tests/conn_test \
-		tests/status_test tests/cgiheader_test tests/fcgi-client \
-		tests/fpmd-hostile
+		tests/status_test tests/access_test tests/cgiheader_test \
+		tests/fcgi-client tests/fpmd-hostile
 # What the unit tests of conn.c and status.c link: no fork, no master.
 CONNOBJS=	conn.o scoreboard.o proto.o log.o escape.o xmalloc.o $(EVOBJS) \
 		compat/closefrom.o compat/explicit_bzero.o \
@@ -125,6 +125,16 @@ tests/status_test: tests/status_test.o tests/wire.o status.o outcome.o \
 	$(CC) $(LDFLAGS) -o $@ tests/status_test.o tests/wire.o status.o \
 	    outcome.o listener.o compat/sockacl.o conf.o $(CONNOBJS) \
 	    $(ATF_LIBS)
+
+tests/access_test.o: tests/access_test.c tests/wire.h config.h fpmd.h \
+	    proto.h
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
+	    -c tests/access_test.c -o $@
+
+tests/access_test: tests/access_test.o tests/wire.o access.o outcome.o \
+	    $(CONNOBJS)
+	$(CC) $(LDFLAGS) -o $@ tests/access_test.o tests/wire.o access.o \
+	    outcome.o $(CONNOBJS) $(ATF_LIBS)
 
 tests/cgiheader_test.o: tests/cgiheader_test.c config.h fpmd.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
