@@ -450,8 +450,8 @@ void		 sb_free(struct scoreboard *, int);
 void		 sb_slot_reset(struct slot *);
 void		 sb_slot_state(struct slot *, int);
 int		 sb_count(const struct scoreboard *, int, int);
-uint64_t	 sb_accepted(const struct scoreboard *, int);
-uint64_t	 sb_slow(const struct scoreboard *, int);
+void		 sb_totals(const struct scoreboard *, int, uint64_t *,
+		    uint64_t *);
 
 /* worker.c */
 __dead void	 worker_main(const struct worker_ctx *);

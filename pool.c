@@ -1125,8 +1125,8 @@ pools_reload(struct conf *nc, int all_new)
 		if (old != NULL) {
 			log_info("pool %s: %s%snew workers", pc->name, changes,
 			    changes[0] != '\0' ? " changed; " : "");
-			accepted = sb_accepted(old->sb, old->pc->max_children);
-			slow = sb_slow(old->sb, old->pc->max_children);
+			sb_totals(old->sb, old->pc->max_children, &accepted,
+			    &slow);
 			pool_retire(old, nc->process_control_timeout_ms);
 		} else
 			log_info("pool %s: added", pc->name);

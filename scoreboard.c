@@ -96,26 +96,17 @@ sb_count(const struct scoreboard *sb, int nslots, int state)
 	return n;
 }
 
-/* The requests the pool has accepted, this generation and before. */
-uint64_t
-sb_accepted(const struct scoreboard *sb, int nslots)
+/* The pool's accepted and slow requests, this generation and before. */
+void
+sb_totals(const struct scoreboard *sb, int nslots, uint64_t *accepted,
+    uint64_t *slow)
 {
-	uint64_t	 n = sb->accepted_before;
-	int		 i;
+	int	 i;
 
-	for (i = 0; i < nslots; i++)
-		n += sb->slots[i].accepted;
-	return n;
-}
-
-/* The pool's slow requests, this generation and before. */
-uint64_t
-sb_slow(const struct scoreboard *sb, int nslots)
-{
-	uint64_t	 n = sb->slow_before;
-	int		 i;
-
-	for (i = 0; i < nslots; i++)
-		n += sb->slots[i].slow;
-	return n;
+	*accepted = sb->accepted_before;
+	*slow = sb->slow_before;
+	for (i = 0; i < nslots; i++) {
+		*accepted += sb->slots[i].accepted;
+		*slow += sb->slots[i].slow;
+	}
 }

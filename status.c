@@ -56,6 +56,7 @@ struct buf {
 /* The figures of one pool, as the page shows them. */
 struct figures {
 	uint64_t	 accepted;
+	uint64_t	 slow;
 	unsigned int	 queue;
 	unsigned int	 queue_max;
 	unsigned int	 queue_len;
@@ -183,7 +184,7 @@ figures(const struct pool_view *p, struct figures *f)
 	int			 i;
 
 	memset(f, 0, sizeof(*f));
-	f->accepted = sb_accepted(p->sb, p->pc->max_children);
+	sb_totals(p->sb, p->pc->max_children, &f->accepted, &f->slow);
 	for (i = 0; i < p->pc->max_children; i++) {
 		s = &p->sb->slots[i];
 		if (s->state == SLOT_IDLE || s->state == SLOT_STARTING)
@@ -251,8 +252,7 @@ render_pool(struct buf *b, const struct pool_view *p, const struct figures *f,
 	snprintf(v[11], sizeof(v[11]), "%u", f->max_active);
 	snprintf(v[12], sizeof(v[12]), "%llu",
 	    (unsigned long long)p->sb->max_children_reached);
-	snprintf(v[13], sizeof(v[13]), "%llu",
-	    (unsigned long long)sb_slow(p->sb, p->pc->max_children));
+	snprintf(v[13], sizeof(v[13]), "%llu", (unsigned long long)f->slow);
 	for (i = 0; i < 14; i++) {
 		switch (fmt) {
 		case F_JSON:
@@ -444,8 +444,7 @@ render_openmetrics(struct buf *b, const struct pool_view *p,
 	    "more children (works only for pm 'dynamic' and 'ondemand').",
 	    (unsigned long long)p->sb->max_children_reached);
 	metric(b, "slow_requests", "counter", "The number of requests that "
-	    "exceeded your 'request_slowlog_timeout' value.",
-	    (unsigned long long)sb_slow(p->sb, p->pc->max_children));
+	    "exceeded your 'request_slowlog_timeout' value.", f->slow);
 	bprintf(b, "# EOF\n");
 }
 

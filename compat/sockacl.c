@@ -38,27 +38,59 @@
 
 #include "compat.h"
 
-#if defined(__FreeBSD__)
+#if defined(__FreeBSD__) || defined(__APPLE__)
 
+/* One more entry in acl: tag, for qualifier, with read and write. */
 static int
-sockacl_entry(acl_t *acl, acl_tag_t tag, id_t id)
+sockacl_entry(acl_t *acl, acl_tag_t tag, void *qualifier, acl_perm_t rd,
+    acl_perm_t wr)
 {
 	acl_entry_t	 e;
 	acl_permset_t	 perms;
-	uid_t		 uid = (uid_t)id;
-	gid_t		 gid = (gid_t)id;
 
 	if (acl_create_entry(acl, &e) == -1 ||
 	    acl_set_tag_type(e, tag) == -1 ||
-	    acl_set_qualifier(e, tag == ACL_USER ? (void *)&uid :
-	    (void *)&gid) == -1 ||
+	    acl_set_qualifier(e, qualifier) == -1 ||
 	    acl_get_permset(e, &perms) == -1 ||
 	    acl_clear_perms(perms) == -1 ||
-	    acl_add_perm(perms, ACL_READ) == -1 ||
-	    acl_add_perm(perms, ACL_WRITE) == -1 ||
+	    acl_add_perm(perms, rd) == -1 ||
+	    acl_add_perm(perms, wr) == -1 ||
 	    acl_set_permset(e, perms) == -1)
 		return -1;
 	return 0;
+}
+
+static int	sockacl_id(acl_t *, int, id_t);
+
+/* An entry for each user, then for each group. */
+static int
+sockacl_ids(acl_t *acl, const id_t *uids, int nuids, const id_t *gids,
+    int ngids)
+{
+	int	 i;
+
+	for (i = 0; i < nuids; i++)
+		if (sockacl_id(acl, 1, uids[i]) == -1)
+			return -1;
+	for (i = 0; i < ngids; i++)
+		if (sockacl_id(acl, 0, gids[i]) == -1)
+			return -1;
+	return 0;
+}
+
+#endif
+
+#if defined(__FreeBSD__)
+
+/* POSIX.1e: a user's or a group's entry, by its id. */
+static int
+sockacl_id(acl_t *acl, int user, id_t id)
+{
+	uid_t	 uid = (uid_t)id;
+	gid_t	 gid = (gid_t)id;
+
+	return sockacl_entry(acl, user ? ACL_USER : ACL_GROUP,
+	    user ? (void *)&uid : (void *)&gid, ACL_READ, ACL_WRITE);
 }
 
 int
@@ -66,7 +98,7 @@ sockacl_grant(const char *path, const id_t *uids, int nuids,
     const id_t *gids, int ngids)
 {
 	acl_t	 file, acl;
-	int	 i, r = -1;
+	int	 r = -1;
 
 	/* The trivial ACL of the socket's mode, and the named entries. */
 	if ((file = acl_get_file(path, ACL_TYPE_ACCESS)) == NULL)
@@ -75,44 +107,29 @@ sockacl_grant(const char *path, const id_t *uids, int nuids,
 	acl_free(file);
 	if (acl == NULL)
 		return -1;
-	for (i = 0; i < nuids; i++)
-		if (sockacl_entry(&acl, ACL_USER, uids[i]) == -1)
-			goto done;
-	for (i = 0; i < ngids; i++)
-		if (sockacl_entry(&acl, ACL_GROUP, gids[i]) == -1)
-			goto done;
-	if (acl_calc_mask(&acl) == 0 && acl_valid(acl) == 0 &&
+	if (sockacl_ids(&acl, uids, nuids, gids, ngids) == 0 &&
+	    acl_calc_mask(&acl) == 0 && acl_valid(acl) == 0 &&
 	    acl_set_file(path, ACL_TYPE_ACCESS, acl) == 0)
 		r = 0;
-done:
 	acl_free(acl);
 	return r;
 }
 
 #elif defined(__APPLE__)
 
+/* Extended: an entry that allows a user or a group, by its UUID. */
 static int
-sockacl_entry(acl_t *acl, int user, id_t id)
+sockacl_id(acl_t *acl, int user, id_t id)
 {
-	acl_entry_t	 e;
-	acl_permset_t	 perms;
-	uuid_t		 uu;
+	uuid_t	 uu;
 
 	if ((user ? mbr_uid_to_uuid((uid_t)id, uu) :
 	    mbr_gid_to_uuid((gid_t)id, uu)) != 0) {
 		errno = ENOENT;
 		return -1;
 	}
-	if (acl_create_entry(acl, &e) == -1 ||
-	    acl_set_tag_type(e, ACL_EXTENDED_ALLOW) == -1 ||
-	    acl_set_qualifier(e, uu) == -1 ||
-	    acl_get_permset(e, &perms) == -1 ||
-	    acl_clear_perms(perms) == -1 ||
-	    acl_add_perm(perms, ACL_READ_DATA) == -1 ||
-	    acl_add_perm(perms, ACL_WRITE_DATA) == -1 ||
-	    acl_set_permset(e, perms) == -1)
-		return -1;
-	return 0;
+	return sockacl_entry(acl, ACL_EXTENDED_ALLOW, uu, ACL_READ_DATA,
+	    ACL_WRITE_DATA);
 }
 
 int
@@ -120,19 +137,13 @@ sockacl_grant(const char *path, const id_t *uids, int nuids,
     const id_t *gids, int ngids)
 {
 	acl_t	 acl;
-	int	 i, r = -1;
+	int	 r = -1;
 
 	if ((acl = acl_init(nuids + ngids)) == NULL)
 		return -1;
-	for (i = 0; i < nuids; i++)
-		if (sockacl_entry(&acl, 1, uids[i]) == -1)
-			goto done;
-	for (i = 0; i < ngids; i++)
-		if (sockacl_entry(&acl, 0, gids[i]) == -1)
-			goto done;
-	if (acl_set_file(path, ACL_TYPE_EXTENDED, acl) == 0)
+	if (sockacl_ids(&acl, uids, nuids, gids, ngids) == 0 &&
+	    acl_set_file(path, ACL_TYPE_EXTENDED, acl) == 0)
 		r = 0;
-done:
 	acl_free(acl);
 	return r;
 }
