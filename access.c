@@ -88,8 +88,10 @@ line_escaped(struct line *l, const char *s, size_t n)
 	l->len += strlen(l->buf + l->len);
 }
 
-/* A param, escaped; dflt when the request has none (or, with
- * empty_too, an empty one). */
+/*
+ * A param, escaped; dflt when the request has none, or, with empty_too,
+ * an empty one.
+ */
 static void
 line_param(struct line *l, const struct access *a, const char *name,
     const char *dflt, int empty_too)

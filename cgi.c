@@ -60,8 +60,10 @@
 /* Shorter than the master's KILL_GRACE_MS for the worker, so that a
  * stopping worker kills its program's group before it is killed. */
 #define CGI_KILL_GRACE_MS	(KILL_GRACE_MS / 2)
-/* A program whose output has closed and that has not exited in this
- * long runs on after its response. */
+/*
+ * A program whose output has closed and that has not exited in this
+ * long runs on after its response.
+ */
 #define CGI_FINISH_GRACE_MS	200
 #define CGI_DEFAULT_PATH	"PATH=/usr/local/bin:/usr/bin:/bin"
 #define CGI_READ_MAX		(FCGI_MAX_LENGTH & ~7)
