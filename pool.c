@@ -88,6 +88,7 @@ struct pool {
 	int			 spawn_rate;
 	int			 quick_deaths;
 	int64_t			*crashes_ns;	/* when, the last threshold */
+	int			 crashes_max;	/* the threshold it was for */
 	int			 ncrashes;	/* since the last restart */
 	int			 drain_sig;	/* retired: the last sent */
 	struct ev_timer		 begin;
@@ -618,8 +619,13 @@ pool_crashed(struct pool *p, int sig)
 
 	if (n == 0 || crash_interval_ms == 0 || p->retired)
 		return;
-	if (p->crashes_ns == NULL)
+	/* A reload may have changed the threshold: count afresh. */
+	if (p->crashes_max != n) {
+		free(p->crashes_ns);
 		p->crashes_ns = xcalloc(n, sizeof(*p->crashes_ns));
+		p->crashes_max = n;
+		p->ncrashes = 0;
+	}
 	p->crashes_ns[p->ncrashes++ % n] = now_ns;
 	if (p->ncrashes < n || now_ns - p->crashes_ns[p->ncrashes % n] >
 	    ev_ms_to_ns(crash_interval_ms) ||
