@@ -6,20 +6,24 @@
 
 PROG=		fpmd
 VERSION=	0.1
-SRCS=		fpmd.c conf.c pool.c listener.c scoreboard.c service.c \
-		worker.c conn.c cgi.c cgiheader.c script.c spool.c status.c proto.c \
-		log.c escape.c xmalloc.c \
+SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
+		service.c worker.c conn.c cgi.c cgiheader.c script.c spool.c \
+		status.c outcome.c access.c slowlog.c proto.c log.c escape.c \
+		xmalloc.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
-		compat/reallocarray.c compat/reaper.c compat/setproctitle.c \
-		compat/setresuid.c compat/strlcat.c compat/strlcpy.c
-OBJS=		fpmd.o conf.o pool.o listener.o scoreboard.o service.o \
-		worker.o conn.o cgi.o cgiheader.o script.o spool.o status.o proto.o \
-		log.o escape.o xmalloc.o \
+		compat/procgroup.c compat/reallocarray.c compat/reaper.c \
+		compat/setproctitle.c compat/setresuid.c compat/sockacl.c \
+		compat/strlcat.c compat/strlcpy.c
+OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
+		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
+		status.o outcome.o access.o slowlog.o proto.o log.o escape.o \
+		xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
-		compat/reallocarray.o compat/reaper.o compat/setproctitle.o \
-		compat/setresuid.o compat/strlcat.o compat/strlcpy.o
+		compat/procgroup.o compat/reallocarray.o compat/reaper.o \
+		compat/setproctitle.o compat/setresuid.o compat/sockacl.o \
+		compat/strlcat.o compat/strlcpy.o
 EVOBJS=		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/reallocarray.o
 MAN=		fpmd.8 fpmd.conf.5
@@ -53,8 +57,8 @@ LDADD?=
 ATF_CFLAGS?=	-I/usr/local/include
 ATF_LIBS?=	-L/usr/local/lib -latf-c
 TESTPROGS=	tests/proto_test tests/ev_test tests/conn_test \
-		tests/status_test tests/cgiheader_test tests/fcgi-client \
-		tests/fpmd-hostile
+		tests/status_test tests/access_test tests/cgiheader_test \
+		tests/fcgi-client tests/fpmd-hostile
 # What the unit tests of conn.c and status.c link: no fork, no master.
 CONNOBJS=	conn.o scoreboard.o proto.o log.o escape.o xmalloc.o $(EVOBJS) \
 		compat/closefrom.o compat/explicit_bzero.o \
@@ -76,9 +80,9 @@ config.h: configure
 	CC="$(CC)" ./configure
 
 $(OBJS): config.h compat/compat.h
-DAEMONOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o service.o \
-		worker.o conn.o cgi.o cgiheader.o script.o spool.o status.o escape.o \
-		xmalloc.o
+DAEMONOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
+		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
+		status.o outcome.o access.o slowlog.o escape.o xmalloc.o
 $(DAEMONOBJS): fpmd.h log.h compat/ev.h proto.h
 proto.o: proto.h
 log.o: log.h
@@ -117,10 +121,21 @@ tests/status_test.o: tests/status_test.c tests/wire.h config.h fpmd.h \
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
 	    -c tests/status_test.c -o $@
 
-tests/status_test: tests/status_test.o tests/wire.o status.o listener.o \
-	    conf.o $(CONNOBJS)
+tests/status_test: tests/status_test.o tests/wire.o status.o outcome.o \
+	    listener.o compat/sockacl.o conf.o $(CONNOBJS)
 	$(CC) $(LDFLAGS) -o $@ tests/status_test.o tests/wire.o status.o \
-	    listener.o conf.o $(CONNOBJS) $(ATF_LIBS)
+	    outcome.o listener.o compat/sockacl.o conf.o $(CONNOBJS) \
+	    $(ATF_LIBS)
+
+tests/access_test.o: tests/access_test.c tests/wire.h config.h fpmd.h \
+	    proto.h
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
+	    -c tests/access_test.c -o $@
+
+tests/access_test: tests/access_test.o tests/wire.o access.o outcome.o \
+	    $(CONNOBJS)
+	$(CC) $(LDFLAGS) -o $@ tests/access_test.o tests/wire.o access.o \
+	    outcome.o $(CONNOBJS) $(ATF_LIBS)
 
 tests/cgiheader_test.o: tests/cgiheader_test.c config.h fpmd.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
@@ -131,13 +146,15 @@ tests/cgiheader_test: tests/cgiheader_test.o cgiheader.o escape.o
 	    $(ATF_LIBS)
 
 # fpmd with a compromised worker, for tests/boundary_test only.
-HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o service.o \
-		tests/worker-hostile.o conn.o cgi.o cgiheader.o script.o spool.o \
-		status.o proto.o log.o escape.o xmalloc.o \
+HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
+		service.o tests/worker-hostile.o conn.o cgi.o cgiheader.o \
+		script.o spool.o status.o outcome.o access.o slowlog.o proto.o \
+		log.o escape.o xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
-		compat/reallocarray.o compat/reaper.o compat/setproctitle.o \
-		compat/setresuid.o compat/strlcat.o compat/strlcpy.o
+		compat/procgroup.o compat/reallocarray.o compat/reaper.o \
+		compat/setproctitle.o compat/setresuid.o compat/sockacl.o \
+		compat/strlcat.o compat/strlcpy.o
 
 tests/worker-hostile.o: worker.c config.h fpmd.h log.h compat/ev.h proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) -DFPMD_TEST_HOSTILE \

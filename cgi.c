@@ -38,7 +38,9 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -58,6 +60,11 @@
 /* Shorter than the master's KILL_GRACE_MS for the worker, so that a
  * stopping worker kills its program's group before it is killed. */
 #define CGI_KILL_GRACE_MS	(KILL_GRACE_MS / 2)
+/*
+ * A program whose output has closed and that has not exited in this
+ * long runs on after its response.
+ */
+#define CGI_FINISH_GRACE_MS	200
 #define CGI_DEFAULT_PATH	"PATH=/usr/local/bin:/usr/bin:/bin"
 #define CGI_READ_MAX		(FCGI_MAX_LENGTH & ~7)
 #define CGI_BODY_MEM_BYTES	(64 * 1024)	/* larger bodies: a file */
@@ -76,6 +83,9 @@ struct cgi {
 	struct conn	*c;
 	struct script	 s;			/* the program */
 	pid_t		 pid;
+	struct rusage	 ru;			/* its usage, once reaped */
+	int		 reaped;
+	int		 http_status;		/* what was answered */
 	int		 in, out, err;		/* pipes; -1 when closed */
 	int		 spool;			/* the body's file, or -1 */
 	uint64_t	 body_bytes;		/* received */
@@ -94,6 +104,7 @@ struct cgi {
 	int		 exited;
 	int		 aborted;
 	int		 timed_out;
+	int		 finished;		/* responded; it runs on */
 	int64_t		 stall_ns;		/* last I/O progress */
 	/* last, as they are not cleared for each request: */
 	char		 hdrbuf[CGI_HEADER_MAX];
@@ -168,6 +179,7 @@ cgi_error(struct cgi *g, const char *status)
 
 	n = snprintf(response, sizeof(response), "Status: %s\r\n"
 	    "Content-Type: text/plain\r\n\r\n%s\n", status, status);
+	g->http_status = (int)strtol(status, NULL, 10);
 	conn_respond(g->c, response, (size_t)n);
 }
 
@@ -524,10 +536,13 @@ cgi_reap(struct cgi *g)
 
 	kill(-g->pid, SIGKILL);
 	running = 0;
-	while ((r = waitpid(g->pid, &g->status, 0)) == -1 && errno == EINTR)
+	while ((r = wait4(g->pid, &g->status, 0, &g->ru)) == -1 &&
+	    errno == EINTR)
 		;
 	if (r == -1)
 		g->status = 0;
+	else
+		g->reaped = 1;
 	cgi_close(&g->in);
 	cgi_close(&g->out);
 	cgi_close(&g->err);
@@ -607,6 +622,8 @@ cgi_send_header(struct cgi *g)
 	g->recoff = 0;
 	g->sent += n;
 	g->hdr_done = 1;
+	g->http_status = g->hdr.status != 0 ? g->hdr.status :
+	    g->hdr.location ? 302 : 200;
 }
 
 /* Read the program's output until its header block is whole. */
@@ -743,14 +760,22 @@ cgi_read_conn(struct cgi *g)
 	cgi_input(g);
 }
 
-/* Time left before a timeout, in ms for poll(); -1 for none. */
+static void	cgi_finish(struct cgi *);
+
+/*
+ * Time left before a timeout, in ms for poll(); -1 for none.  Once the
+ * response is over, request_terminate_timeout applies only with
+ * request_terminate_timeout_track_finished, and the request is no
+ * longer one to call slow, as in php-fpm.
+ */
 static int
 cgi_timeout(struct cgi *g)
 {
 	struct conn	*c = g->c;
 	int64_t		 now_ns = ev_now(), left_ns = -1, t_ns;
 
-	if (c->pc->terminate_timeout_ms > 0) {
+	if (c->pc->terminate_timeout_ms > 0 &&
+	    (!g->finished || c->pc->terminate_track_finished)) {
 		left_ns = c->req_start_ns +
 		    ev_ms_to_ns(c->pc->terminate_timeout_ms) - now_ns;
 		if (left_ns <= 0) {
@@ -759,6 +784,9 @@ cgi_timeout(struct cgi *g)
 			return 0;
 		}
 	}
+	if (!g->finished && (t_ns = slowlog_check(c, g->pid)) > 0 &&
+	    (left_ns == -1 || t_ns < left_ns))
+		left_ns = t_ns;
 	/* Waiting for the web server to take output. */
 	if (g->reclen > 0) {
 		t_ns = g->stall_ns + c->timeout_ns - now_ns;
@@ -789,9 +817,13 @@ cgi_loop(struct cgi *g)
 			cgi_kill(g, "fpmd is stopping");
 			break;
 		}
+		if (!g->finished && g->out == -1 && g->err == -1 &&
+		    g->reclen == 0 && !g->exited)
+			cgi_finish(g);
 		if ((timeout = cgi_timeout(g)) == 0)
 			break;
-		pfd[0].fd = c->fd;
+		/* After the response, the connection waits for the next. */
+		pfd[0].fd = g->finished ? -1 : c->fd;
 		/* Replies to management records must not split a record. */
 		pfd[0].events = (g->recoff == 0 && !c->eof ? POLLIN : 0) |
 		    (g->reclen > 0 ? POLLOUT : 0);
@@ -866,6 +898,22 @@ cgi_respond(struct cgi *g)
 	conn_end(c, status, 1);
 	if (g->aborted)
 		c->failed = 1;
+}
+
+/*
+ * The program has closed its output but runs on, as a PHP script does
+ * after fastcgi_finish_request().  Unless it exits in a moment, its
+ * response ends now, with an appStatus of 0, and the request waits for
+ * it as a finished one.
+ */
+static void
+cgi_finish(struct cgi *g)
+{
+	cgi_wait_exit(g, CGI_FINISH_GRACE_MS);
+	if (g->exited)
+		return;
+	cgi_respond(g);
+	g->finished = 1;
 }
 
 /* Write all of buf to the spool file. */
@@ -1003,11 +1051,13 @@ cgi_request(struct cgi *g)
 	}
 	cgi_loop(g);
 	cgi_reap(g);
-	cgi_respond(g);
+	if (!g->finished)
+		cgi_respond(g);
 }
 
+/* Answer the request on c with a CGI program, and say how in *o. */
 void
-cgi_run(struct conn *c)
+cgi_run(struct conn *c, struct outcome *o)
 {
 	static struct cgi	 g;
 	char			 buf[64];
@@ -1019,4 +1069,7 @@ cgi_run(struct conn *c)
 		;
 	cgi_request(&g);
 	cgi_close(&g.spool);
+	outcome_set(o, g.http_status, g.s.script[0] != '\0' ? g.s.script :
+	    NULL, g.hdr_done ? g.hdrbuf : NULL, g.hdr.len, g.reaped ? &g.ru :
+	    NULL);
 }

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fpmd.h"
@@ -44,19 +45,17 @@ const char	 nocache_headers[] =
     "Cache-Control: no-cache, no-store, must-revalidate, max-age=0\r\n";
 
 /*
- * A connection just accepted on fd from c->peer, which the caller has
- * set; params is the buffer for its params, pc->max_params_size long.
+ * A connection just accepted on fd from c->peer and c->addr, which the
+ * caller has set; params is the buffer for its params,
+ * pc->max_params_size long.
  */
 void
 conn_open(struct conn *c, int fd, const struct pool_conf *pc,
     struct slot *slot, const volatile sig_atomic_t *halt, uint8_t *params)
 {
-	char	 peer[sizeof(c->peer)];
-
-	memcpy(peer, c->peer, sizeof(peer));
-	memset(c, 0, offsetof(struct conn, in));
-	memcpy(c->peer, peer, sizeof(peer));
+	memset(c, 0, offsetof(struct conn, peer));
 	c->fd = fd;
+	c->reqlog_fd = -1;
 	c->pc = pc;
 	c->slot = slot;
 	c->halt = halt;
@@ -414,6 +413,8 @@ conn_next(struct conn *c)
 			c->keep = (ev.flags & FCGI_KEEP_CONN) != 0;
 			c->stdin_done = 0;
 			c->req_start_ns = ev_now();
+			c->started_epoch = time(NULL);
+			c->slow_logged = 0;
 			sb_slot_state(c->slot, SLOT_READING);
 			if (c->slot != NULL)
 				c->slot->req_start_ns = c->req_start_ns;

@@ -62,6 +62,7 @@ static int		 verbose;
 static int		 pledged;	/* the master is under pledge(2) */
 static int		 conf_flags;	/* -R: CONF_ROOT_OK */
 static int		 npools;	/* in the running configuration */
+static const struct slowcgi *builtin;	/* the built-in pool's flags */
 static char		 cmdline[1024];	/* how fpmd was started */
 static int		 daemonized;
 static int		 ready_fd = -1;	/* a new master: "ready" goes here */
@@ -183,16 +184,6 @@ master_limits(const struct conf *c, const char **what)
 	return 0;
 }
 
-static void
-open_listeners(struct conf *c)
-{
-	struct pool_conf	*pc;
-	char			 err[1024];
-
-	TAILQ_FOREACH(pc, &c->pools, entry)
-		if (listener_open(pc, err, sizeof(err)) == -1)
-			errx(1, "%s", err);
-}
 
 /* Make sure fds 0-2 are open, so that no socket ends up as stderr. */
 static void
@@ -393,48 +384,55 @@ reload_globals(struct conf *nc)
 		    "daemonize change on restart only");
 }
 
-static void
-master_reload(void)
+/*
+ * The configuration again, for a reload: the file, or, when every pool
+ * must get new workers, the built-in pool's flags too.  NULL if there
+ * is none, or it has errors.
+ */
+static struct conf *
+reread(int all_new)
 {
-	struct conf		*nc;
-	struct pool_conf	*pc, *failed = NULL;
-	char			 err[1024];
+	struct conf	*nc;
 
 	if (strcmp(conf->file, "(built-in)") == 0) {
+		if (all_new)
+			return conf_builtin(builtin->socket, builtin->user,
+			    builtin->chroot, builtin->sockuser,
+			    builtin->timeout, conf_flags, conf_say_reload);
 		log_warnx("reload: the built-in pool has no file to read");
-		return;
+		return NULL;
 	}
 	log_info("reloading %s", conf->file);
 	if ((nc = conf_load(conf->file, conf_flags, conf_say_reload)) ==
-	    NULL) {
+	    NULL)
 		log_warnx("reload: %s has errors; going on as before",
 		    conf->file);
+	return nc;
+}
+
+/* SIGHUP; with all_new, an emergency restart of every pool. */
+static void
+master_reload(int all_new)
+{
+	struct conf		*nc;
+	char			 err[1024];
+
+	if ((nc = reread(all_new)) == NULL)
 		return;
-	}
 	if (pledged && uses_chroot(nc)) {
 		log_warnx("reload: a pool now uses chroot, which the pledged "
 		    "master cannot give its workers; restart fpmd instead");
 		conf_free(nc);
 		return;
 	}
-	TAILQ_FOREACH(pc, &nc->pools, entry)
-		if (listener_open(pc, err, sizeof(err)) == -1) {
-			failed = pc;
-			break;
-		}
-	if (failed != NULL) {
-		TAILQ_FOREACH(pc, &nc->pools, entry) {
-			if (pc == failed)
-				break;
-			listener_put(pc);
-		}
+	if (pools_open(nc, err, sizeof(err)) == -1) {
 		log_warnx("reload: %s; going on as before", err);
 		conf_free(nc);
 		return;
 	}
 	npools = count_pools(nc);
 	reload_globals(nc);
-	pools_reload(nc);
+	pools_reload(nc, all_new);
 	conf_free(conf);
 	conf = nc;
 }
@@ -756,6 +754,22 @@ upgrade_start(void)
 	}
 }
 
+/*
+ * emergency_restart_threshold workers of a pool died of a signal
+ * within emergency_restart_interval: where php-fpm restarts, every
+ * pool gets new workers, from the configuration read again.
+ */
+static void
+master_emergency(const char *why)
+{
+	if (stop_sig != 0)
+		return;
+	log_warnx("emergency restart: %s; every pool gets new workers", why);
+	service_reloading();
+	master_reload(1);
+	service_ready(npools);
+}
+
 static void
 master_signal(int sig, void *arg)
 {
@@ -776,11 +790,12 @@ master_signal(int sig, void *arg)
 		break;
 	case SIGUSR1:
 		log_reopen();
+		reqlog_reopen();
 		break;
 	case SIGHUP:
 		if (stop_sig == 0 && !upgrade_busy("SIGHUP")) {
 			service_reloading();
-			master_reload();
+			master_reload(0);
 			service_ready(npools);
 		}
 		break;
@@ -922,11 +937,13 @@ static void
 master_start(int debug)
 {
 	const char	*what;
+	char		 why[1024];
 
 	if (master_limits(conf, &what) == -1)
 		err(1, "%s", what);
 	ready_fd = service_sockets();
-	open_listeners(conf);
+	if (pools_open(conf, why, sizeof(why)) == -1)
+		errx(1, "%s", why);
 	pidfile_check(conf->pid);
 	master_logging(debug);
 	service_init();
@@ -943,7 +960,8 @@ master_start(int debug)
 	/* The pidfile says fpmd is up: signals are loop events by now. */
 	if (pidfile_write(conf->pid) == -1)
 		fatal("pid %s", conf->pid);
-	pools_init(loop, strcmp(conf->error_log, "syslog") != 0 && !debug);
+	pools_init(loop, strcmp(conf->error_log, "syslog") != 0 && !debug,
+	    master_emergency);
 	master_pledge();
 	setproctitle("master process %s", cmdline);
 	log_info("fpmd started, events.mechanism %s", ev_name(loop));
@@ -1003,6 +1021,7 @@ main(int argc, char *argv[])
 	upgrade_record(argc, argv);
 	compat_init_setproctitle(argc, argv);
 	parse_flags(argc, argv, &f);
+	builtin = &f.sc;
 	conf = load(f.file, &f.sc, conf_flags);
 	if (f.noaction) {
 		if (verbose)

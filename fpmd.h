@@ -21,13 +21,17 @@
  * The master runs as root: fpmd.c (flags, signals, the stop ladder,
  * reload, the binary upgrade), conf.c (parsing the configuration),
  * pool.c (spawning, reaping, the process managers), listener.c
- * (opening the sockets, or taking those fpmd was handed) and service.c
- * (what a service manager hands fpmd and hears from it).
+ * (opening the sockets, or taking those fpmd was handed), service.c
+ * (what a service manager hands fpmd and hears from it) and reqlog.c
+ * (the access and slow log files).
  * A worker runs as its pool's user, in its pool's chroot: worker.c (its
  * accept loop and dispatch), conn.c (one FastCGI connection), cgi.c (one
- * CGI program per request) and status.c (ping's sibling, the status
- * page).  Both run scoreboard.c, listener_queue(), xmalloc.c, log.c and
- * proto.c, and a worker reads the struct pool_conf conf.c made.
+ * CGI program per request), script.c (which program), cgiheader.c (its
+ * header block), spool.c (a large body's file), outcome.c (what a
+ * request used), access.c (its access log line), slowlog.c (a slow
+ * request's entry) and status.c (ping's sibling, the status page).
+ * Both run scoreboard.c, listener_queue(), escape.c, xmalloc.c, log.c
+ * and proto.c, and a worker reads the struct pool_conf conf.c made.
  *
  * The master calls into the worker's files only through worker_main(),
  * right after fork(), and never gets control back; the worker's files
@@ -264,6 +268,9 @@ struct slot {
 	int64_t			 req_duration_ns; /* the last request's */
 	uint64_t		 requests;	/* by this worker */
 	uint64_t		 accepted;	/* by every worker here */
+	uint64_t		 slow;		/* slow requests, ditto */
+	int64_t			 last_cpu_ns;	/* the last request's program */
+	uint64_t		 last_memory_bytes;
 	uint64_t		 content_length;
 	char			 method[16];
 	char			 uri[256];
@@ -276,6 +283,7 @@ struct scoreboard {
 	/* written by the master */
 	time_t			 started_epoch;
 	uint64_t		 accepted_before; /* earlier generations */
+	uint64_t		 slow_before;
 	uint64_t		 max_children_reached;
 	unsigned int		 max_active;
 	unsigned int		 max_listen_queue;
@@ -310,17 +318,64 @@ struct listener {
 /*
  * All a worker gets from the master: its pool's settings and
  * scoreboard, its own slot, the event mechanism to wait with, and its
- * descriptors.  Nothing of any other pool survives in a worker.
+ * descriptors.  Nothing of any other pool survives in a worker.  The
+ * status worker of pm.status_listen has no slot: it answers ping and
+ * status only, and reads the pool's socket only for its queue.
  */
 struct worker_ctx {
 	struct pool_conf	*pc;
 	struct scoreboard	*sb;
-	int			 slot;
+	int			 slot;		/* -1: pm.status_listen's */
 	const char		*events;
 	int			 listen_fd;
+	int			 queue_fd;	/* status: the pool's socket */
 	int			 life_fd;	/* readable: master gone */
 	int			 ready_fd;	/* "accepting", to the master */
 	int			 log_fd;	/* to the master's log, or -1 */
+	int			 reqlog_fd;	/* the pool's channel, or -1 */
+};
+
+/*
+ * A datagram on a pool's channel to its request logs (reqlog.c): a tag,
+ * then an access line or a slow log entry, at most REQLOG_MSG_MAX
+ * bytes in all.
+ */
+#define REQLOG_ACCESS		'A'
+#define REQLOG_SLOW		'S'
+#define REQLOG_MSG_MAX		4096
+
+/*
+ * What a request runner (cgi.c, or relay.c for a FastCGI application)
+ * tells the worker about a request it answered, in one call to
+ * outcome_set(): the status it sent, the program it ran and the
+ * response's header block, for the access log; and the program's
+ * resource usage, as wait4(2) gave it, for the status page's last
+ * request cpu and memory and the access log's %C and %M.  worker.c
+ * clears it before each request.  The pointers stay valid until the
+ * runner's next request.
+ */
+struct outcome {
+	int		 status;	/* HTTP status; 0: no response */
+	const char	*script;	/* the program, as named, or NULL */
+	const char	*headers;	/* the response's header block */
+	size_t		 headers_len;
+	int64_t		 user_ns;	/* the program's CPU time */
+	int64_t		 system_ns;
+	uint64_t	 memory_bytes;	/* its peak resident size */
+};
+
+/*
+ * One answered request, as the access log needs it (access.c); the
+ * rest comes from the connection: its params, its peer, its start.
+ */
+#define ACCESS_LINE_MAX	1024	/* php-fpm's: a longer line is cut */
+
+struct access {
+	struct conn		*c;
+	const struct outcome	*o;
+	const char		*user;		/* %u */
+	uint64_t		 content_length; /* %l */
+	int64_t			 duration_ns;	/* %d, and %C's measure */
 };
 
 /*
@@ -335,7 +390,6 @@ struct conn {
 	const struct pool_conf		*pc;
 	struct slot			*slot;		/* NULL: none to keep */
 	const volatile sig_atomic_t	*halt;		/* stop now, when set */
-	char				 peer[64];
 	struct proto_parser		 parser;
 	size_t				 in_off;	/* parsed up to here */
 	size_t				 in_len;
@@ -346,10 +400,15 @@ struct conn {
 	int				 aborted;	/* ABORT_REQUEST came */
 	int				 failed;	/* close after this */
 	int64_t				 req_start_ns;	/* its BEGIN_REQUEST */
+	time_t				 started_epoch;	/* the same, for logs */
 	int64_t				 timeout_ns;	/* each read or write */
 	int64_t				 begin_by_ns;	/* 0: BEGIN came */
+	int				 slow_logged;	/* in the slowlog */
+	int				 reqlog_fd;	/* the channel, or -1 */
 	size_t				 outlen;	/* queued in out[] */
-	/* last, as they are not cleared for each connection: */
+	/* last, as the caller sets them, or they need no clearing: */
+	char				 peer[64];	/* for log lines */
+	char				 addr[46];	/* the address, or "" */
 	uint8_t				 in[CONN_IN_SIZE];
 	uint8_t				 out[CONN_OUT_SIZE];
 };
@@ -384,6 +443,7 @@ enum script_error {
 
 struct script {
 	char		 named[PATH_MAX];	/* what the request said */
+	char		 script[PATH_MAX];	/* the program, as named */
 	char		 path[PATH_MAX];	/* the program's real path */
 	char		 dir[PATH_MAX];		/* its directory */
 	char		 info[PATH_MAX];	/* PATH_INFO, after a split */
@@ -410,9 +470,10 @@ void		 conf_dump(const struct conf *, const char *);
 const char	*conf_pm_name(enum pm_style);
 
 /* pool.c: the master */
-void		 pools_init(struct ev_loop *, int);
+void		 pools_init(struct ev_loop *, int, void (*)(const char *));
+int		 pools_open(struct conf *, char *, size_t);
 void		 pools_start(struct conf *);
-void		 pools_reload(struct conf *);
+void		 pools_reload(struct conf *, int);
 void		 pools_retire(int64_t);
 void		 pools_signal(int);
 void		 pools_reap(void);
@@ -421,9 +482,10 @@ int		 pools_empty(void);
 void		 pools_close(void);
 
 /* listener.c: the master opens and closes; both ask for the queue */
-int		 listener_open(struct pool_conf *, char *, size_t);
-struct listener	*listener_find(const struct pool_conf *);
-void		 listener_put(const struct pool_conf *);
+int		 listener_open(struct pool_conf *, const char *, char *,
+		    size_t);
+struct listener	*listener_find(const struct pool_conf *, const char *);
+void		 listener_put(const struct pool_conf *, const char *);
 int		 listener_release(struct listener *);
 void		 listener_inherit(int, const char *, enum listener_origin);
 void		 listener_report(void);
@@ -438,7 +500,8 @@ void		 sb_free(struct scoreboard *, int);
 void		 sb_slot_reset(struct slot *);
 void		 sb_slot_state(struct slot *, int);
 int		 sb_count(const struct scoreboard *, int, int);
-uint64_t	 sb_accepted(const struct scoreboard *, int);
+void		 sb_totals(const struct scoreboard *, int, uint64_t *,
+		    uint64_t *);
 
 /* worker.c */
 __dead void	 worker_main(const struct worker_ctx *);
@@ -461,9 +524,34 @@ int		 conn_end(struct conn *, uint32_t, int);
 void		 status_page(struct conn *, const struct pool_conf *,
 		    const struct scoreboard *, int);
 
+/* reqlog.c: the master */
+struct reqlog;
+int		 reqlog_open(const char *, const char *, const char *, char *,
+		    size_t);
+struct reqlog	*reqlog_find(const char *);
+void		 reqlog_put(const char *);
+void		 reqlog_release(struct reqlog *);
+void		 reqlog_reopen(void);
+int		 reqlog_channel(int[2]);
+void		 reqlog_relay(int, struct reqlog *, struct reqlog *);
+
+/* access.c: a worker */
+size_t		 access_render(char *, const char *, const struct access *);
+int		 access_suppressed(const struct pool_conf *,
+		    const struct access *);
+void		 access_log(const char *, const struct access *);
+
+/* slowlog.c: a worker */
+int64_t		 slowlog_check(struct conn *, pid_t);
+
+/* outcome.c: a worker */
+void		 outcome_set(struct outcome *, int, const char *,
+		    const char *, size_t, const struct rusage *);
+double		 outcome_cpu_pct(int64_t, int64_t);
+
 /* cgi.c: a worker */
 void		 cgi_init(void);
-void		 cgi_run(struct conn *);
+void		 cgi_run(struct conn *, struct outcome *);
 void		 cgi_signal(int);
 
 /* cgiheader.c: a worker */

@@ -55,6 +55,9 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+
+/* The most names listen.acl_users, or listen.acl_groups, may give. */
+#define LISTENER_ACL_MAX	32
 #include "log.h"
 
 static TAILQ_HEAD(, listener)	 listeners =
@@ -176,7 +179,8 @@ listener_unix_owner(struct pool_conf *pc, uid_t *uid, gid_t *gid, char *err,
 }
 
 static int
-listener_unix(struct pool_conf *pc, char *err, size_t errlen)
+listener_unix(struct pool_conf *pc, const char *addr, char *err,
+    size_t errlen)
 {
 	struct sockaddr_un	 sun;
 	struct stat		 st;
@@ -184,24 +188,24 @@ listener_unix(struct pool_conf *pc, char *err, size_t errlen)
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	if (strlcpy(sun.sun_path, pc->listen, sizeof(sun.sun_path)) >=
+	if (strlcpy(sun.sun_path, addr, sizeof(sun.sun_path)) >=
 	    sizeof(sun.sun_path)) {
 		snprintf(err, errlen, "pool %s: listen: %s: path too long",
-		    pc->name, pc->listen);
+		    pc->name, addr);
 		return -1;
 	}
-	if (lstat(pc->listen, &st) == 0) {
+	if (lstat(addr, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			snprintf(err, errlen, "pool %s: listen: %s exists and "
-			    "is not a socket", pc->name, pc->listen);
+			    "is not a socket", pc->name, addr);
 			return -1;
 		}
 		if (listener_unix_alive(&sun)) {
 			snprintf(err, errlen, "pool %s: listen: a server is "
-			    "already accepting on %s", pc->name, pc->listen);
+			    "already accepting on %s", pc->name, addr);
 			return -1;
 		}
-		unlink(pc->listen);
+		unlink(addr);
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1) {
 		snprintf(err, errlen, "pool %s: socket: %s", pc->name,
@@ -210,26 +214,98 @@ listener_unix(struct pool_conf *pc, char *err, size_t errlen)
 	}
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		snprintf(err, errlen, "pool %s: listen: bind %s: %s", pc->name,
-		    pc->listen, strerror(errno));
+		    addr, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	return fd;
 }
 
-/* A unix socket's mode, owner and group, when bound or reloaded. */
+/*
+ * The ids of the users of listen.acl_users, or the groups of
+ * listen.acl_groups: how many, or -1 with err saying which is unknown.
+ */
 static int
-listener_unix_perms(struct pool_conf *pc, char *err, size_t errlen)
+listener_acl_ids(struct pool_conf *pc, int users, id_t *ids, char *err,
+    size_t errlen)
+{
+	const char	*key = users ? "listen.acl_users" : "listen.acl_groups";
+	const char	*list = users ? pc->acl_users : pc->acl_groups;
+	struct passwd	*pw;
+	struct group	*gr;
+	char		*copy, *name, *last;
+	int		 n = 0;
+
+	if (list == NULL)
+		return 0;
+	copy = xstrdup(list);
+	for (name = strtok_r(copy, ", \t", &last); name != NULL && n != -1;
+	    name = strtok_r(NULL, ", \t", &last)) {
+		if (n == LISTENER_ACL_MAX) {
+			snprintf(err, errlen, "pool %s: %s: more than %d names",
+			    pc->name, key, LISTENER_ACL_MAX);
+			n = -1;
+		} else if (users && (pw = getpwnam(name)) != NULL)
+			ids[n++] = pw->pw_uid;
+		else if (!users && (gr = getgrnam(name)) != NULL)
+			ids[n++] = gr->gr_gid;
+		else {
+			snprintf(err, errlen, "pool %s: %s: no %s '%s'",
+			    pc->name, key, users ? "user" : "group", name);
+			n = -1;
+		}
+	}
+	free(copy);
+	return n;
+}
+
+/*
+ * listen.acl_users and listen.acl_groups: read and write on the socket
+ * for each, by an ACL, where the owner and group are left as they are,
+ * as php-fpm does.
+ */
+static int
+listener_acl(struct pool_conf *pc, const char *addr, char *err,
+    size_t errlen)
+{
+	id_t	 uids[LISTENER_ACL_MAX], gids[LISTENER_ACL_MAX];
+	int	 nu, ng;
+
+	if ((nu = listener_acl_ids(pc, 1, uids, err, errlen)) == -1 ||
+	    (ng = listener_acl_ids(pc, 0, gids, err, errlen)) == -1)
+		return -1;
+	if (sockacl_grant(addr, uids, nu, gids, ng) == -1) {
+		snprintf(err, errlen, "pool %s: listen.acl_users and "
+		    "listen.acl_groups: %s: %s", pc->name, addr,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A unix socket's mode, and its owner and group or its ACL, when bound
+ * or reloaded.
+ */
+static int
+listener_unix_perms(struct pool_conf *pc, const char *addr, char *err,
+    size_t errlen)
 {
 	uid_t	 uid;
 	gid_t	 gid;
 
+	if (chmod(addr, pc->listen_mode) == -1) {
+		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
+		    addr, strerror(errno));
+		return -1;
+	}
+	if (pc->acl_users != NULL || pc->acl_groups != NULL)
+		return listener_acl(pc, addr, err, errlen);
 	if (listener_unix_owner(pc, &uid, &gid, err, errlen) == -1)
 		return -1;
-	if (chmod(pc->listen, pc->listen_mode) == -1 ||
-	    (geteuid() == 0 && chown(pc->listen, uid, gid) == -1)) {
+	if (geteuid() == 0 && chown(addr, uid, gid) == -1) {
 		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
-		    pc->listen, strerror(errno));
+		    addr, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -237,14 +313,15 @@ listener_unix_perms(struct pool_conf *pc, char *err, size_t errlen)
 
 /* Apply the backlog, and a unix socket's permissions, to fd. */
 static int
-listener_setup(struct pool_conf *pc, int fd, char *err, size_t errlen)
+listener_setup(struct pool_conf *pc, const char *addr, int fd, char *err,
+    size_t errlen)
 {
-	if (pc->listen[0] == '/' && listener_unix_perms(pc, err, errlen) == -1)
+	if (addr[0] == '/' && listener_unix_perms(pc, addr, err, errlen) == -1)
 		return -1;
 	/* -1, php-fpm's default, is the system's limit wherever fpmd runs. */
 	if (listen(fd, pc->backlog) == -1) {
 		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
-		    pc->listen, strerror(errno));
+		    addr, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -255,16 +332,17 @@ listener_setup(struct pool_conf *pc, int fd, char *err, size_t errlen)
  * alone is every IPv4 address.  On error, err (if any) says why.
  */
 static struct addrinfo *
-listener_resolve(const struct pool_conf *pc, char *err, size_t errlen)
+listener_resolve(const struct pool_conf *pc, const char *addr, char *err,
+    size_t errlen)
 {
 	struct addrinfo	 hints, *res;
 	char		 host[256], *port;
 	int		 e;
 
-	strlcpy(host, pc->listen, sizeof(host));
+	strlcpy(host, addr, sizeof(host));
 	if (strchr(host, ':') == NULL) {
 		strlcpy(host, "0.0.0.0:", sizeof(host));
-		strlcat(host, pc->listen, sizeof(host));
+		strlcat(host, addr, sizeof(host));
 	}
 	port = strrchr(host, ':');
 	*port++ = '\0';
@@ -278,19 +356,20 @@ listener_resolve(const struct pool_conf *pc, char *err, size_t errlen)
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	if ((e = getaddrinfo(host, port, &hints, &res)) != 0) {
 		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
-		    pc->listen, gai_strerror(e));
+		    addr, gai_strerror(e));
 		return NULL;
 	}
 	return res;
 }
 
 static int
-listener_tcp(struct pool_conf *pc, char *err, size_t errlen)
+listener_tcp(struct pool_conf *pc, const char *addr, char *err,
+    size_t errlen)
 {
 	struct addrinfo	*res;
 	int		 fd, on = 1;
 
-	if ((res = listener_resolve(pc, err, errlen)) == NULL)
+	if ((res = listener_resolve(pc, addr, err, errlen)) == NULL)
 		return -1;
 	if ((fd = socket(res->ai_family, SOCK_STREAM, 0)) == -1 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
@@ -298,7 +377,7 @@ listener_tcp(struct pool_conf *pc, char *err, size_t errlen)
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1) ||
 	    bind(fd, res->ai_addr, res->ai_addrlen) == -1) {
 		snprintf(err, errlen, "pool %s: listen: %s: %s", pc->name,
-		    pc->listen, strerror(errno));
+		    addr, strerror(errno));
 		if (fd != -1)
 			close(fd);
 		fd = -1;
@@ -309,16 +388,17 @@ listener_tcp(struct pool_conf *pc, char *err, size_t errlen)
 
 /* pc's listen as listener_format() writes the address it names. */
 static int
-listener_canonical(const struct pool_conf *pc, char *buf, size_t len)
+listener_canonical(const struct pool_conf *pc, const char *addr, char *buf,
+    size_t len)
 {
 	struct addrinfo	*res;
 	int		 r;
 
-	if (pc->listen[0] == '/') {
-		strlcpy(buf, pc->listen, len);
+	if (addr[0] == '/') {
+		strlcpy(buf, addr, len);
 		return 0;
 	}
-	if ((res = listener_resolve(pc, NULL, 0)) == NULL)
+	if ((res = listener_resolve(pc, addr, NULL, 0)) == NULL)
 		return -1;
 	r = listener_format(res->ai_addr, res->ai_addrlen, buf, len);
 	freeaddrinfo(res);
@@ -332,41 +412,43 @@ listener_canonical(const struct pool_conf *pc, char *buf, size_t len)
  * makes it.
  */
 static int
-listener_at(const struct listener *l, const struct pool_conf *pc,
+listener_at(const struct listener *l, const char *addr,
     const char *canon)
 {
 	char	 any[64];
 
 	if (strcmp(l->addr, canon) == 0)
 		return 1;
-	if (strspn(pc->listen, "0123456789") != strlen(pc->listen))
+	if (strspn(addr, "0123456789") != strlen(addr))
 		return 0;
-	snprintf(any, sizeof(any), "[::]:%s", pc->listen);
+	snprintf(any, sizeof(any), "[::]:%s", addr);
 	return strcmp(l->addr, any) == 0;
 }
 
 /*
- * The listener pool pc uses, if one is open: a socket from the service
- * manager named after the pool, else the one whose listen value or
- * address is pc's.
+ * The listener pool pc uses on addr, its listen or its
+ * pm.status_listen, if one is open: for its listen, a socket from the
+ * service manager named after the pool; else the one whose listen
+ * value or address is addr.
  */
 struct listener *
-listener_find(const struct pool_conf *pc)
+listener_find(const struct pool_conf *pc, const char *addr)
 {
 	struct listener	*l;
 	char		 canon[PATH_MAX];
 
+	if (strcmp(addr, pc->listen) == 0)
+		TAILQ_FOREACH(l, &listeners, entry)
+			if (l->name != NULL && strcmp(l->name, pc->name) == 0)
+				return l;
 	TAILQ_FOREACH(l, &listeners, entry)
-		if (l->name != NULL && strcmp(l->name, pc->name) == 0)
-			return l;
-	TAILQ_FOREACH(l, &listeners, entry)
-		if (strcmp(l->addr, pc->listen) == 0)
+		if (strcmp(l->addr, addr) == 0)
 			return l;
 	if (TAILQ_EMPTY(&listeners) ||
-	    listener_canonical(pc, canon, sizeof(canon)) == -1)
+	    listener_canonical(pc, addr, canon, sizeof(canon)) == -1)
 		return NULL;
 	TAILQ_FOREACH(l, &listeners, entry)
-		if (listener_at(l, pc, canon))
+		if (listener_at(l, addr, canon))
 			return l;
 	return NULL;
 }
@@ -376,13 +458,13 @@ listener_find(const struct pool_conf *pc)
  * owner and mode the manager gave it.
  */
 static int
-listener_take(struct listener *l, struct pool_conf *pc, char *err,
-    size_t errlen)
+listener_take(struct listener *l, struct pool_conf *pc, const char *addr,
+    char *err, size_t errlen)
 {
 	char	 named[300];
 
 	if (l->origin != LISTENER_MANAGER) {
-		if (listener_setup(pc, l->fd, err, errlen) == -1)
+		if (listener_setup(pc, addr, l->fd, err, errlen) == -1)
 			return -1;
 	} else if (l->refs == 0)
 		log_info("pool %s: on socket %s%s from the service manager",
@@ -393,45 +475,47 @@ listener_take(struct listener *l, struct pool_conf *pc, char *err,
 }
 
 /*
- * Open pc's listening socket, or take the one already open (or handed
- * to fpmd) for it, with pc's backlog and permissions.  On error, err
- * says what failed on which address.
+ * Open a listening socket of pc's on addr, its listen or its
+ * pm.status_listen, or take the one already open (or handed to fpmd)
+ * there, with pc's backlog and permissions.  On error, err says what
+ * failed on which address.
  */
 int
-listener_open(struct pool_conf *pc, char *err, size_t errlen)
+listener_open(struct pool_conf *pc, const char *addr, char *err,
+    size_t errlen)
 {
 	struct listener	*l;
 	int		 fd, r;
 
-	if ((l = listener_find(pc)) != NULL)
-		return listener_take(l, pc, err, errlen);
-	fd = pc->listen[0] == '/' ? listener_unix(pc, err, errlen) :
-	    listener_tcp(pc, err, errlen);
+	if ((l = listener_find(pc, addr)) != NULL)
+		return listener_take(l, pc, addr, err, errlen);
+	fd = addr[0] == '/' ? listener_unix(pc, addr, err, errlen) :
+	    listener_tcp(pc, addr, err, errlen);
 	if (fd == -1)
 		return -1;
 	if (ev_cloexec(fd) == -1 || ev_nonblock(fd, 1) == -1) {
 		snprintf(err, errlen, "pool %s: listen: %s: fcntl: %s",
-		    pc->name, pc->listen, strerror(errno));
+		    pc->name, addr, strerror(errno));
 		r = -1;
 	} else
-		r = listener_setup(pc, fd, err, errlen);
+		r = listener_setup(pc, addr, fd, err, errlen);
 	if (r == -1) {
-		if (pc->listen[0] == '/')
-			unlink(pc->listen);
+		if (addr[0] == '/')
+			unlink(addr);
 		close(fd);
 		return -1;
 	}
-	listener_add(fd, pc->listen, LISTENER_OPENED)->refs = 1;
+	listener_add(fd, addr, LISTENER_OPENED)->refs = 1;
 	return 0;
 }
 
 /* Let go of the listener that listener_open() gave pc. */
 void
-listener_put(const struct pool_conf *pc)
+listener_put(const struct pool_conf *pc, const char *addr)
 {
 	struct listener	*l;
 
-	if ((l = listener_find(pc)) != NULL)
+	if ((l = listener_find(pc, addr)) != NULL)
 		listener_release(l);
 }
 

@@ -64,7 +64,7 @@ struct worker {
 	TAILQ_ENTRY(worker)	 entry;
 	struct pool		*pool;
 	pid_t			 pid;
-	int			 slot;
+	int			 slot;		/* -1: the status worker */
 	int64_t			 started_ns;
 	int			 ready;
 	int			 stopping;	/* QUIT or TERM sent */
@@ -76,6 +76,11 @@ struct pool {
 	TAILQ_ENTRY(pool)	 entry;
 	struct pool_conf	*pc;
 	struct listener		*lsn;
+	struct listener		*status_lsn;	/* pm.status_listen, or NULL */
+	struct worker		*statusw;	/* the one answering there */
+	struct reqlog		*access;	/* access.log, or NULL */
+	struct reqlog		*slow;		/* slowlog, or NULL */
+	int			 reqlog[2];	/* the channel: ours, theirs */
 	struct scoreboard	*sb;
 	struct workers		 workers;
 	int			 nworkers;
@@ -84,12 +89,16 @@ struct pool {
 	int			 generation;	/* the reload it is from */
 	int			 spawn_rate;
 	int			 quick_deaths;
+	int64_t			*crashes_ns;	/* when, the last threshold */
+	int			 crashes_max;	/* the threshold it was for */
+	int			 ncrashes;	/* since the last restart */
 	int			 drain_sig;	/* retired: the last sent */
 	struct ev_timer		 begin;
 	struct ev_timer		 tick;
 	struct ev_timer		 respawn;
 	struct ev_timer		 recheck;
 	struct ev_timer		 drain;
+	struct ev_timer		 status_respawn;
 };
 
 static TAILQ_HEAD(, pool)	 pools = TAILQ_HEAD_INITIALIZER(pools);
@@ -103,8 +112,16 @@ static int			 reaping;	/* the master is a subreaper */
 static struct ev_timer		 orphan_tick;
 static pid_t			 kept_pid;	/* a child, not an orphan */
 static void			(*kept_gone)(pid_t, int);
+/* emergency_restart_threshold and _interval, and what to do then. */
+static int			 crash_threshold;
+static int64_t			 crash_interval_ms;
+static void			(*emergency)(const char *);
+static struct ev_timer		 emergency_timer;
+static char			 emergency_why[256];
 
 static void	pool_watch(struct pool *);
+static void	worker_signal(struct worker *, int);
+static void	pool_reqlog_close(struct pool *);
 static void	pool_free(struct pool *);
 static void	pool_drain_next(void *);
 static int64_t	pool_backoff_ms(const struct pool *);
@@ -123,10 +140,13 @@ worker_find(pid_t pid)
 	struct pool	*p;
 	struct worker	*w;
 
-	TAILQ_FOREACH(p, &pools, entry)
+	TAILQ_FOREACH(p, &pools, entry) {
+		if (p->statusw != NULL && p->statusw->pid == pid)
+			return p->statusw;
 		TAILQ_FOREACH(w, &p->workers, entry)
 			if (w->pid == pid)
 				return w;
+	}
 	return NULL;
 }
 
@@ -157,6 +177,8 @@ pools_forget(struct pool *keep)
 			TAILQ_REMOVE(&p->workers, w, entry);
 			free(w);
 		}
+		free(p->statusw);
+		free(p->crashes_ns);
 		if (p != keep) {
 			sb_free(p->sb, p->pc->max_children);
 			conf_pool_free(p->pc);
@@ -167,8 +189,10 @@ pools_forget(struct pool *keep)
 
 /*
  * The child side of fork(): from here on this process is a worker of
- * pool p.  It takes what it needs, drops the master's loop and every
- * other pool, and never comes back.
+ * pool p, in slot; or, with slot -1, its status worker, which accepts
+ * on pm.status_listen, keeps the pool's socket only to read its queue,
+ * and sends no log line but its errors.  It takes what it needs, drops
+ * the master's loop and every other pool, and never comes back.
  */
 static __dead void
 pool_child(struct pool *p, int slot)
@@ -180,13 +204,41 @@ pool_child(struct pool *p, int slot)
 	ctx.sb = p->sb;
 	ctx.slot = slot;
 	ctx.events = ev_name(loop);
-	ctx.listen_fd = p->lsn->fd;
+	ctx.listen_fd = slot == -1 ? p->status_lsn->fd : p->lsn->fd;
+	ctx.queue_fd = slot == -1 ? p->lsn->fd : -1;
 	ctx.life_fd = life[0];
-	ctx.ready_fd = ready[1];
+	ctx.ready_fd = slot == -1 ? -1 : ready[1];
 	ctx.log_fd = logpipe[1];
+	ctx.reqlog_fd = slot == -1 ? -1 : p->reqlog[1];
 	pools_forget(p);
 	ev_child(loop);
 	worker_main(&ctx);
+}
+
+/* Fork a worker of p for slot (-1: its status worker); its record. */
+static struct worker *
+pool_fork(struct pool *p, int slot)
+{
+	struct worker	*w;
+	sigset_t	 all, saved;
+	pid_t		 pid;
+
+	/* The child gets its handlers before any signal reaches it. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &saved);
+	if ((pid = fork()) == 0)
+		pool_child(p, slot);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	if (pid == -1) {
+		log_warn("pool %s: fork", p->pc->name);
+		return NULL;
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->pool = p;
+	w->pid = pid;
+	w->slot = slot;
+	w->started_ns = ev_now();
+	return w;
 }
 
 static int
@@ -194,8 +246,6 @@ pool_spawn(struct pool *p)
 {
 	struct worker	*w;
 	struct slot	*s;
-	sigset_t	 all, saved;
-	pid_t		 pid;
 	int		 i;
 
 	if ((i = pool_free_slot(p)) == -1)
@@ -204,28 +254,60 @@ pool_spawn(struct pool *p)
 	sb_slot_reset(s);
 	sb_slot_state(s, SLOT_STARTING);
 	s->started_epoch = time(NULL);
-	/* The child gets its handlers before any signal reaches it. */
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &saved);
-	if ((pid = fork()) == 0)
-		pool_child(p, i);
-	sigprocmask(SIG_SETMASK, &saved, NULL);
-	if (pid == -1) {
-		log_warn("pool %s: fork", p->pc->name);
+	if ((w = pool_fork(p, i)) == NULL) {
 		s->state = SLOT_FREE;
 		return -1;
 	}
-	s->pid = pid;
-	w = xcalloc(1, sizeof(*w));
-	w->pool = p;
-	w->pid = pid;
-	w->slot = i;
-	w->started_ns = ev_now();
+	s->pid = w->pid;
 	TAILQ_INSERT_TAIL(&p->workers, w, entry);
 	p->nworkers++;
 	p->nstarting++;
-	log_debug("pool %s: worker %d started", p->pc->name, (int)pid);
+	log_debug("pool %s: worker %d started", p->pc->name, (int)w->pid);
 	return 0;
+}
+
+/*
+ * pm.status_listen: one more process, outside the scoreboard, that
+ * answers ping and status there while the pool's workers are busy.
+ */
+static void
+pool_status_spawn(struct pool *p)
+{
+	if (p->status_lsn == NULL || p->statusw != NULL || stopping ||
+	    p->retired)
+		return;
+	if ((p->statusw = pool_fork(p, -1)) == NULL) {
+		ev_timer_add(loop, &p->status_respawn, TICK_MS);
+		return;
+	}
+	p->statusw->ready = 1;
+	log_debug("pool %s: status worker %d started on %s", p->pc->name,
+	    (int)p->statusw->pid, p->status_lsn->addr);
+}
+
+static void
+pool_status_respawn(void *arg)
+{
+	pool_status_spawn(arg);
+}
+
+/* Signal every worker of p, its status worker too. */
+static void
+pool_signal_all(struct pool *p, int sig)
+{
+	struct worker	*w;
+
+	TAILQ_FOREACH(w, &p->workers, entry)
+		worker_signal(w, sig);
+	if (p->statusw != NULL)
+		worker_signal(p->statusw, sig);
+}
+
+/* Has p a process left, a worker or its status worker? */
+static int
+pool_alive(const struct pool *p)
+{
+	return p->nworkers > 0 || p->statusw != NULL;
 }
 
 /* Fork up to n workers; when fork fails, try again after a back-off. */
@@ -513,6 +595,75 @@ death_is_quick(const struct worker *w, int status, int64_t lived_ns)
 	    WEXITSTATUS(status) != WORKER_EXIT_MAXREQ;
 }
 
+/* A signal that says a worker failed; fpmd sends none of them. */
+static int
+crash_signal(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
+	    sig == SIGFPE || sig == SIGABRT || sig == SIGSYS;
+}
+
+static void
+pools_emergency(void *arg)
+{
+	(void)arg;
+	emergency(emergency_why);
+}
+
+/*
+ * emergency_restart_threshold workers of one pool crashed within
+ * emergency_restart_interval: a restart of every pool, from the loop,
+ * once the reaping is over.  A retired pool's crashes do not count.
+ */
+static void
+pool_crashed(struct pool *p, int sig)
+{
+	int64_t	 now_ns = ev_now();
+	int	 n = crash_threshold;
+
+	if (n == 0 || crash_interval_ms == 0 || p->retired)
+		return;
+	/* A reload may have changed the threshold: count afresh. */
+	if (p->crashes_max != n) {
+		free(p->crashes_ns);
+		p->crashes_ns = xcalloc(n, sizeof(*p->crashes_ns));
+		p->crashes_max = n;
+		p->ncrashes = 0;
+	}
+	p->crashes_ns[p->ncrashes++ % n] = now_ns;
+	if (p->ncrashes < n || now_ns - p->crashes_ns[p->ncrashes % n] >
+	    ev_ms_to_ns(crash_interval_ms) ||
+	    ev_timer_pending(&emergency_timer))
+		return;
+	snprintf(emergency_why, sizeof(emergency_why), "pool %s: %d workers "
+	    "died of a signal within emergency_restart_interval (%lld ms), "
+	    "the last of %s", p->pc->name, n, (long long)crash_interval_ms,
+	    strsignal(sig));
+	p->ncrashes = 0;
+	ev_timer_add(loop, &emergency_timer, 0);
+}
+
+/* The status worker exited: another, at once unless it died young. */
+static void
+pool_status_gone(struct worker *w, int status)
+{
+	struct pool	*p = w->pool;
+	int64_t		 lived_ns = ev_now() - w->started_ns;
+	char		 buf[64];
+
+	(WIFSIGNALED(status) ? log_warnx : log_info)("pool %s: status worker "
+	    "%d exited %s after %.3fs", p->pc->name, (int)w->pid,
+	    exit_cause(w, status, buf, sizeof(buf)), lived_ns / 1e9);
+	p->statusw = NULL;
+	free(w);
+	if (p->retired && !pool_alive(p)) {
+		log_info("pool %s: the old workers are gone", p->pc->name);
+		pool_free(p);
+	} else if (!stopping && !p->retired)
+		ev_timer_add(loop, &p->status_respawn,
+		    lived_ns < ev_ms_to_ns(QUICK_DEATH_MS) ? TICK_MS : 0);
+}
+
 static void
 worker_gone(struct worker *w, int status)
 {
@@ -522,6 +673,12 @@ worker_gone(struct worker *w, int status)
 	char		 buf[64];
 	void		(*say)(const char *, ...);
 
+	if (WIFSIGNALED(status) && crash_signal(WTERMSIG(status)))
+		pool_crashed(p, WTERMSIG(status));
+	if (w->slot == -1) {
+		pool_status_gone(w, status);
+		return;
+	}
 	say = WIFSIGNALED(status) || death_is_quick(w, status, lived_ns) ?
 	    log_warnx : log_info;
 	say("pool %s: worker %d exited %s after %.3fs, %llu requests",
@@ -539,7 +696,7 @@ worker_gone(struct worker *w, int status)
 	p->nworkers--;
 	TAILQ_REMOVE(&p->workers, w, entry);
 	free(w);
-	if (p->retired && p->nworkers == 0) {
+	if (p->retired && !pool_alive(p)) {
 		log_info("pool %s: the old workers are gone", p->pc->name);
 		pool_free(p);
 	} else
@@ -611,8 +768,9 @@ pool_ready(int fd, int events, void *arg)
 
 /*
  * The master is the backstop for request_terminate_timeout: a worker
- * still on a request well past it is killed.  Its slot can only ever
- * get that worker itself killed.
+ * still on a request well past it is killed, unless the request has
+ * been answered (Finishing) and the timeout does not track finished
+ * ones.  Its slot can only ever get that worker itself killed.
  */
 static void
 pool_terminate_stuck(struct pool *p, int64_t now_ns)
@@ -628,7 +786,8 @@ pool_terminate_stuck(struct pool *p, int64_t now_ns)
 	TAILQ_FOREACH(w, &p->workers, entry) {
 		s = &p->sb->slots[w->slot];
 		if (s->req_start_ns == 0 || now_ns - s->req_start_ns <
-		    limit_ns)
+		    limit_ns || (s->state == SLOT_FINISHING &&
+		    !p->pc->terminate_track_finished))
 			continue;
 		log_warnx("pool %s: worker %d still on %.*s %.*s after "
 		    "request_terminate_timeout; killing it", p->pc->name,
@@ -679,12 +838,15 @@ pool_tick(void *arg)
 
 /*
  * The master's half of the pipes every worker shares, and the
- * subreaper where the system has one.
+ * subreaper where the system has one.  on_emergency restarts every
+ * pool, saying why.
  */
 void
-pools_init(struct ev_loop *l, int file_log)
+pools_init(struct ev_loop *l, int file_log, void (*on_emergency)(const char *))
 {
 	loop = l;
+	emergency = on_emergency;
+	ev_timer_init(&emergency_timer, pools_emergency, NULL);
 	if (ev_pipe(life) == -1)
 		fatal("the workers' life pipe");
 	if (ev_pipe(ready) == -1 || ev_nonblock(ready[0], 1) == -1 ||
@@ -721,12 +883,55 @@ pool_begin(void *arg)
 		pool_watch(p);
 		break;
 	}
+	pool_status_spawn(p);
+}
+
+/* A worker sent an access line or a slow log entry. */
+static void
+pool_reqlog_read(int fd, int events, void *arg)
+{
+	struct pool	*p = arg;
+
+	(void)events;
+	reqlog_relay(fd, p->access, p->slow);
 }
 
 /*
- * A pool for pc, on the listener listener_open() made; it owns pc from
- * now on.  Its first workers are forked from the loop, once the whole
- * configuration has been taken apart into pools.
+ * The pool's request log files, which pools_open() opened, and the
+ * channel its workers send their lines on.  Without a channel, the
+ * pool runs, and says it logs no request.
+ */
+static void
+pool_reqlog_open(struct pool *p)
+{
+	p->reqlog[0] = p->reqlog[1] = -1;
+	p->access = reqlog_find(p->pc->access_log);
+	p->slow = reqlog_find(p->pc->slowlog);
+	if (p->access == NULL && p->slow == NULL)
+		return;
+	if (reqlog_channel(p->reqlog) == -1 || ev_add(loop, p->reqlog[0],
+	    EV_READ, pool_reqlog_read, p) == -1) {
+		log_warn("pool %s: no channel for access.log and slowlog; "
+		    "they get nothing", p->pc->name);
+		pool_reqlog_close(p);
+	}
+}
+
+static void
+pool_reqlog_close(struct pool *p)
+{
+	if (p->reqlog[0] != -1) {
+		ev_del(loop, p->reqlog[0]);
+		close(p->reqlog[0]);
+		close(p->reqlog[1]);
+	}
+	p->reqlog[0] = p->reqlog[1] = -1;
+}
+
+/*
+ * A pool for pc, on the listener and log files pools_open() opened; it
+ * owns pc from now on.  Its first workers are forked from the loop,
+ * once the whole configuration has been taken apart into pools.
  */
 static struct pool *
 pool_new(struct pool_conf *pc)
@@ -735,8 +940,12 @@ pool_new(struct pool_conf *pc)
 
 	p = xcalloc(1, sizeof(*p));
 	p->pc = pc;
-	if ((p->lsn = listener_find(pc)) == NULL)
+	if ((p->lsn = listener_find(pc, pc->listen)) == NULL)
 		fatalx("pool %s: %s is not open", pc->name, pc->listen);
+	if (pc->status_listen != NULL &&
+	    (p->status_lsn = listener_find(pc, pc->status_listen)) == NULL)
+		fatalx("pool %s: %s is not open", pc->name, pc->status_listen);
+	pool_reqlog_open(p);
 	p->sb = sb_new(pc->name, pc->max_children);
 	p->spawn_rate = 1;
 	p->generation = generation;
@@ -746,6 +955,7 @@ pool_new(struct pool_conf *pc)
 	ev_timer_init(&p->respawn, pool_respawn, p);
 	ev_timer_init(&p->recheck, pool_recheck, p);
 	ev_timer_init(&p->drain, pool_drain_next, p);
+	ev_timer_init(&p->status_respawn, pool_status_respawn, p);
 	TAILQ_INSERT_TAIL(&pools, p, entry);
 	ev_timer_add(loop, &p->begin, 0);
 	ev_timer_add(loop, &p->tick, TICK_MS);
@@ -765,10 +975,17 @@ pool_free(struct pool *p)
 	ev_timer_del(loop, &p->respawn);
 	ev_timer_del(loop, &p->recheck);
 	ev_timer_del(loop, &p->drain);
+	ev_timer_del(loop, &p->status_respawn);
 	TAILQ_REMOVE(&pools, p, entry);
 	if (listener_release(p->lsn) && !stopping)
 		log_info("pool %s: gone; socket %s stays open for a later "
 		    "pool, as fpmd was handed it", p->pc->name, p->lsn->addr);
+	if (p->status_lsn != NULL)
+		listener_release(p->status_lsn);
+	pool_reqlog_close(p);
+	reqlog_release(p->access);
+	reqlog_release(p->slow);
+	free(p->crashes_ns);
 	sb_free(p->sb, p->pc->max_children);
 	conf_pool_free(p->pc);
 	free(p);
@@ -779,13 +996,11 @@ static void
 pool_drain_next(void *arg)
 {
 	struct pool	*p = arg;
-	struct worker	*w;
 
 	p->drain_sig = p->drain_sig == SIGQUIT ? SIGTERM : SIGKILL;
 	log_warnx("pool %s: old workers still busy; sending %s", p->pc->name,
 	    p->drain_sig == SIGTERM ? "TERM" : "KILL");
-	TAILQ_FOREACH(w, &p->workers, entry)
-		worker_signal(w, p->drain_sig);
+	pool_signal_all(p, p->drain_sig);
 	if (p->drain_sig == SIGTERM)
 		ev_timer_add(loop, &p->drain, KILL_GRACE_MS);
 }
@@ -798,21 +1013,88 @@ pool_drain_next(void *arg)
 static void
 pool_retire(struct pool *p, int64_t grace_ms)
 {
-	struct worker	*w;
-
 	p->retired = 1;
 	pool_unwatch(p);
 	ev_timer_del(loop, &p->begin);
 	ev_timer_del(loop, &p->respawn);
 	ev_timer_del(loop, &p->recheck);
-	if (p->nworkers == 0) {
+	ev_timer_del(loop, &p->status_respawn);
+	if (!pool_alive(p)) {
 		pool_free(p);
 		return;
 	}
 	p->drain_sig = SIGQUIT;
-	TAILQ_FOREACH(w, &p->workers, entry)
-		worker_signal(w, SIGQUIT);
+	pool_signal_all(p, SIGQUIT);
 	ev_timer_add(loop, &p->drain, grace_ms);
+}
+
+/* What pools_open() opened for pc. */
+static int
+pool_open(struct pool_conf *pc, char *err, size_t len)
+{
+	if (listener_open(pc, pc->listen, err, len) == -1)
+		return -1;
+	if (pc->status_listen != NULL &&
+	    listener_open(pc, pc->status_listen, err, len) == -1)
+		goto listen;
+	if (reqlog_open(pc->name, "access.log", pc->access_log, err, len) ==
+	    -1)
+		goto status;
+	if (reqlog_open(pc->name, "slowlog", pc->slowlog, err, len) == -1) {
+		reqlog_put(pc->access_log);
+		goto status;
+	}
+	return 0;
+status:
+	if (pc->status_listen != NULL)
+		listener_put(pc, pc->status_listen);
+listen:
+	listener_put(pc, pc->listen);
+	return -1;
+}
+
+/* Let go of what pool_open() took for pc. */
+static void
+pool_put(const struct pool_conf *pc)
+{
+	listener_put(pc, pc->listen);
+	if (pc->status_listen != NULL)
+		listener_put(pc, pc->status_listen);
+	reqlog_put(pc->access_log);
+	reqlog_put(pc->slowlog);
+}
+
+/*
+ * Before pools_start() or pools_reload() take c: open what each of its
+ * pools needs, while an error can still refuse c; its sockets and its
+ * log files, all or none.  On error, err says what failed on what.
+ */
+int
+pools_open(struct conf *c, char *err, size_t len)
+{
+	struct pool_conf	*pc, *failed = NULL;
+
+	TAILQ_FOREACH(pc, &c->pools, entry)
+		if (pool_open(pc, err, len) == -1) {
+			failed = pc;
+			break;
+		}
+	if (failed == NULL)
+		return 0;
+	TAILQ_FOREACH(pc, &c->pools, entry) {
+		if (pc == failed)
+			break;
+		pool_put(pc);
+	}
+	return -1;
+}
+
+/* The global settings pools keep: the emergency restart's. */
+static void
+pools_globals(const struct conf *c)
+{
+	crash_threshold = c->emergency_restart_threshold;
+	crash_interval_ms = c->emergency_restart_interval_ms;
 }
 
 /* A pool for each pool section of c; the pools own them now. */
@@ -821,6 +1103,7 @@ pools_start(struct conf *c)
 {
 	struct pool_conf	*pc;
 
+	pools_globals(c);
 	while ((pc = TAILQ_FIRST(&c->pools)) != NULL) {
 		TAILQ_REMOVE(&c->pools, pc, entry);
 		pool_new(pc);
@@ -839,41 +1122,45 @@ pool_named(const char *name)
 }
 
 /*
- * Reload, pool by pool: an unchanged pool keeps its workers; a changed
- * one gets new workers while the old ones drain; new pools start, and
- * pools that are gone drain.  nc's listeners are open already, the
- * unchanged addresses shared, so no connection is refused meanwhile.
+ * Reload, pool by pool: an unchanged pool keeps its workers, unless
+ * all must be new; a changed one gets new workers while the old ones
+ * drain; new pools start, and pools that are gone drain.  nc's
+ * listeners are open already, the unchanged addresses shared, so no
+ * connection is refused meanwhile.
  */
 void
-pools_reload(struct conf *nc)
+pools_reload(struct conf *nc, int all_new)
 {
 	struct pool_conf	*pc;
 	struct pool		*p, *old, *next;
 	char			 changes[512];
-	uint64_t		 accepted;
+	uint64_t		 accepted, slow;
 
 	generation++;
+	pools_globals(nc);
 	while ((pc = TAILQ_FIRST(&nc->pools)) != NULL) {
 		TAILQ_REMOVE(&nc->pools, pc, entry);
 		old = pool_named(pc->name);
 		if (old != NULL && conf_pool_diff(old->pc, pc, changes,
-		    sizeof(changes)) == 0) {
+		    sizeof(changes)) == 0 && !all_new) {
 			log_info("pool %s: unchanged", pc->name);
-			listener_put(pc);
+			pool_put(pc);
 			conf_pool_free(pc);
 			old->generation = generation;
 			continue;
 		}
-		accepted = 0;
+		accepted = slow = 0;
 		if (old != NULL) {
-			log_info("pool %s: %s changed; new workers", pc->name,
-			    changes);
-			accepted = sb_accepted(old->sb, old->pc->max_children);
+			log_info("pool %s: %s%snew workers", pc->name, changes,
+			    changes[0] != '\0' ? " changed; " : "");
+			sb_totals(old->sb, old->pc->max_children, &accepted,
+			    &slow);
 			pool_retire(old, nc->process_control_timeout_ms);
 		} else
 			log_info("pool %s: added", pc->name);
 		p = pool_new(pc);
 		p->sb->accepted_before = accepted;
+		p->sb->slow_before = slow;
 	}
 	TAILQ_FOREACH_SAFE(p, &pools, entry, next)
 		if (!p->retired && p->generation != generation) {
@@ -908,13 +1195,11 @@ void
 pools_signal(int sig)
 {
 	struct pool	*p;
-	struct worker	*w;
 
 	stopping = 1;
 	TAILQ_FOREACH(p, &pools, entry) {
 		pool_unwatch(p);
-		TAILQ_FOREACH(w, &p->workers, entry)
-			worker_signal(w, sig);
+		pool_signal_all(p, sig);
 	}
 }
 
@@ -924,7 +1209,7 @@ pools_empty(void)
 	struct pool	*p;
 
 	TAILQ_FOREACH(p, &pools, entry)
-		if (p->nworkers > 0)
+		if (pool_alive(p))
 			return 0;
 	return 1;
 }

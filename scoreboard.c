@@ -65,14 +65,15 @@ sb_free(struct scoreboard *sb, int nslots)
 	munmap(sb, sb_size(nslots));
 }
 
-/* A slot no worker owns any more; its count of accepted survives. */
+/* A slot no worker owns any more; its counts of requests survive. */
 void
 sb_slot_reset(struct slot *s)
 {
-	uint64_t	 accepted = s->accepted;
+	uint64_t	 accepted = s->accepted, slow = s->slow;
 
 	memset(s, 0, sizeof(*s));
 	s->accepted = accepted;
+	s->slow = slow;
 }
 
 void
@@ -95,14 +96,17 @@ sb_count(const struct scoreboard *sb, int nslots, int state)
 	return n;
 }
 
-/* The requests the pool has accepted, this generation and before. */
-uint64_t
-sb_accepted(const struct scoreboard *sb, int nslots)
+/* The pool's accepted and slow requests, this generation and before. */
+void
+sb_totals(const struct scoreboard *sb, int nslots, uint64_t *accepted,
+    uint64_t *slow)
 {
-	uint64_t	 n = sb->accepted_before;
-	int		 i;
+	int	 i;
 
-	for (i = 0; i < nslots; i++)
-		n += sb->slots[i].accepted;
-	return n;
+	*accepted = sb->accepted_before;
+	*slow = sb->slow_before;
+	for (i = 0; i < nslots; i++) {
+		*accepted += sb->slots[i].accepted;
+		*slow += sb->slots[i].slow;
+	}
 }

@@ -118,8 +118,9 @@ script_extension_ok(const struct pool_conf *pc, const char *path)
 
 /*
  * Resolve the program names n give for pool pc, whose cgi.root is root
- * (resolved; NULL for none).  SCRIPT_OK with s->path, s->dir and, after
- * a split, s->info and s->name; otherwise what is wrong, with s->named
+ * (resolved; NULL for none).  SCRIPT_OK with s->script (the program as
+ * named), s->path (its real path), s->dir and, after a split, s->info
+ * and s->name; otherwise what is wrong, with s->named
  * (and s->path, the real path, once there is one) to say it with.
  */
 enum script_error
@@ -135,6 +136,7 @@ script_resolve(struct script *s, const struct script_names *n,
 	strlcpy(s->named, s->path, sizeof(s->named));
 	if (stat(s->path, &st) == -1 && script_split(s, n, &st) == -1)
 		return SCRIPT_MISSING;
+	strlcpy(s->script, s->path, sizeof(s->script));
 	if (realpath(s->path, real) == NULL)
 		return SCRIPT_UNREAL;
 	strlcpy(s->path, real, sizeof(s->path));

@@ -21,10 +21,11 @@
  * default; ?json, ?xml, ?html and ?openmetrics; ?full adds one entry
  * per worker.  Every figure is computed from the scoreboard's slots
  * now; the few that are histories (max active processes, max listen
- * queue, max children reached) are kept by the master.  fpmd runs no
- * PHP, so slow requests, last request cpu and last request memory are
- * always 0.  A worker renders it, from its own pool's settings and
- * scoreboard and its copy of the listening socket.
+ * queue, max children reached) are kept by the master.  Last request
+ * cpu and memory are those of the last request's program, as its
+ * runner reported them (outcome.c); slow requests are counted by each
+ * worker in its slot (slowlog.c).  A worker renders it, from its own
+ * pool's settings and scoreboard and its copy of the listening socket.
  */
 
 #include "config.h"
@@ -55,6 +56,7 @@ struct buf {
 /* The figures of one pool, as the page shows them. */
 struct figures {
 	uint64_t	 accepted;
+	uint64_t	 slow;
 	unsigned int	 queue;
 	unsigned int	 queue_max;
 	unsigned int	 queue_len;
@@ -138,7 +140,7 @@ figures(const struct pool_view *p, struct figures *f)
 	int			 i;
 
 	memset(f, 0, sizeof(*f));
-	f->accepted = sb_accepted(p->sb, p->pc->max_children);
+	sb_totals(p->sb, p->pc->max_children, &f->accepted, &f->slow);
 	for (i = 0; i < p->pc->max_children; i++) {
 		s = &p->sb->slots[i];
 		if (s->state == SLOT_IDLE || s->state == SLOT_STARTING)
@@ -206,7 +208,7 @@ render_pool(struct buf *b, const struct pool_view *p, const struct figures *f,
 	snprintf(v[11], sizeof(v[11]), "%u", f->max_active);
 	snprintf(v[12], sizeof(v[12]), "%llu",
 	    (unsigned long long)p->sb->max_children_reached);
-	snprintf(v[13], sizeof(v[13]), "0");
+	snprintf(v[13], sizeof(v[13]), "%llu", (unsigned long long)f->slow);
 	for (i = 0; i < 14; i++) {
 		switch (fmt) {
 		case F_JSON:
@@ -278,8 +280,10 @@ render_worker(struct buf *b, const struct slot *s, enum format fmt,
 	    s->user[0] != '\0' ? s->user : "-");
 	snprintf(v[10], sizeof(v[10]), "%.*s", (int)sizeof(s->script),
 	    s->script[0] != '\0' ? s->script : "-");
-	snprintf(v[11], sizeof(v[11]), "0.00");
-	snprintf(v[12], sizeof(v[12]), "0");
+	snprintf(v[11], sizeof(v[11]), "%.2f",
+	    outcome_cpu_pct(s->last_cpu_ns, s->req_duration_ns));
+	snprintf(v[12], sizeof(v[12]), "%llu",
+	    (unsigned long long)s->last_memory_bytes);
 	if (fmt == F_TEXT)
 		bprintf(b, "\n************************\n");
 	else if (fmt == F_JSON)
@@ -396,7 +400,7 @@ render_openmetrics(struct buf *b, const struct pool_view *p,
 	    "more children (works only for pm 'dynamic' and 'ondemand').",
 	    (unsigned long long)p->sb->max_children_reached);
 	metric(b, "slow_requests", "counter", "The number of requests that "
-	    "exceeded your 'request_slowlog_timeout' value.", 0);
+	    "exceeded your 'request_slowlog_timeout' value.", f->slow);
 	bprintf(b, "# EOF\n");
 }
 

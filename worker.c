@@ -51,13 +51,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fpmd.h"
 
 /* The descriptors a worker keeps, renumbered from 3 up. */
-enum { FD_LISTEN = 3, FD_LIFE, FD_READY, FD_LOG, FD_FIRST_FREE };
+enum { FD_LISTEN = 3, FD_LIFE, FD_READY, FD_LOG, FD_REQLOG, FD_QUEUE,
+    FD_FIRST_FREE };
 
 /* Out of descriptors, accept pauses this long, as slowcgi's does. */
 #define ACCEPT_BACKOFF_MS	1000
@@ -70,7 +72,9 @@ static volatile sig_atomic_t	 halt;		/* stop the request now */
 static volatile sig_atomic_t	 waiting = BUSY;
 static const struct worker_ctx	*ctx;
 static struct slot		*slot;
+static struct slot		 own_slot;	/* the status worker's */
 static struct conn		 conn;
+static struct outcome		 outcome;	/* of the current request */
 static struct ev_loop		*accept_loop;	/* waits for connections */
 static struct ev_timer		 accept_backoff;
 
@@ -128,28 +132,33 @@ worker_signals(void)
 }
 
 /*
- * Keep only the listening socket, the master's pipes and fds 0-2;
- * everything else the master had open (other pools' sockets, the
- * pidfile, the log file) is closed.  Only the socket and the ready
- * pipe are non-blocking.
+ * Keep only the listening socket, the master's pipes, the pool's
+ * request log channel, the status worker's pool socket and fds 0-2;
+ * everything else the master had open (other pools' sockets and
+ * channels, the pidfile, the log files) is closed.  Only the socket
+ * and the ready pipe are non-blocking.
  */
 static void
 worker_fds(void)
 {
 	int	 keep[] = { ctx->listen_fd, ctx->life_fd, ctx->ready_fd,
-	    ctx->log_fd };
-	int	 n = ctx->log_fd == -1 ? 3 : 4, tmp[4], i;
+	    ctx->log_fd, ctx->reqlog_fd, ctx->queue_fd };
+	int	 tmp[] = { -1, -1, -1, -1, -1, -1 }, i;
 
 	log_close();
-	for (i = 0; i < n; i++)
-		if ((tmp[i] = fcntl(keep[i], F_DUPFD, FD_FIRST_FREE)) == -1)
+	for (i = 0; i < FD_FIRST_FREE - FD_LISTEN; i++)
+		if (keep[i] != -1 &&
+		    (tmp[i] = fcntl(keep[i], F_DUPFD, FD_FIRST_FREE)) == -1)
 			_exit(WORKER_EXIT_SETUP);
-	for (i = 0; i < n; i++)
-		if (dup2(tmp[i], FD_LISTEN + i) == -1 ||
+	for (i = 0; i < FD_FIRST_FREE - FD_LISTEN; i++) {
+		if (tmp[i] == -1)
+			close(FD_LISTEN + i);
+		else if (dup2(tmp[i], FD_LISTEN + i) == -1 ||
 		    ev_cloexec(FD_LISTEN + i) == -1 ||
 		    ev_nonblock(FD_LISTEN + i, i == 0 || i == 2) == -1)
 			_exit(WORKER_EXIT_SETUP);
-	closefrom(FD_LISTEN + n);
+	}
+	closefrom(FD_FIRST_FREE);
 	log_child(ctx->log_fd == -1 ? -1 : FD_LOG);
 }
 
@@ -205,7 +214,10 @@ worker_privileges(const struct pool_conf *pc)
 		log_warn("pool %s: process.dumpable", pc->name);
 #endif
 #ifdef __OpenBSD__
-	if (pledge("stdio rpath proc exec unix inet", NULL) == -1) {
+	/* ps: the slow log lists a CGI program's process group. */
+	if (pledge(pc->slowlog_timeout_ms > 0 ?
+	    "stdio rpath proc exec unix inet ps" :
+	    "stdio rpath proc exec unix inet", NULL) == -1) {
 		log_warn("pool %s: pledge", pc->name);
 		return -1;
 	}
@@ -253,21 +265,31 @@ worker_allowed(const struct pool_conf *pc, const struct sockaddr *sa)
 	return 0;
 }
 
+/*
+ * The peer for log lines, c->peer, and its address alone, c->addr, as
+ * php-fpm's %R gives it: an IPv4-mapped IPv6 address as IPv4, and ""
+ * for a unix socket.
+ */
 static void
-peer_name(const struct sockaddr *sa, char *buf, size_t len)
+peer_name(const struct sockaddr *sa, struct conn *c)
 {
 	const struct sockaddr_in	*sin = (const void *)sa;
 	const struct sockaddr_in6	*sin6 = (const void *)sa;
-	char				 a[INET6_ADDRSTRLEN];
+	const uint8_t			*a6 = sin6->sin6_addr.s6_addr;
 
+	c->addr[0] = '\0';
 	if (sa->sa_family == AF_INET &&
-	    inet_ntop(AF_INET, &sin->sin_addr, a, sizeof(a)) != NULL)
-		snprintf(buf, len, "%s:%d", a, ntohs(sin->sin_port));
+	    inet_ntop(AF_INET, &sin->sin_addr, c->addr, sizeof(c->addr)))
+		snprintf(c->peer, sizeof(c->peer), "%s:%d", c->addr,
+		    ntohs(sin->sin_port));
 	else if (sa->sa_family == AF_INET6 &&
-	    inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a)) != NULL)
-		snprintf(buf, len, "[%s]:%d", a, ntohs(sin6->sin6_port));
-	else
-		snprintf(buf, len, "unix socket");
+	    inet_ntop(AF_INET6, a6, c->addr, sizeof(c->addr))) {
+		snprintf(c->peer, sizeof(c->peer), "[%s]:%d", c->addr,
+		    ntohs(sin6->sin6_port));
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
+			inet_ntop(AF_INET, a6 + 12, c->addr, sizeof(c->addr));
+	} else
+		snprintf(c->peer, sizeof(c->peer), "unix socket");
 }
 
 /*
@@ -413,7 +435,7 @@ worker_accept(void)
 	/* Responses go out in a few writes; never let Nagle hold them. */
 	if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	peer_name((struct sockaddr *)&ss, conn.peer, sizeof(conn.peer));
+	peer_name((struct sockaddr *)&ss, &conn);
 	if (!worker_allowed(ctx->pc, (struct sockaddr *)&ss)) {
 		log_warnx("pool %s: %s is not in listen.allowed_clients; "
 		    "closed", ctx->pc->name, conn.peer);
@@ -421,6 +443,59 @@ worker_accept(void)
 		return -1;
 	}
 	return fd;
+}
+
+static int
+base64_value(char ch)
+{
+	static const char	 digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char		*p;
+
+	if (ch == '\0' || (p = strchr(digits, ch)) == NULL)
+		return -1;
+	return (int)(p - digits);
+}
+
+/* Base64 in src into dst, NUL-terminated, up to its first non-digit. */
+static void
+base64_decode(char *dst, size_t size, const char *src)
+{
+	unsigned int	 bits = 0;
+	size_t		 o = 0;
+	int		 nbits = 0, v;
+
+	for (; (v = base64_value(*src)) != -1; src++) {
+		bits = (bits << 6) | (unsigned int)v;
+		if ((nbits += 6) < 8)
+			continue;
+		nbits -= 8;
+		if (o + 1 < size)
+			dst[o++] = (char)((bits >> nbits) & 0xff);
+	}
+	dst[o] = '\0';
+}
+
+/*
+ * The request's user, as php-fpm finds it: the name in an HTTP Basic
+ * Authorization header, which web servers pass on as a param; else
+ * REMOTE_USER, which a server sets when it authenticated the user.
+ */
+static void
+worker_user(struct conn *c, char *user, size_t len)
+{
+	char	 auth[512], pair[384], *colon;
+
+	if (conn_param(c, "HTTP_AUTHORIZATION", auth, sizeof(auth)) &&
+	    strncasecmp(auth, "Basic ", 6) == 0) {
+		base64_decode(pair, sizeof(pair), auth + 6);
+		if ((colon = strchr(pair, ':')) != NULL) {
+			*colon = '\0';
+			strlcpy(user, pair, len);
+			return;
+		}
+	}
+	conn_param(c, "REMOTE_USER", user, len);
 }
 
 /* Put the request into the scoreboard for the status page. */
@@ -435,7 +510,7 @@ worker_note_request(struct conn *c)
 	slot->uri[strcspn(slot->uri, "?")] = '\0';
 	conn_param(c, "QUERY_STRING", slot->query, sizeof(slot->query));
 	conn_param(c, "SCRIPT_FILENAME", slot->script, sizeof(slot->script));
-	conn_param(c, "REMOTE_USER", slot->user, sizeof(slot->user));
+	worker_user(c, slot->user, sizeof(slot->user));
 	conn_param(c, "CONTENT_LENGTH", len, sizeof(len));
 	slot->content_length = strtoull(len, NULL, 10);
 }
@@ -454,20 +529,66 @@ worker_ping(struct conn *c)
 	    sizeof(pong) - 1);
 }
 
+/* pm.status_listen answers nothing but ping and status. */
 static void
-worker_dispatch(struct conn *c)
+worker_not_found(struct conn *c, const char *script)
+{
+	static const char	 response[] = "Status: 404 Not Found\r\n"
+	    "Content-Type: text/plain\r\n\r\n404 Not Found\n";
+
+	log_warnx("pool %s: %s: %s is not ping.path or pm.status_path, all "
+	    "that pm.status_listen answers", c->pc->name, c->peer, script);
+	conn_respond(c, response, sizeof(response) - 1);
+}
+
+/* Answer the request, and learn in *o how it went. */
+static void
+worker_dispatch(struct conn *c, struct outcome *o)
 {
 	const struct pool_conf	*pc = c->pc;
 	char			 script[1024];
 
 	conn_param(c, "SCRIPT_NAME", script, sizeof(script));
-	if (pc->ping_path != NULL && strcmp(script, pc->ping_path) == 0)
+	if (pc->ping_path != NULL && strcmp(script, pc->ping_path) == 0) {
 		worker_ping(c);
-	else if (pc->status_path != NULL &&
-	    strcmp(script, pc->status_path) == 0)
-		status_page(c, pc, ctx->sb, FD_LISTEN);
-	else
-		cgi_run(c);
+		outcome_set(o, 200, NULL, NULL, 0, NULL);
+	} else if (pc->status_path != NULL &&
+	    strcmp(script, pc->status_path) == 0) {
+		status_page(c, pc, ctx->sb, ctx->slot == -1 ? FD_QUEUE :
+		    FD_LISTEN);
+		outcome_set(o, 200, NULL, NULL, 0, NULL);
+	} else if (ctx->slot == -1) {
+		worker_not_found(c, script);
+		outcome_set(o, 404, NULL, NULL, 0, NULL);
+	} else
+		cgi_run(c, o);
+}
+
+/* The request is over: its figures go into the slot. */
+static void
+worker_account(const struct outcome *o)
+{
+	slot->req_duration_ns = ev_now() - slot->req_start_ns;
+	slot->last_cpu_ns = o->user_ns + o->system_ns;
+	slot->last_memory_bytes = o->memory_bytes;
+	slot->req_start_ns = 0;
+}
+
+/* The request's line in the pool's access.log, if it has one. */
+static void
+worker_access(struct conn *c, const struct outcome *o)
+{
+	struct access	 a;
+
+	if (c->pc->access_log == NULL)
+		return;
+	a.c = c;
+	a.o = o;
+	a.user = slot->user;
+	a.content_length = slot->content_length;
+	a.duration_ns = slot->req_duration_ns;
+	if (!access_suppressed(c->pc, &a))
+		access_log(c->pc->access_format, &a);
 }
 
 static int
@@ -494,9 +615,10 @@ worker_serve(struct conn *c)
 		slot->accepted++;
 		worker_note_request(c);
 		sb_slot_state(slot, SLOT_RUNNING);
-		worker_dispatch(c);
-		slot->req_duration_ns = ev_now() - slot->req_start_ns;
-		slot->req_start_ns = 0;
+		memset(&outcome, 0, sizeof(outcome));
+		worker_dispatch(c, &outcome);
+		worker_account(&outcome);
+		worker_access(c, &outcome);
 		sb_slot_state(slot, SLOT_READING);
 		if (c->failed || !c->keep || c->eof || quit ||
 		    worker_recycled())
@@ -542,11 +664,12 @@ worker_main(const struct worker_ctx *c)
 	int	 fd;
 
 	ctx = c;
-	slot = &ctx->sb->slots[ctx->slot];
+	slot = ctx->slot == -1 ? &own_slot : &ctx->sb->slots[ctx->slot];
 	slot->pid = pid;
 	worker_signals();
 	worker_fds();
-	setproctitle("pool %s", ctx->pc->name);
+	setproctitle("pool %s%s", ctx->pc->name, ctx->slot == -1 ?
+	    " status" : "");
 	params = xcalloc(1, ctx->pc->max_params_size);
 	cgi_init();
 	if (worker_privileges(ctx->pc) == -1)
@@ -556,12 +679,15 @@ worker_main(const struct worker_ctx *c)
 #endif
 	worker_accept_loop();
 	sb_slot_state(slot, SLOT_IDLE);
-	if (write(FD_READY, &pid, sizeof(pid)) != sizeof(pid))
+	if (ctx->ready_fd != -1 &&
+	    write(FD_READY, &pid, sizeof(pid)) != sizeof(pid))
 		worker_exit(WORKER_EXIT_QUIT);
 	for (;;) {
 		if ((fd = worker_accept()) == -1)
 			continue;
 		conn_open(&conn, fd, ctx->pc, slot, &halt, params);
+		if (ctx->reqlog_fd != -1)
+			conn.reqlog_fd = FD_REQLOG;
 		worker_serve(&conn);
 		close(fd);
 		sb_slot_state(slot, SLOT_IDLE);

@@ -65,6 +65,18 @@ void	 setproctitle(const char *, ...)
 int	 reaper_acquire(void);
 int	 reaper_children(pid_t *, int);
 
+/* compat/procgroup.c: the processes of a group, for the slow log. */
+#define PROCGROUP_CMD_MAX	256
+struct procinfo {
+	pid_t	 pid;
+	pid_t	 ppid;
+	char	 cmd[PROCGROUP_CMD_MAX];	/* its command line, or "" */
+};
+int	 procgroup_list(pid_t, struct procinfo *, int);
+
+/* compat/sockacl.c: listen.acl_users and listen.acl_groups. */
+int	 sockacl_grant(const char *, const id_t *, int, const id_t *, int);
+
 /* Where setproctitle(3) overwrites argv, it must first move environ. */
 void	 compat_init_setproctitle(int, char **);
 

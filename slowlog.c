@@ -1,0 +1,166 @@
+/*
+ * Copyright (c) 2026 The fpmd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The slow log, in a worker.  A request still running after
+ * request_slowlog_timeout is written once to the pool's slowlog, in
+ * php-fpm's form: a blank line, the time, the pool and the worker's
+ * pid, the script; then the request and how long it has run, and, in
+ * place of PHP's backtrace, what is running: the program's process
+ * group, each process with its parent and command line (compat/
+ * procgroup.c), up to request_slowlog_trace_depth of them.  The worker
+ * asks about its own program's group only, which runs as its own user;
+ * the master, which writes the entry, learns no pid from it.  The
+ * error log gets php-fpm's one line, and the worker's slot counts the
+ * request for the status page's slow requests.
+ */
+
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fpmd.h"
+
+#define SLOWLOG_PROCS_MAX	64	/* read of a group, at most */
+
+/* An entry being written: a tag, then its lines. */
+struct entry {
+	char	 buf[REQLOG_MSG_MAX + 1];
+	size_t	 len;
+};
+
+static void
+entry_printf(struct entry *e, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	if (e->len >= sizeof(e->buf) - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(e->buf + e->len, sizeof(e->buf) - e->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		e->len += (size_t)n < sizeof(e->buf) - e->len ? (size_t)n :
+		    sizeof(e->buf) - e->len - 1;
+}
+
+/* The program's process group, a line a process, or its pid alone. */
+static void
+slowlog_group(struct entry *e, int depth, pid_t pgid)
+{
+	struct procinfo	 pi[SLOWLOG_PROCS_MAX];
+	char		 cmd[4 * PROCGROUP_CMD_MAX];
+	int		 n, i;
+
+	if (pgid <= 0)
+		return;
+	if ((n = procgroup_list(pgid, pi, SLOWLOG_PROCS_MAX)) <= 0) {
+		entry_printf(e, "[pid %ld]\n", (long)pgid);
+		return;
+	}
+	for (i = 0; i < n && i < depth; i++)
+		entry_printf(e, "[pid %ld, ppid %ld] %s\n", (long)pi[i].pid,
+		    (long)pi[i].ppid, escape_log(cmd, sizeof(cmd), pi[i].cmd,
+		    strlen(pi[i].cmd)));
+	if (n > depth)
+		entry_printf(e, "[and %d more]\n", n - depth);
+}
+
+/* What the slot says of the request, escaped: method, URI, query. */
+static void
+slowlog_request(char *buf, size_t len, const struct slot *s)
+{
+	char	 raw[sizeof(s->method) + sizeof(s->uri) + sizeof(s->query) + 2];
+
+	snprintf(raw, sizeof(raw), "%.*s %.*s%s%.*s", (int)sizeof(s->method),
+	    s->method, (int)sizeof(s->uri), s->uri, s->query[0] != '\0' ?
+	    "?" : "", (int)sizeof(s->query), s->query);
+	escape_log(buf, len, raw, strlen(raw));
+}
+
+static void
+slowlog_send(const struct conn *c, const struct entry *e)
+{
+	if (c->reqlog_fd == -1)
+		return;
+	while (send(c->reqlog_fd, e->buf, e->len, 0) == -1)
+		if (errno != EINTR) {
+			log_warn("pool %s: send a slow log entry", c->pc->name);
+			return;
+		}
+}
+
+/* The request on c has run for running_ns: log it, count it. */
+static void
+slowlog_write(struct conn *c, pid_t pgid, int64_t running_ns)
+{
+	static struct entry	 e;
+	const struct slot	*s = c->slot;
+	char			 stamp[32], script[1024], request[1024];
+	time_t			 now = time(NULL);
+	struct tm		*tm;
+
+	if ((tm = localtime(&now)) == NULL ||
+	    strftime(stamp, sizeof(stamp), "[%d-%b-%Y %H:%M:%S]", tm) == 0)
+		stamp[0] = '\0';
+	escape_log(script, sizeof(script), s->script, strnlen(s->script,
+	    sizeof(s->script)));
+	slowlog_request(request, sizeof(request), s);
+	log_warnx("pool %s: worker %ld, script '%s' (request: \"%s\") "
+	    "executing too slow (%.6f sec), logging", c->pc->name,
+	    (long)getpid(), script, request, (double)running_ns / 1e9);
+	e.buf[0] = REQLOG_SLOW;
+	e.len = 1;
+	entry_printf(&e, "\n%s  [pool %s] pid %ld\n", stamp, c->pc->name,
+	    (long)getpid());
+	entry_printf(&e, "script_filename = %s\nrequest = %s\n"
+	    "running = %.3f s\n", script, request, (double)running_ns / 1e9);
+	slowlog_group(&e, c->pc->slowlog_trace_depth, pgid);
+	slowlog_send(c, &e);
+	c->slot->slow++;
+}
+
+/*
+ * A request runner calls this from its loop while its program runs:
+ * the time left until the request is slow, for its poll timeout, or -1
+ * for none.  When the time has come, it logs the request, once, with
+ * pgid, the program's process group (0 for none).
+ */
+int64_t
+slowlog_check(struct conn *c, pid_t pgid)
+{
+	int64_t	 left_ns;
+
+	if (c->pc->slowlog_timeout_ms == 0 || c->slow_logged ||
+	    c->slot == NULL)
+		return -1;
+	left_ns = c->req_start_ns + ev_ms_to_ns(c->pc->slowlog_timeout_ms) -
+	    ev_now();
+	if (left_ns > 0)
+		return left_ns;
+	c->slow_logged = 1;
+	slowlog_write(c, pgid, ev_now() - c->req_start_ns);
+	return -1;
+}
