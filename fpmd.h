@@ -201,6 +201,8 @@ struct pool_conf {
 	size_t			 max_params_size;
 	size_t			 max_params;
 
+	char			*exec;		/* the application, or NULL */
+
 	char			*cgi_root;
 	size_t			 max_body_bytes;	/* cgi.max_body_size */
 	char			*body_temp_dir;		/* cgi.body_temp_dir */
