@@ -7,15 +7,15 @@
 PROG=		fpmd
 VERSION=	0.1
 SRCS=		fpmd.c conf.c pool.c listener.c scoreboard.c worker.c conn.c \
-		cgi.c cgiheader.c spool.c status.c proto.c log.c escape.c \
-		xmalloc.c \
+		cgi.c cgiheader.c spool.c app.c relay.c status.c proto.c \
+		log.c escape.c xmalloc.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
 		compat/reallocarray.c compat/reaper.c compat/setproctitle.c \
 		compat/setresuid.c compat/strlcat.c compat/strlcpy.c
 OBJS=		fpmd.o conf.o pool.o listener.o scoreboard.o worker.o conn.o \
-		cgi.o cgiheader.o spool.o status.o proto.o log.o escape.o \
-		xmalloc.o \
+		cgi.o cgiheader.o spool.o app.o relay.o status.o proto.o \
+		log.o escape.o xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/reallocarray.o compat/reaper.o compat/setproctitle.o \
@@ -69,7 +69,8 @@ config.h: configure
 
 $(OBJS): config.h compat/compat.h
 DAEMONOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o worker.o conn.o \
-		cgi.o cgiheader.o spool.o status.o escape.o xmalloc.o
+		cgi.o cgiheader.o spool.o app.o relay.o status.o escape.o \
+		xmalloc.o
 $(DAEMONOBJS): fpmd.h log.h compat/ev.h proto.h
 proto.o: proto.h
 log.o: log.h
@@ -124,7 +125,8 @@ tests/cgiheader_test: tests/cgiheader_test.o cgiheader.o escape.o
 # fpmd with a compromised worker, for tests/boundary_test only.
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o scoreboard.o \
 		tests/worker-hostile.o conn.o cgi.o cgiheader.o spool.o \
-		status.o proto.o log.o escape.o xmalloc.o compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
+		app.o relay.o status.o proto.o log.o escape.o xmalloc.o \
+		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/reallocarray.o compat/reaper.o compat/setproctitle.o \
 		compat/setresuid.o compat/strlcat.o compat/strlcpy.o

@@ -58,7 +58,6 @@
 /* Shorter than the master's KILL_GRACE_MS for the worker, so that a
  * stopping worker kills its program's group before it is killed. */
 #define CGI_KILL_GRACE_MS	(KILL_GRACE_MS / 2)
-#define CGI_DEFAULT_PATH	"PATH=/usr/local/bin:/usr/bin:/bin"
 #define CGI_READ_MAX		(FCGI_MAX_LENGTH & ~7)
 #define CGI_BODY_MEM_BYTES	(64 * 1024)	/* larger bodies: a file */
 #define CGI_HEADER_MAX		(16 * 1024)
@@ -370,7 +369,7 @@ cgi_env(struct cgi *g, size_t *count)
 	}
 	for (e = environ; !pc->clear_env && *e != NULL; e++)
 		env_add(env, &n, xstrdup(*e));
-	env_add(env, &n, xstrdup(CGI_DEFAULT_PATH));
+	env_add(env, &n, xstrdup(DEFAULT_PATH));
 	*count = n;
 	return env;
 }

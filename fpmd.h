@@ -23,16 +23,19 @@
  * reaping, the process managers) and listener.c (opening the sockets).
  * A worker runs as its pool's user, in its pool's chroot: worker.c (its
  * accept loop and dispatch), conn.c (one FastCGI connection), cgi.c (one
- * CGI program per request) and status.c (ping's sibling, the status
- * page).  Both run scoreboard.c, listener_queue(), xmalloc.c, log.c and
- * proto.c, and a worker reads the struct pool_conf conf.c made.
+ * CGI program per request), app.c (the FastCGI application a worker of
+ * a pool with exec owns), relay.c (one request relayed to it) and
+ * status.c (ping's sibling, the status page).  Both run scoreboard.c,
+ * listener_queue(), xmalloc.c, log.c and proto.c, and a worker reads
+ * the struct pool_conf conf.c made.
  *
  * The master calls into the worker's files only through worker_main(),
  * right after fork(), and never gets control back; the worker's files
  * call nothing in fpmd.c or pool.c.  The master trusts nothing a worker
  * can write: the scoreboard holds numbers to display and bounded
  * strings to print, and the master signals and waits for only its own
- * children, by the pids fork() gave it.
+ * children, by the pids fork() gave it.  A worker alone signals its
+ * CGI program's or its application's process group.
  */
 
 #ifndef FPMD_H
@@ -83,6 +86,8 @@
 #define DEFAULT_CHROOT		""
 #endif
 #define DEFAULT_TIMEOUT_S	120	/* as slowcgi's -t */
+/* The PATH of a CGI program or an application, unless env[] sets one. */
+#define DEFAULT_PATH		"PATH=/usr/local/bin:/usr/bin:/bin"
 
 /*
  * How a worker tells the master why it exited.  fatal() exits 1: an
@@ -93,6 +98,7 @@
 #define WORKER_EXIT_FATAL	1	/* fatal(): out of memory and such */
 #define WORKER_EXIT_MAXREQ	10	/* pm.max_requests */
 #define WORKER_EXIT_SETUP	11	/* limits, chroot, user or its loop */
+#define WORKER_EXIT_APP		12	/* its application cannot start */
 
 /* The master gives a worker this long after TERM before KILL. */
 #define KILL_GRACE_MS		1000
@@ -417,6 +423,26 @@ void		 status_page(struct conn *, const struct pool_conf *,
 void		 cgi_init(void);
 void		 cgi_run(struct conn *);
 void		 cgi_signal(int);
+
+/* app.c: a worker's FastCGI application */
+void		 app_init(const struct pool_conf *);
+int		 app_start(void);
+int		 app_check(void);
+int		 app_connection(void);
+int		 app_done(int);
+void		 app_kill(void);
+int		 app_died(int *);
+const char	*app_how(int, char *, size_t);
+void		 app_stop(void);
+void		 app_signal(int);
+pid_t		 app_pid(void);
+int		 app_exited(void);
+void		 app_output(void);
+int		 app_fds(int *, int *);
+int		 app_watch(struct ev_loop *, ev_fd_cb);
+
+/* relay.c: a worker */
+int		 relay_run(struct conn *);
 
 /* cgiheader.c: a worker */
 int		 cgiheader_parse(struct cgiheader *, const char *, size_t,

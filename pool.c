@@ -480,6 +480,8 @@ exit_cause(const struct worker *w, int status, char *buf, size_t len)
 		return "after pm.max_requests";
 	case WORKER_EXIT_SETUP:
 		return "as it could not set itself up";
+	case WORKER_EXIT_APP:
+		return "as its application could not start";
 	case WORKER_EXIT_FATAL:
 		return "on a fatal error";
 	case WORKER_EXIT_QUIT:
@@ -492,10 +494,18 @@ exit_cause(const struct worker *w, int status, char *buf, size_t len)
 	}
 }
 
+/*
+ * A worker died at birth: soon after its fork, or, however late, when
+ * its application could not start; the next waits for a back-off.
+ */
 static int
 death_is_quick(const struct worker *w, int status, int64_t lived_ns)
 {
-	if (w->stopping || lived_ns >= ev_ms_to_ns(QUICK_DEATH_MS))
+	if (w->stopping)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_APP)
+		return 1;
+	if (lived_ns >= ev_ms_to_ns(QUICK_DEATH_MS))
 		return 0;
 	return WIFSIGNALED(status) || (WEXITSTATUS(status) !=
 	    WORKER_EXIT_QUIT && WEXITSTATUS(status) != WORKER_EXIT_MAXREQ);

@@ -21,13 +21,17 @@
  * nothing else, settles its descriptors, drops privileges, and then
  * accepts connections on the pool's socket, one at a time.  For each
  * request it answers ping.path itself, pm.status_path with status.c,
- * and anything else with a CGI program (cgi.c).  It writes only its
- * own scoreboard slot.
+ * and anything else with a CGI program (cgi.c) or, in a pool with
+ * exec, by relaying it (relay.c) to the FastCGI application it owns
+ * (app.c), which it starts before it accepts anything.  It writes
+ * only its own scoreboard slot.
  *
  * It leaves after pm.max_requests requests, on SIGQUIT once it is
- * idle (at once if it is), on SIGTERM after killing its CGI, and when
+ * idle (at once if it is), on SIGTERM after killing its CGI or its
+ * application, when its application cannot be started again, and when
  * the master is gone: the read end of a pipe whose only writer was the
- * master then polls readable, on every platform.
+ * master then polls readable, on every platform.  Its application goes
+ * with it.
  */
 
 #include "config.h"
@@ -73,11 +77,13 @@ static struct slot		*slot;
 static struct conn		 conn;
 static struct ev_loop		*accept_loop;	/* waits for connections */
 static struct ev_timer		 accept_backoff;
+static int			 app_woke;	/* the application, idle */
 
 static __dead void
 worker_exit(int code)
 {
 	slot->state = SLOT_ENDING;
+	app_stop();
 	exit(code);
 }
 
@@ -94,6 +100,7 @@ worker_on_signal(int sig)
 	if (sig != SIGQUIT) {
 		halt = 1;
 		cgi_signal(SIGTERM);
+		app_signal(SIGTERM);
 	}
 	/*
 	 * Idle, leave now; but not with a connection waiting, whose
@@ -101,8 +108,10 @@ worker_on_signal(int sig)
 	 * it first, and leave after.
 	 */
 	if (waiting == IDLE_KEPT ||
-	    (waiting == IDLE_ACCEPT && poll(&pfd, 1, 0) == 0))
+	    (waiting == IDLE_ACCEPT && poll(&pfd, 1, 0) == 0)) {
+		app_stop();
 		_exit(WORKER_EXIT_QUIT);
+	}
 }
 
 /* The worker's handlers; then the signals the master blocked may come. */
@@ -312,6 +321,17 @@ worker_on_life(int fd, int events, void *arg)
 	worker_exit(WORKER_EXIT_QUIT);
 }
 
+/* The application died or wrote while the worker was idle. */
+static void
+worker_on_app(int fd, int events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	(void)arg;
+	app_woke = 1;
+	ev_break(accept_loop);
+}
+
 static int
 worker_watch_listen(void)
 {
@@ -352,7 +372,9 @@ worker_accept_loop(void)
 {
 	if ((accept_loop = ev_new(ctx->events)) == NULL ||
 	    worker_watch_listen() == -1 ||
-	    ev_add(accept_loop, FD_LIFE, EV_READ, worker_on_life, NULL) == -1) {
+	    ev_add(accept_loop, FD_LIFE, EV_READ, worker_on_life, NULL) == -1 ||
+	    (ctx->pc->exec != NULL &&
+	    app_watch(accept_loop, worker_on_app) == -1)) {
 		log_warn("pool %s: worker %d: %s loop", ctx->pc->name,
 		    (int)getpid(), ctx->events);
 		worker_exit(WORKER_EXIT_SETUP);
@@ -406,6 +428,11 @@ worker_accept(void)
 	int			 fd, one = 1;
 
 	worker_accept_wait();
+	if (app_woke) {
+		app_woke = 0;
+		if (app_check() == -1)
+			worker_exit(WORKER_EXIT_APP);
+	}
 	if ((fd = worker_accept_fd(&ss)) == -1)
 		return -1;
 	/* Busy from now on, or ondemand would count on this worker. */
@@ -454,7 +481,8 @@ worker_ping(struct conn *c)
 	    sizeof(pong) - 1);
 }
 
-static void
+/* Answer the request; -1 when the application cannot be started. */
+static int
 worker_dispatch(struct conn *c)
 {
 	const struct pool_conf	*pc = c->pc;
@@ -466,8 +494,11 @@ worker_dispatch(struct conn *c)
 	else if (pc->status_path != NULL &&
 	    strcmp(script, pc->status_path) == 0)
 		status_page(c, pc, ctx->sb, FD_LISTEN);
+	else if (pc->exec != NULL)
+		return relay_run(c);
 	else
 		cgi_run(c);
+	return 0;
 }
 
 static int
@@ -494,7 +525,8 @@ worker_serve(struct conn *c)
 		slot->accepted++;
 		worker_note_request(c);
 		sb_slot_state(slot, SLOT_RUNNING);
-		worker_dispatch(c);
+		if (worker_dispatch(c) == -1)
+			worker_exit(WORKER_EXIT_APP);
 		slot->req_duration_ns = ev_now() - slot->req_start_ns;
 		slot->req_start_ns = 0;
 		sb_slot_state(slot, SLOT_READING);
@@ -547,13 +579,18 @@ worker_main(const struct worker_ctx *c)
 	worker_fds();
 	setproctitle("pool %s", ctx->pc->name);
 	params = xcalloc(1, ctx->pc->max_params_size);
-	cgi_init();
+	if (ctx->pc->exec != NULL)
+		app_init(ctx->pc);
+	else
+		cgi_init();
 	if (worker_privileges(ctx->pc) == -1)
 		worker_exit(WORKER_EXIT_SETUP);
 #ifdef FPMD_TEST_HOSTILE
 	worker_hostile();
 #endif
 	worker_accept_loop();
+	if (ctx->pc->exec != NULL && app_start() == -1)
+		worker_exit(WORKER_EXIT_APP);
 	sb_slot_state(slot, SLOT_IDLE);
 	if (write(FD_READY, &pid, sizeof(pid)) != sizeof(pid))
 		worker_exit(WORKER_EXIT_QUIT);
