@@ -140,6 +140,15 @@ tests/fpmd-hostile: $(HOSTILEOBJS)
 
 tests/fcgi-client.o: config.h proto.h
 
+# A libfcgi application for tests/app_test; libfcgi is for tests only.
+# It is a peer of fpmd's, not fpmd: it takes FCGI_CFLAGS, not CFLAGS,
+# so that no sanitizer of a CI build judges libfcgi's exit.
+FCGI_CFLAGS?=	-O2 -I/usr/local/include
+FCGI_LIBS?=	-L/usr/local/lib -lfcgi
+tests/fcgi-app: tests/fcgi-app.c
+	$(CC) $(CSTD) $(CWARN) $(FCGI_CFLAGS) -o $@ tests/fcgi-app.c \
+	    $(FCGI_LIBS)
+
 tests/fcgi-client: tests/fcgi-client.o proto.o
 	$(CC) $(LDFLAGS) -o $@ tests/fcgi-client.o proto.o $(LDADD)
 
@@ -156,6 +165,8 @@ bench: $(PROG)
 test: $(PROG)
 	@sh tests/need-tools
 	@$(MAKE) $(TESTPROGS)
+	@$(MAKE) tests/fcgi-app >/dev/null 2>&1 || echo "make test: no \
+	    libfcgi, so no tests/fcgi-app: the cases that use it will skip"
 	@sh tests/run
 
 lint:
@@ -174,7 +185,8 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man8/fpmd.8
 
 clean:
-	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/*.o config.h configure.log
+	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/fcgi-app tests/*.o \
+	    config.h configure.log
 	rm -rf tests/results.db tests/work
 
 .PHONY: all run bench test lint install uninstall clean
