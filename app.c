@@ -377,14 +377,20 @@ app_listen(void)
 	return fd;
 }
 
-/* The child side: fds 0-2 as the specification says, then exec. */
+/*
+ * The child side: fds 0-2 as the specification says, then exec.  Where
+ * the kernel can, the application dies with its worker even when the
+ * worker has no chance to end it (SIGKILL, with the master's).
+ */
 static __dead void
-app_child(int lsn, int err)
+app_child(pid_t worker, int lsn, int err)
 {
 	struct sigaction	 sa;
 	sigset_t		 none;
 	int			 sig, o = out[1] != -1 ? out[1] : null_fd;
 
+	if (reaper_tie() == 0 && getppid() != worker)
+		_exit(127);
 	setpgid(0, 0);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
@@ -405,12 +411,12 @@ static int
 app_spawn(int lsn)
 {
 	int	 p[2], e = 0;
-	pid_t	 child;
+	pid_t	 child, worker = getpid();
 
 	if (ev_pipe(p) == -1)
 		return -1;
 	if ((child = fork()) == 0)
-		app_child(lsn, p[1]);
+		app_child(worker, lsn, p[1]);
 	close(p[1]);
 	if (child == -1)
 		e = errno;
