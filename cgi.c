@@ -167,12 +167,7 @@ cgi_root(const struct pool_conf *pc)
 static void
 cgi_error(struct cgi *g, const char *status)
 {
-	char	 response[256];
-	int	 n;
-
-	n = snprintf(response, sizeof(response), "Status: %s\r\n"
-	    "Content-Type: text/plain\r\n\r\n%s\n", status, status);
-	conn_respond(g->c, response, (size_t)n);
+	conn_status(g->c, status);
 }
 
 /*

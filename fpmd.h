@@ -413,6 +413,7 @@ int		 conn_param(struct conn *, const char *, char *, size_t);
 int		 conn_body(struct conn *, const uint8_t **, size_t *);
 int		 conn_drain(struct conn *);
 int		 conn_respond(struct conn *, const char *, size_t);
+int		 conn_status(struct conn *, const char *);
 int		 conn_end(struct conn *, uint32_t, int);
 
 /* status.c: a worker */

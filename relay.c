@@ -484,18 +484,6 @@ relay_begin(struct relay *r, struct conn *c, int fd)
 	    FCGI_KEEP_CONN);
 }
 
-/* A response of fpmd's own: an HTTP status and a one-line body. */
-static void
-relay_error(struct conn *c, const char *status)
-{
-	char	 response[256];
-	int	 n;
-
-	n = snprintf(response, sizeof(response), "Status: %s\r\n"
-	    "Content-Type: text/plain\r\n\r\n%s\n", status, status);
-	conn_respond(c, response, (size_t)n);
-}
-
 /*
  * The application closed the connection: if it died, say how.  One
  * that left cleanly, exit status 0, before it had any of the request
@@ -542,7 +530,7 @@ relay_fail(struct relay *r)
 	    r->down_off, r->down_ok - r->down_off) == -1))
 		return;
 	if (r->stdout_bytes == 0 && !r->aborted)
-		relay_error(c, status);
+		conn_status(c, status);
 	else {
 		conn_end(c, 0, !r->stdout_ended);
 		if (r->aborted)
@@ -580,7 +568,7 @@ relay_run(struct conn *c)
 
 	for (;;) {
 		if ((fd = app_connection()) == -1) {
-			relay_error(c, "502 Bad Gateway");
+			conn_status(c, "502 Bad Gateway");
 			return -1;
 		}
 		relay_begin(&r, c, fd);
