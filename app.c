@@ -654,8 +654,9 @@ app_alive(void)
 }
 
 /*
- * The worker is idle, and the instance wrote or exited: log what it
- * wrote, and start it again if it is gone.  0, or -1 if it cannot be.
+ * Between requests, or when the instance wrote or exited while the
+ * worker was idle: log what it wrote, and start it again if it is
+ * gone.  0, or -1 if it cannot be.
  */
 int
 app_check(void)
@@ -696,22 +697,21 @@ app_connection(void)
 /*
  * A request is over.  keep: the connection is in step for the next.
  * An instance that sets its own PHP_FCGI_MAX_REQUESTS leaves after that
- * many; it is replaced now, before the next request can reach it.
- * Returns -1 when the replacement could not start.
+ * many; it is reaped now, so that app_check() replaces it before the
+ * next request can reach it.
  */
-int
+void
 app_done(int keep)
 {
 	if (!keep)
 		app_close_conn();
 	served++;
 	if (php_max <= 0 || served < (uint64_t)php_max)
-		return 0;
+		return;
 	app_wait_exit(APP_KILL_GRACE_MS);
 	log_debug("pool %s: application pid %d served its "
 	    "PHP_FCGI_MAX_REQUESTS (%ld)", pc->name, (int)pid, php_max);
 	app_kill();
-	return app_start();
 }
 
 /* While the worker is idle, its loop watches the instance too. */

@@ -430,7 +430,7 @@ void		 app_init(const struct pool_conf *);
 int		 app_start(void);
 int		 app_check(void);
 int		 app_connection(void);
-int		 app_done(int);
+void		 app_done(int);
 void		 app_kill(void);
 int		 app_died(int *);
 const char	*app_how(int, char *, size_t);

@@ -31,10 +31,10 @@
  * END_REQUEST after what it sent; request_terminate_timeout a 504 or an
  * END_REQUEST; an abort, or a web server that hangs up or stalls, is
  * passed on as ABORT_REQUEST, with a grace to end the request.  The
- * application is killed, and another started, whenever a request did
- * not end cleanly.  One that vanished before it read anything of the
- * request (an exit between requests, or a kill) is started again and
- * gets the request again, so that no request fails for it.
+ * application is killed whenever a request did not end cleanly, and
+ * the worker starts another.  One that left cleanly before it had any
+ * of the request, as php-cgi does between requests, is started again
+ * and gets the request again, so that no request fails for it.
  */
 
 #include "config.h"
@@ -557,8 +557,10 @@ relay_finish(struct relay *r)
 }
 
 /*
- * Relay one request to the application.  Returns 0, or -1 when the
- * application cannot be started again and the worker must leave.
+ * Relay one request to the application.  Returns 0, or -1 when there
+ * was no application to be had and the worker must leave.  An instance
+ * that failed is gone after; the worker starts the next one once the
+ * request is off its books.
  */
 int
 relay_run(struct conn *c)
@@ -575,7 +577,8 @@ relay_run(struct conn *c)
 		relay_loop(&r);
 		if (r.ended) {
 			relay_finish(&r);
-			return app_done(r.in_step);
+			app_done(r.in_step);
+			return 0;
 		}
 		if (!relay_again(&r) || tries++ > 0)
 			break;
@@ -584,5 +587,5 @@ relay_run(struct conn *c)
 		    c->peer, (int)r.pid);
 	}
 	relay_fail(&r);
-	return *c->halt ? 0 : app_start();
+	return 0;
 }

@@ -600,10 +600,13 @@ worker_main(const struct worker_ctx *c)
 		conn_open(&conn, fd, ctx->pc, slot, &halt, params);
 		worker_serve(&conn);
 		close(fd);
-		sb_slot_state(slot, SLOT_IDLE);
 		if (worker_recycled())
 			worker_exit(WORKER_EXIT_MAXREQ);
 		if (quit)
 			worker_exit(WORKER_EXIT_QUIT);
+		/* An application that failed a request starts again now. */
+		if (ctx->pc->exec != NULL && app_check() == -1)
+			worker_exit(WORKER_EXIT_APP);
+		sb_slot_state(slot, SLOT_IDLE);
 	}
 }
