@@ -8,8 +8,8 @@ PROG=		fpmd
 VERSION=	0.1
 SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 		service.c worker.c conn.c cgi.c cgiheader.c script.c spool.c \
-		status.c outcome.c access.c slowlog.c proto.c log.c escape.c \
-		xmalloc.c \
+		app.c relay.c status.c outcome.c access.c slowlog.c proto.c \
+		log.c escape.c xmalloc.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
 		compat/procgroup.c compat/reallocarray.c compat/reaper.c \
@@ -17,8 +17,8 @@ SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 		compat/strlcat.c compat/strlcpy.c
 OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
-		status.o outcome.o access.o slowlog.o proto.o log.o escape.o \
-		xmalloc.o \
+		app.o relay.o status.o outcome.o access.o slowlog.o proto.o \
+		log.o escape.o xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/procgroup.o compat/reallocarray.o compat/reaper.o \
@@ -82,7 +82,8 @@ config.h: configure
 $(OBJS): config.h compat/compat.h
 DAEMONOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
-		status.o outcome.o access.o slowlog.o escape.o xmalloc.o
+		app.o relay.o status.o outcome.o access.o slowlog.o escape.o \
+		xmalloc.o
 $(DAEMONOBJS): fpmd.h log.h compat/ev.h proto.h
 proto.o: proto.h
 log.o: log.h
@@ -148,8 +149,8 @@ tests/cgiheader_test: tests/cgiheader_test.o cgiheader.o escape.o
 # fpmd with a compromised worker, for tests/boundary_test only.
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o tests/worker-hostile.o conn.o cgi.o cgiheader.o \
-		script.o spool.o status.o outcome.o access.o slowlog.o proto.o \
-		log.o escape.o xmalloc.o \
+		script.o spool.o app.o relay.o status.o outcome.o access.o \
+		slowlog.o proto.o log.o escape.o xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/procgroup.o compat/reallocarray.o compat/reaper.o \
@@ -164,6 +165,15 @@ tests/fpmd-hostile: $(HOSTILEOBJS)
 	$(CC) $(LDFLAGS) -o $@ $(HOSTILEOBJS) $(LDADD)
 
 tests/fcgi-client.o: config.h proto.h
+
+# A libfcgi application for tests/app_test; libfcgi is for tests only.
+# It is a peer of fpmd's, not fpmd: it takes FCGI_CFLAGS, not CFLAGS,
+# so that no sanitizer of a CI build judges libfcgi's exit.
+FCGI_CFLAGS?=	-O2 -I/usr/local/include
+FCGI_LIBS?=	-L/usr/local/lib -lfcgi
+tests/fcgi-app: tests/fcgi-app.c
+	$(CC) $(CSTD) $(CWARN) $(FCGI_CFLAGS) -o $@ tests/fcgi-app.c \
+	    $(FCGI_LIBS)
 
 tests/fcgi-client: tests/fcgi-client.o proto.o
 	$(CC) $(LDFLAGS) -o $@ tests/fcgi-client.o proto.o $(LDADD)
@@ -195,6 +205,8 @@ fuzz: config.h
 test: $(PROG)
 	@sh tests/need-tools
 	@$(MAKE) $(TESTPROGS)
+	@$(MAKE) tests/fcgi-app >/dev/null 2>&1 || echo "make test: no \
+	    libfcgi, so no tests/fcgi-app: the cases that use it will skip"
 	@sh tests/run
 
 lint:
@@ -232,7 +244,8 @@ uninstall:
 	done; rmdir $(DESTDIR)$(EXAMPLESDIR) 2>/dev/null; true
 
 clean:
-	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/*.o config.h configure.log
+	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/fcgi-app tests/*.o \
+	    config.h configure.log
 	rm -rf tests/results.db tests/work tests/fuzz/build tests/fuzz/work
 	rm -rf examples/nginx.pid examples/nginx-tmp examples/apache.pid \
 	    examples/apache.log

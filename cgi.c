@@ -65,7 +65,6 @@
  * long runs on after its response.
  */
 #define CGI_FINISH_GRACE_MS	200
-#define CGI_DEFAULT_PATH	"PATH=/usr/local/bin:/usr/bin:/bin"
 #define CGI_READ_MAX		(FCGI_MAX_LENGTH & ~7)
 #define CGI_BODY_MEM_BYTES	(64 * 1024)	/* larger bodies: a file */
 #define CGI_HEADER_MAX		(16 * 1024)
@@ -174,13 +173,8 @@ cgi_root(const struct pool_conf *pc)
 static void
 cgi_error(struct cgi *g, const char *status)
 {
-	char	 response[256];
-	int	 n;
-
-	n = snprintf(response, sizeof(response), "Status: %s\r\n"
-	    "Content-Type: text/plain\r\n\r\n%s\n", status, status);
 	g->http_status = (int)strtol(status, NULL, 10);
-	conn_respond(g->c, response, (size_t)n);
+	conn_status(g->c, status);
 }
 
 /* A param, or NULL where the web server sent none or one too long. */
@@ -310,7 +304,7 @@ cgi_env(struct cgi *g, size_t *count)
 	}
 	for (e = environ; !pc->clear_env && *e != NULL; e++)
 		env_add(env, &n, xstrdup(*e));
-	env_add(env, &n, xstrdup(CGI_DEFAULT_PATH));
+	env_add(env, &n, xstrdup(DEFAULT_PATH));
 	*count = n;
 	return env;
 }

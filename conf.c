@@ -130,6 +130,8 @@ static int	set_extensions(struct parse *, const struct key *, void *,
 		    const char *);
 static int	set_include(struct parse *, const struct key *, void *,
 		    const char *);
+static int	set_exec(struct parse *, const struct key *, void *,
+		    const char *);
 
 #define G(f)	offsetof(struct conf, f)
 #define P(f)	offsetof(struct pool_conf, f)
@@ -257,6 +259,8 @@ static const struct key keys[] = {
 	    P(max_params_size), 0, 1024, "64k" },
 	{ "fastcgi.max_params", IN_POOL, set_size, T_SIZE,
 	    P(max_params), 0, 1, "1000" },
+	{ "exec", IN_POOL, set_exec, T_STR,
+	    P(exec), 0, 0, NULL },
 	{ "cgi.root", IN_POOL, set_abs, T_STR,
 	    P(cgi_root), 0, 0, NULL },
 	{ "security.limit_extensions", IN_POOL, set_extensions, T_LIST,
@@ -496,6 +500,16 @@ set_abs(struct parse *p, const struct key *k, void *base, const char *v)
 {
 	if (v[0] != '/')
 		return conf_err(p, k->name, "'%s' is not an absolute path", v);
+	return set_str(p, k, base, v);
+}
+
+/* exec = /path/to/app [args]: words split at blanks, in the worker. */
+static int
+set_exec(struct parse *p, const struct key *k, void *base, const char *v)
+{
+	if (v[0] != '/')
+		return conf_err(p, k->name, "'%s' does not start with the "
+		    "program's absolute path", v);
 	return set_str(p, k, base, v);
 }
 
@@ -1683,6 +1697,31 @@ pool_paths(struct parse *p, struct pool_conf *pc)
 	path_resolve(&pc->chdir, prefix);
 }
 
+/*
+ * The application must be an executable file where the workers will
+ * look for it, inside the chroot.
+ */
+static void
+check_exec(struct parse *p, struct pool_conf *pc)
+{
+	struct stat	 st;
+	char		 path[PATH_MAX];
+	size_t		 n = strcspn(pc->exec, " \t");
+
+	if (snprintf(path, sizeof(path), "%s%.*s", pc->chroot != NULL ?
+	    pc->chroot : "", (int)n, pc->exec) >= (int)sizeof(path)) {
+		pool_err(p, pc, "exec", "the path is too long");
+		return;
+	}
+	if (stat(path, &st) == -1)
+		pool_err(p, pc, "exec", "%s: %s", path, strerror(errno));
+	else if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0)
+		pool_err(p, pc, "exec", "%s is not an executable file", path);
+	if (pc->cgi_root != NULL)
+		pool_warn(p, pc, "cgi.root", "ignored with exec: the "
+		    "application, not fpmd, finds the script");
+}
+
 static void
 check_pool(struct parse *p, struct pool_conf *pc)
 {
@@ -1692,6 +1731,8 @@ check_pool(struct parse *p, struct pool_conf *pc)
 	check_user(p, pc);
 	if (pc->chroot != NULL && !is_dir(pc->chroot))
 		pool_err(p, pc, "chroot", "%s is not a directory", pc->chroot);
+	if (pc->exec != NULL)
+		check_exec(p, pc);
 	if (same(pc->ping_path, pc->status_path))
 		pool_err(p, pc, "ping.path", "the same as pm.status_path");
 	if (pc->slowlog_timeout_ms > 0 && pc->slowlog == NULL)
@@ -1847,6 +1888,7 @@ conf_pool_free(struct pool_conf *pc)
 	free(pc->access_format);
 	strlist_free(pc->suppress_paths, pc->nsuppress_paths);
 	free(pc->slowlog);
+	free(pc->exec);
 	free(pc->cgi_root);
 	free(pc->body_temp_dir);
 	strlist_free(pc->extensions, pc->nextensions);

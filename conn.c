@@ -372,6 +372,18 @@ conn_respond(struct conn *c, const char *response, size_t len)
 	return conn_end(c, 0, 1);
 }
 
+/* An error of fpmd's own: an HTTP status and a one-line body. */
+int
+conn_status(struct conn *c, const char *status)
+{
+	char	 response[256];
+	int	 n;
+
+	n = snprintf(response, sizeof(response), "Status: %s\r\n"
+	    "Content-Type: text/plain\r\n\r\n%s\n", status, status);
+	return conn_respond(c, response, (size_t)n);
+}
+
 /* Copy param name into buf, NUL-terminated; 0 if absent or too long. */
 int
 conn_param(struct conn *c, const char *name, char *buf, size_t len)

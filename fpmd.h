@@ -27,18 +27,21 @@
  * A worker runs as its pool's user, in its pool's chroot: worker.c (its
  * accept loop and dispatch), conn.c (one FastCGI connection), cgi.c (one
  * CGI program per request), script.c (which program), cgiheader.c (its
- * header block), spool.c (a large body's file), outcome.c (what a
- * request used), access.c (its access log line), slowlog.c (a slow
- * request's entry) and status.c (ping's sibling, the status page).
- * Both run scoreboard.c, listener_queue(), escape.c, xmalloc.c, log.c
- * and proto.c, and a worker reads the struct pool_conf conf.c made.
+ * header block), spool.c (a large body's file), app.c (the FastCGI
+ * application a worker of a pool with exec owns), relay.c (one request
+ * relayed to it), outcome.c (what a request used), access.c (its
+ * access log line), slowlog.c (a slow request's entry) and status.c
+ * (ping's sibling, the status page).  Both run scoreboard.c,
+ * listener_queue(), escape.c, xmalloc.c, log.c and proto.c, and a
+ * worker reads the struct pool_conf conf.c made.
  *
  * The master calls into the worker's files only through worker_main(),
  * right after fork(), and never gets control back; the worker's files
  * call nothing in fpmd.c or pool.c.  The master trusts nothing a worker
  * can write: the scoreboard holds numbers to display and bounded
  * strings to print, and the master signals and waits for only its own
- * children, by the pids fork() gave it.
+ * children, by the pids fork() gave it.  A worker alone signals its
+ * CGI program's or its application's process group.
  */
 
 #ifndef FPMD_H
@@ -90,6 +93,8 @@
 #define DEFAULT_CHROOT		""
 #endif
 #define DEFAULT_TIMEOUT_S	120	/* as slowcgi's -t */
+/* The PATH of a CGI program or an application, unless env[] sets one. */
+#define DEFAULT_PATH		"PATH=/usr/local/bin:/usr/bin:/bin"
 
 /*
  * How a worker tells the master why it exited.  fatal() exits 1: an
@@ -100,6 +105,7 @@
 #define WORKER_EXIT_FATAL	1	/* fatal(): out of memory and such */
 #define WORKER_EXIT_MAXREQ	10	/* pm.max_requests */
 #define WORKER_EXIT_SETUP	11	/* limits, chroot, user or its loop */
+#define WORKER_EXIT_APP		12	/* its application cannot start */
 
 /* The master gives a worker this long after TERM before KILL. */
 #define KILL_GRACE_MS		1000
@@ -208,6 +214,8 @@ struct pool_conf {
 	int64_t			 begin_timeout_ms;
 	size_t			 max_params_size;
 	size_t			 max_params;
+
+	char			*exec;		/* the application, or NULL */
 
 	char			*cgi_root;
 	size_t			 max_body_bytes;	/* cgi.max_body_size */
@@ -518,6 +526,7 @@ int		 conn_param(struct conn *, const char *, char *, size_t);
 int		 conn_body(struct conn *, const uint8_t **, size_t *);
 int		 conn_drain(struct conn *);
 int		 conn_respond(struct conn *, const char *, size_t);
+int		 conn_status(struct conn *, const char *);
 int		 conn_end(struct conn *, uint32_t, int);
 
 /* status.c: a worker */
@@ -553,6 +562,27 @@ double		 outcome_cpu_pct(int64_t, int64_t);
 void		 cgi_init(void);
 void		 cgi_run(struct conn *, struct outcome *);
 void		 cgi_signal(int);
+
+/* app.c: a worker's FastCGI application */
+void		 app_init(const struct pool_conf *,
+		    const volatile sig_atomic_t *);
+int		 app_start(void);
+int		 app_check(void);
+int		 app_connection(void);
+void		 app_done(int);
+void		 app_kill(void);
+int		 app_died(int *);
+const char	*app_how(int, char *, size_t);
+void		 app_stop(void);
+void		 app_signal(int);
+pid_t		 app_pid(void);
+int		 app_exited(void);
+void		 app_output(void);
+int		 app_fds(int *, int *);
+int		 app_watch(struct ev_loop *, ev_fd_cb);
+
+/* relay.c: a worker */
+int		 relay_run(struct conn *, struct outcome *);
 
 /* cgiheader.c: a worker */
 int		 cgiheader_parse(struct cgiheader *, const char *, size_t,

@@ -566,6 +566,8 @@ exit_cause(const struct worker *w, int status, char *buf, size_t len)
 		return "after pm.max_requests";
 	case WORKER_EXIT_SETUP:
 		return "as it could not set itself up";
+	case WORKER_EXIT_APP:
+		return "as its application could not start";
 	case WORKER_EXIT_FATAL:
 		return "on a fatal error";
 	case WORKER_EXIT_QUIT:
@@ -580,13 +582,19 @@ exit_cause(const struct worker *w, int status, char *buf, size_t len)
 
 /*
  * Did the worker fail at birth: exit with an error, or crash, within a
- * second?  A worker killed from outside (an admin, the OOM killer) did
- * not fail, and its successor need not wait.
+ * second of its fork, or, however late, find that its application could
+ * not start?  Then the next waits for a back-off.  A worker killed from
+ * outside (an admin, the OOM killer) did not fail, and its successor
+ * need not wait.
  */
 static int
 death_is_quick(const struct worker *w, int status, int64_t lived_ns)
 {
-	if (w->stopping || lived_ns >= ev_ms_to_ns(QUICK_DEATH_MS))
+	if (w->stopping)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_APP)
+		return 1;
+	if (lived_ns >= ev_ms_to_ns(QUICK_DEATH_MS))
 		return 0;
 	if (WIFSIGNALED(status))
 		return WTERMSIG(status) != SIGKILL &&

@@ -144,6 +144,23 @@ proto_expect(struct proto_parser *p, unsigned int id)
 	p->open = STREAM(FCGI_STDOUT) | STREAM(FCGI_STDERR);
 }
 
+/*
+ * Of the bytes fed so far, those of the record not yet read whole.  A
+ * relay that passes records on unchanged sends all but these, so that
+ * what it has sent always ends where a record ends.
+ */
+size_t
+proto_held(const struct proto_parser *p)
+{
+	size_t	 clen, plen;
+
+	if (p->state == R_HEADER || p->state == R_FAILED)
+		return p->state == R_HEADER ? p->hlen : 0;
+	clen = (size_t)p->hdr[4] << 8 | p->hdr[5];
+	plen = p->hdr[6];
+	return FCGI_HEADER_LEN + (clen - p->clen) + (plen - p->plen);
+}
+
 static void
 proto_fail(struct proto_parser *p, struct proto_event *ev,
     enum proto_error e)

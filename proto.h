@@ -184,6 +184,7 @@ size_t	 proto_feed(struct proto_parser *, const uint8_t *, size_t,
 	    struct proto_event *);
 void	 proto_request_done(struct proto_parser *);
 void	 proto_expect(struct proto_parser *, unsigned int);
+size_t	 proto_held(const struct proto_parser *);
 const char *proto_strerror(enum proto_error);
 
 int	 proto_nv_next(const uint8_t *, size_t, size_t *, struct proto_nv *);

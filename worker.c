@@ -21,13 +21,17 @@
  * nothing else, settles its descriptors, drops privileges, and then
  * accepts connections on the pool's socket, one at a time.  For each
  * request it answers ping.path itself, pm.status_path with status.c,
- * and anything else with a CGI program (cgi.c).  It writes only its
- * own scoreboard slot.
+ * and anything else with a CGI program (cgi.c) or, in a pool with
+ * exec, by relaying it (relay.c) to the FastCGI application it owns
+ * (app.c), which it starts before it accepts anything.  It writes
+ * only its own scoreboard slot.
  *
  * It leaves after pm.max_requests requests, on SIGQUIT once it is
- * idle (at once if it is), on SIGTERM after killing its CGI, and when
+ * idle (at once if it is), on SIGTERM after killing its CGI or its
+ * application, when its application cannot be started again, and when
  * the master is gone: the read end of a pipe whose only writer was the
- * master then polls readable, on every platform.
+ * master then polls readable, on every platform.  Its application goes
+ * with it.
  */
 
 #include "config.h"
@@ -77,12 +81,24 @@ static struct conn		 conn;
 static struct outcome		 outcome;	/* of the current request */
 static struct ev_loop		*accept_loop;	/* waits for connections */
 static struct ev_timer		 accept_backoff;
+static int			 app_woke;	/* the application, idle */
 
 static __dead void
 worker_exit(int code)
 {
 	slot->state = SLOT_ENDING;
+	app_stop();
 	exit(code);
+}
+
+/*
+ * The application could not be started: the master backs off, unless
+ * the worker was told to stop, which is why.
+ */
+static __dead void
+worker_app_lost(void)
+{
+	worker_exit(halt ? WORKER_EXIT_QUIT : WORKER_EXIT_APP);
 }
 
 /*
@@ -98,6 +114,7 @@ worker_on_signal(int sig)
 	if (sig != SIGQUIT) {
 		halt = 1;
 		cgi_signal(SIGTERM);
+		app_signal(SIGTERM);
 	}
 	/*
 	 * Idle, leave now; but not with a connection waiting, whose
@@ -105,8 +122,10 @@ worker_on_signal(int sig)
 	 * it first, and leave after.
 	 */
 	if (waiting == IDLE_KEPT ||
-	    (waiting == IDLE_ACCEPT && poll(&pfd, 1, 0) == 0))
+	    (waiting == IDLE_ACCEPT && poll(&pfd, 1, 0) == 0)) {
+		app_stop();
 		_exit(WORKER_EXIT_QUIT);
+	}
 }
 
 /* The worker's handlers; then the signals the master blocked may come. */
@@ -334,6 +353,17 @@ worker_on_life(int fd, int events, void *arg)
 	worker_exit(WORKER_EXIT_QUIT);
 }
 
+/* The application died or wrote while the worker was idle. */
+static void
+worker_on_app(int fd, int events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	(void)arg;
+	app_woke = 1;
+	ev_break(accept_loop);
+}
+
 static int
 worker_watch_listen(void)
 {
@@ -374,7 +404,9 @@ worker_accept_loop(void)
 {
 	if ((accept_loop = ev_new(ctx->events)) == NULL ||
 	    worker_watch_listen() == -1 ||
-	    ev_add(accept_loop, FD_LIFE, EV_READ, worker_on_life, NULL) == -1) {
+	    ev_add(accept_loop, FD_LIFE, EV_READ, worker_on_life, NULL) == -1 ||
+	    (ctx->pc->exec != NULL &&
+	    app_watch(accept_loop, worker_on_app) == -1)) {
 		log_warn("pool %s: worker %d: %s loop", ctx->pc->name,
 		    (int)getpid(), ctx->events);
 		worker_exit(WORKER_EXIT_SETUP);
@@ -428,6 +460,11 @@ worker_accept(void)
 	int			 fd, one = 1;
 
 	worker_accept_wait();
+	if (app_woke) {
+		app_woke = 0;
+		if (app_check() == -1)
+			worker_app_lost();
+	}
 	if ((fd = worker_accept_fd(&ss)) == -1)
 		return -1;
 	/* Busy from now on, or ondemand would count on this worker. */
@@ -541,8 +578,11 @@ worker_not_found(struct conn *c, const char *script)
 	conn_respond(c, response, sizeof(response) - 1);
 }
 
-/* Answer the request, and learn in *o how it went. */
-static void
+/*
+ * Answer the request, and learn in *o how it went; -1 when the pool's
+ * application cannot be started.
+ */
+static int
 worker_dispatch(struct conn *c, struct outcome *o)
 {
 	const struct pool_conf	*pc = c->pc;
@@ -560,8 +600,11 @@ worker_dispatch(struct conn *c, struct outcome *o)
 	} else if (ctx->slot == -1) {
 		worker_not_found(c, script);
 		outcome_set(o, 404, NULL, NULL, 0, NULL);
-	} else
+	} else if (pc->exec != NULL)
+		return relay_run(c, o);
+	else
 		cgi_run(c, o);
+	return 0;
 }
 
 /* The request is over: its figures go into the slot. */
@@ -616,7 +659,8 @@ worker_serve(struct conn *c)
 		worker_note_request(c);
 		sb_slot_state(slot, SLOT_RUNNING);
 		memset(&outcome, 0, sizeof(outcome));
-		worker_dispatch(c, &outcome);
+		if (worker_dispatch(c, &outcome) == -1)
+			worker_app_lost();
 		worker_account(&outcome);
 		worker_access(c, &outcome);
 		sb_slot_state(slot, SLOT_READING);
@@ -671,13 +715,18 @@ worker_main(const struct worker_ctx *c)
 	setproctitle("pool %s%s", ctx->pc->name, ctx->slot == -1 ?
 	    " status" : "");
 	params = xcalloc(1, ctx->pc->max_params_size);
-	cgi_init();
+	if (ctx->pc->exec != NULL)
+		app_init(ctx->pc, &halt);
+	else
+		cgi_init();
 	if (worker_privileges(ctx->pc) == -1)
 		worker_exit(WORKER_EXIT_SETUP);
 #ifdef FPMD_TEST_HOSTILE
 	worker_hostile();
 #endif
 	worker_accept_loop();
+	if (ctx->pc->exec != NULL && app_start() == -1)
+		worker_app_lost();
 	sb_slot_state(slot, SLOT_IDLE);
 	if (ctx->ready_fd != -1 &&
 	    write(FD_READY, &pid, sizeof(pid)) != sizeof(pid))
@@ -690,10 +739,13 @@ worker_main(const struct worker_ctx *c)
 			conn.reqlog_fd = FD_REQLOG;
 		worker_serve(&conn);
 		close(fd);
-		sb_slot_state(slot, SLOT_IDLE);
 		if (worker_recycled())
 			worker_exit(WORKER_EXIT_MAXREQ);
 		if (quit)
 			worker_exit(WORKER_EXIT_QUIT);
+		/* An application that failed a request starts again now. */
+		if (ctx->pc->exec != NULL && app_check() == -1)
+			worker_app_lost();
+		sb_slot_state(slot, SLOT_IDLE);
 	}
 }

@@ -58,12 +58,16 @@ xstrdup(const char *s)
 	return d;
 }
 
-/* Append a copy of s to the list of *n strings. */
+/*
+ * Append a copy of s to the list of *n strings, which stays
+ * NULL-terminated, so that it may serve as an argv or an environ.
+ */
 void
 strlist_add(char ***list, size_t *n, const char *s)
 {
-	*list = xreallocarray(*list, *n + 1, sizeof(**list));
+	*list = xreallocarray(*list, *n + 2, sizeof(**list));
 	(*list)[(*n)++] = xstrdup(s);
+	(*list)[*n] = NULL;
 }
 
 void

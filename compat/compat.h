@@ -61,9 +61,13 @@ void	 setproctitle(const char *, ...)
 	getgrouplist((name), (int)(base), (int *)(groups), (n))
 #endif
 
-/* compat/reaper.c: the master as a subreaper, where there is one. */
+/*
+ * compat/reaper.c: the master as a subreaper, and an application tied
+ * to its worker's life, where the system can.
+ */
 int	 reaper_acquire(void);
 int	 reaper_children(pid_t *, int);
+int	 reaper_tie(void);
 
 /* compat/procgroup.c: the processes of a group, for the slow log. */
 #define PROCGROUP_CMD_MAX	256

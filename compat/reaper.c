@@ -21,7 +21,11 @@
  * init, so whatever a dead worker or CGI program leaves behind becomes
  * the master's own child: a process the master can prove is its
  * descendant, and so may signal.  reaper_children() lists the master's
- * children as the kernel knows them.  Elsewhere both fail with ENOSYS.
+ * children as the kernel knows them.  reaper_tie(), in a worker's
+ * FastCGI application before it executes, has the kernel kill it when
+ * its worker dies, by whatever death, even one that takes the master
+ * with it: Linux's PR_SET_PDEATHSIG, FreeBSD's PROC_PDEATHSIG_CTL.
+ * Elsewhere all three fail with ENOSYS.
  */
 
 #include "../config.h"
@@ -29,6 +33,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +129,12 @@ reaper_children(pid_t *pids, int max)
 	return n;
 }
 
+int
+reaper_tie(void)
+{
+	return prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+}
+
 #elif defined(__FreeBSD__)
 
 int
@@ -161,6 +172,19 @@ reaper_children(pid_t *pids, int max)
 	return n;
 }
 
+int
+reaper_tie(void)
+{
+#ifdef PROC_PDEATHSIG_CTL
+	int	 sig = SIGKILL;
+
+	return procctl(P_PID, 0, PROC_PDEATHSIG_CTL, &sig);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 #else
 
 int
@@ -175,6 +199,13 @@ reaper_children(pid_t *pids, int max)
 {
 	(void)pids;
 	(void)max;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+reaper_tie(void)
+{
 	errno = ENOSYS;
 	return -1;
 }

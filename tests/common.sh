@@ -110,15 +110,17 @@ fpmd_stop() {
 	wait_for 15 eval "! alive $_pid" || atf_fail "fpmd $_pid did not stop"
 }
 
-# Whatever a test left running, by pid: the master and its workers,
-# and each process it recorded in a NAME.bgpid file.
+# Whatever a test left running, by pid: the master, its workers and
+# their children (CGI programs, applications), and each process it
+# recorded in a NAME.bgpid file.
 fpmd_cleanup() {
 	for _f in *.bgpid; do
 		[ -s "$_f" ] || continue
 		_pid=$(cat "$_f")
-		for _p in $(pgrep -P "$_pid") $_pid; do
-			kill -KILL "$_p" 2>/dev/null
+		for _p in $(pgrep -P "$_pid"); do
+			kill -KILL $(pgrep -P "$_p") "$_p" 2>/dev/null
 		done
+		kill -KILL "$_pid" 2>/dev/null
 	done
 	return 0
 }

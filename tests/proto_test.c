@@ -1071,6 +1071,51 @@ ATF_TC_BODY(encoders_refuse_buffers_too_small, tc)
 	ATF_REQUIRE_EQ(proto_padding(8), 0);
 }
 
+/*
+ * A relay sends what the parser no longer holds: fed one byte at a
+ * time, that always ends where a record of the response ends.
+ */
+ATF_TC_WITHOUT_HEAD(held_bytes_end_where_a_record_ends);
+ATF_TC_BODY(held_bytes_end_where_a_record_ends, tc)
+{
+	struct proto_parser	 p;
+	struct proto_event	 ev;
+	size_t			 ends[8], nends = 0, off, sent, i;
+	int			 at_end;
+
+	w.len = 0;
+	wire_record(&w, FCGI_STDOUT, 2, "hello", 5);
+	ends[nends++] = w.len;
+	wire_record(&w, FCGI_STDERR, 2, "oops", 4);
+	ends[nends++] = w.len;
+	wire_record(&w, FCGI_STDOUT, 2, NULL, 0);
+	ends[nends++] = w.len;
+	w.len += proto_end_request(w.b + w.len, 2, 0, FCGI_REQUEST_COMPLETE);
+	ends[nends++] = w.len;
+	parser_init(&p, PROTO_WEB, 0, 0);
+	proto_expect(&p, 2);
+	for (off = 0; off < w.len; off++) {
+		ATF_REQUIRE_EQ(proto_feed(&p, w.b + off, 1, &ev), 1);
+		ATF_REQUIRE(ev.type != PROTO_ERROR);
+		sent = off + 1 - proto_held(&p);
+		at_end = sent == 0;
+		for (i = 0; i < nends; i++)
+			at_end |= sent == ends[i];
+		ATF_REQUIRE_MSG(at_end, "%zu bytes fed, %zu free", off + 1,
+		    sent);
+	}
+	ATF_REQUIRE_EQ(ev.type, PROTO_END);
+	ATF_REQUIRE_EQ(proto_held(&p), 0);
+	/* A record cut short is held whole, its header included. */
+	w.len = 0;
+	wire_record(&w, FCGI_STDOUT, 2, "hello", 5);
+	parser_init(&p, PROTO_WEB, 0, 0);
+	proto_expect(&p, 2);
+	ATF_REQUIRE_EQ(proto_feed(&p, w.b, FCGI_HEADER_LEN + 2, &ev),
+	    FCGI_HEADER_LEN + 2);
+	ATF_REQUIRE_EQ(proto_held(&p), FCGI_HEADER_LEN + 2);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, begin_request_round_trips);
@@ -1108,5 +1153,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, an_error_is_final);
 	ATF_TP_ADD_TC(tp, a_kept_connection_carries_the_next_request);
 	ATF_TP_ADD_TC(tp, encoders_refuse_buffers_too_small);
+	ATF_TP_ADD_TC(tp, held_bytes_end_where_a_record_ends);
 	return atf_no_error();
 }

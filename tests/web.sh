@@ -77,7 +77,11 @@ nginx_start() {
 	example nginx.conf
 	sed -i.bak -e "s|/etc/nginx/fastcgi_params|$confdir/fastcgi_params|" \
 	    "$@" examples/nginx.conf
-	"$NGINX" -p "$PWD/examples" -c nginx.conf -e stderr -g "daemon off;" \
+	# As root, nginx's workers would be nobody, who cannot reach a
+	# pool's unix socket.
+	_g="daemon off;"
+	[ "$(id -u)" = 0 ] && _g="$_g user root;"
+	"$NGINX" -p "$PWD/examples" -c nginx.conf -e stderr -g "$_g" \
 	    >nginx.out 2>&1 &
 	server_up nginx
 }
