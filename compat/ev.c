@@ -419,7 +419,7 @@ ev_child(struct ev_loop *loop)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	ev_sigpipe_close(NULL);
-	loop->be->done(loop);
+	loop->be->forget(loop);
 	free(loop->fds);
 	free(loop);
 }

@@ -191,6 +191,7 @@ const struct ev_backend ev_epoll = {
 	"epoll",
 	epoll_init,
 	epoll_done,
+	epoll_done,		/* a child inherits the epoll and signalfd */
 	epoll_watch,
 	epoll_wait_events,
 #if HAVE_SIGNALFD

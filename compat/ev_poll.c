@@ -132,6 +132,7 @@ const struct ev_backend ev_poll = {
 	"poll",
 	poll_init,
 	poll_done,
+	poll_done,
 	poll_watch,
 	poll_wait,
 	NULL
