@@ -71,6 +71,7 @@ struct ev_loop {
 	int			 done;
 };
 
+void	*ev_grow(void *, size_t, size_t, size_t);
 void	 ev_ready(struct ev_loop *, int, int);
 void	 ev_signal_ready(struct ev_loop *, int);
 

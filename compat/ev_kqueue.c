@@ -22,7 +22,7 @@
  * ev_child() restores SIG_DFL.
  */
 
-#include "../config.h"
+#include "ev_config.h"
 
 #if HAVE_KQUEUE
 
@@ -36,7 +36,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "compat.h"
 #include "ev.h"
 #include "ev_impl.h"
 
