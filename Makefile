@@ -1,22 +1,54 @@
 # fpmd: a FastCGI process manager.
 #
 # One Makefile for BSD make and GNU make: plain assignments, suffix
-# rules and explicit object lists only.  config.h comes from ./configure,
-# which runs by itself the first time; after changing CC, "make clean".
+# rules and explicit object lists, one name a line.  config.h comes
+# from ./configure: make runs it first, and it probes again whenever
+# CC, CFLAGS, CPPFLAGS, LDFLAGS or LIBS (from the environment or the
+# command line) differ from what config.h records, so every object is
+# built with the flags its config.h was probed with.
 
 PROG=		fpmd
-SRCS=		fpmd.c conf.c pool.c worker.c cgi.c status.c proto.c log.c \
-		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
-		compat/ev_poll.c compat/closefrom.c compat/reallocarray.c \
-		compat/setproctitle.c compat/setresuid.c compat/strlcat.c \
+SRCS=		fpmd.c \
+		conf.c \
+		pool.c \
+		worker.c \
+		cgi.c \
+		status.c \
+		proto.c \
+		log.c \
+		compat/ev.c \
+		compat/ev_epoll.c \
+		compat/ev_kqueue.c \
+		compat/ev_poll.c \
+		compat/closefrom.c \
+		compat/reallocarray.c \
+		compat/setproctitle.c \
+		compat/setresuid.c \
+		compat/strlcat.c \
 		compat/strlcpy.c
-OBJS=		fpmd.o conf.o pool.o worker.o cgi.o status.o proto.o log.o \
-		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
-		compat/ev_poll.o compat/closefrom.o compat/reallocarray.o \
-		compat/setproctitle.o compat/setresuid.o compat/strlcat.o \
+OBJS=		fpmd.o \
+		conf.o \
+		pool.o \
+		worker.o \
+		cgi.o \
+		status.o \
+		proto.o \
+		log.o \
+		compat/ev.o \
+		compat/ev_epoll.o \
+		compat/ev_kqueue.o \
+		compat/ev_poll.o \
+		compat/closefrom.o \
+		compat/reallocarray.o \
+		compat/setproctitle.o \
+		compat/setresuid.o \
+		compat/strlcat.o \
 		compat/strlcpy.o
-EVOBJS=		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
-		compat/ev_poll.o compat/reallocarray.o
+# The event layer, which builds on its own (README, "Vendoring").
+EVOBJS=		compat/ev.o \
+		compat/ev_epoll.o \
+		compat/ev_kqueue.o \
+		compat/ev_poll.o
 MAN=		fpmd.8 fpmd.conf.5
 
 PREFIX?=	/usr/local
@@ -33,52 +65,60 @@ CFLAGS?=	-O2 -g
 CSTD=		-std=c99
 CWARN=		-Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 		-Wpointer-arith -Wshadow -Wsign-compare
+CDEFS=		-DHAVE_CONFIG_H -DSYSCONFDIR=\"$(SYSCONFDIR)\"
 LDFLAGS?=
 LDADD?=
 
-# The test programs need ATF's C library.
+# The test programs need ATF's C library; configure finds its flags
+# (the atf-c package, or FreeBSD base's libprivateatf-c) for the
+# compiler it probed.  tests/cross builds them with tests/cross-atf.
 ATF_CFLAGS?=	-I/usr/local/include
-ATF_LIBS?=	-L/usr/local/lib -latf-c
+ATF_LIBS?=	`cat config.atf`
 TESTPROGS=	tests/proto_test tests/ev_test tests/fcgi-client
 
 .SUFFIXES: .c .o
 
 .c.o:
-	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) \
-	    -DSYSCONFDIR=\"$(SYSCONFDIR)\" -c $< -o $@
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(CDEFS) -c $< -o $@
 
 all: $(PROG)
 
 $(PROG): $(OBJS)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDADD)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDADD) $(LIBS)
 
-config.h: configure
-	CC="$(CC)" ./configure
+config.h: configure FORCE
+	@CC="$(CC)" CFLAGS="$(CFLAGS)" CPPFLAGS="$(CPPFLAGS)" \
+	    LDFLAGS="$(LDFLAGS)" LIBS="$(LIBS)" sh ./configure --if-changed
 
-$(OBJS): config.h compat/compat.h
+FORCE:
+
+$(OBJS): config.h compat/compat.h compat/queue.h
 fpmd.o conf.o pool.o worker.o cgi.o status.o: fpmd.h log.h compat/ev.h
 fpmd.o conf.o pool.o worker.o cgi.o status.o proto.o: proto.h
 log.o: log.h
-$(EVOBJS): compat/ev.h compat/ev_impl.h
+$(EVOBJS): compat/ev.h compat/ev_config.h compat/ev_impl.h
 
 tests/proto_test.o: tests/proto_test.c config.h proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
 	    -c tests/proto_test.c -o $@
 
-tests/ev_test.o: tests/ev_test.c config.h compat/ev.h
+tests/ev_test.o: tests/ev_test.c config.h compat/ev.h compat/ev_config.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
 	    -c tests/ev_test.c -o $@
 
 tests/proto_test: tests/proto_test.o proto.o
-	$(CC) $(LDFLAGS) -o $@ tests/proto_test.o proto.o $(ATF_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/proto_test.o proto.o \
+	    $(ATF_LIBS) $(LIBS)
 
 tests/ev_test: tests/ev_test.o $(EVOBJS)
-	$(CC) $(LDFLAGS) -o $@ tests/ev_test.o $(EVOBJS) $(ATF_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/ev_test.o $(EVOBJS) \
+	    $(ATF_LIBS) $(LIBS)
 
 tests/fcgi-client.o: config.h proto.h
 
 tests/fcgi-client: tests/fcgi-client.o proto.o
-	$(CC) $(LDFLAGS) -o $@ tests/fcgi-client.o proto.o $(LDADD)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/fcgi-client.o proto.o \
+	    $(LDADD) $(LIBS)
 
 # fpmd in the foreground on the example pool: 127.0.0.1:9000, no root.
 run: $(PROG)
@@ -111,7 +151,8 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man8/fpmd.8
 
 clean:
-	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/*.o config.h configure.log
+	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/*.o tests/cross-atf/*.o \
+	    config.h config.atf configure.log
 	rm -rf tests/results.db tests/work
 
-.PHONY: all run bench test lint install uninstall clean
+.PHONY: all run bench test lint install uninstall clean FORCE
