@@ -116,6 +116,8 @@ tests/ev_test: tests/ev_test.o $(EVOBJS)
 
 tests/fcgi-client.o: config.h proto.h
 
+tests/cross-atf/atf-c.o: tests/cross-atf/atf-c.h
+
 tests/fcgi-client: tests/fcgi-client.o proto.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/fcgi-client.o proto.o \
 	    $(LDADD) $(LIBS)
