@@ -23,8 +23,8 @@ need() {
 # A copy of the tree, without build products, in $1.
 copy_tree() {
 	mkdir -p "$1"
-	(cd "$top" && cp -R configure Makefile ./*.c ./*.h ./*.[58] compat \
-	    tests examples "$1") || return 1
+	(cd "$top" && cp -R README configure Makefile ./*.c ./*.h ./*.[58] \
+	    compat tests examples "$1") || return 1
 	(cd "$1" && $MAKE clean >/dev/null)
 }
 
