@@ -1,8 +1,25 @@
+# Copyright (c) 2026 The fpmd developers
+#
+# Permission to use, copy, modify, and distribute this software for any
+# purpose with or without fee is hereby granted, provided that the above
+# copyright notice and this permission notice appear in all copies.
+#
+# THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+# WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+# MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+# ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+# WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+# ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+# OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+#
 # fpmd: a FastCGI process manager.
 #
 # One Makefile for BSD make and GNU make: plain assignments, suffix
-# rules and explicit object lists only.  config.h comes from ./configure,
-# which runs by itself the first time; after changing CC, "make clean".
+# rules and explicit object lists.  config.h comes
+# from ./configure: make runs it first, and it probes again whenever
+# CC, CFLAGS, CPPFLAGS, LDFLAGS or LIBS (from the environment or the
+# command line) differ from what config.h records, so every object is
+# built with the flags its config.h was probed with.
 
 PROG=		fpmd
 VERSION=	0.1
@@ -24,8 +41,9 @@ OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		compat/procgroup.o compat/reallocarray.o compat/reaper.o \
 		compat/setproctitle.o compat/setresuid.o compat/sockacl.o \
 		compat/strlcat.o compat/strlcpy.o
+# The event layer, which builds on its own (README, "Vendoring").
 EVOBJS=		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
-		compat/ev_poll.o compat/reallocarray.o
+		compat/ev_poll.o
 MAN=		fpmd.8 fpmd.conf.5
 # What a port or package places for each service manager: installed
 # as examples, never into /etc.
@@ -50,60 +68,67 @@ CFLAGS?=	-O2 -g
 CSTD=		-std=c99
 CWARN=		-Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 		-Wpointer-arith -Wshadow -Wsign-compare
+CDEFS=		-DHAVE_CONFIG_H -DFPMD_VERSION=\"$(VERSION)\" \
+		-DPREFIX=\"$(PREFIX)\" -DSYSCONFDIR=\"$(SYSCONFDIR)\"
 LDFLAGS?=
 LDADD?=
 
-# The test programs need ATF's C library.
+# The test programs need ATF's C library; configure finds its flags
+# (the atf-c package, or FreeBSD base's libprivateatf-c) for the
+# compiler it probed.  tests/cross builds them with tests/cross-atf.
 ATF_CFLAGS?=	-I/usr/local/include
-ATF_LIBS?=	-L/usr/local/lib -latf-c
+ATF_LIBS?=	`cat config.atf`
 TESTPROGS=	tests/proto_test tests/ev_test tests/conn_test \
 		tests/status_test tests/access_test tests/cgiheader_test \
 		tests/fcgi-client tests/fpmd-hostile
 # What the unit tests of conn.c and status.c link: no fork, no master.
-CONNOBJS=	conn.o scoreboard.o proto.o log.o escape.o xmalloc.o $(EVOBJS) \
-		compat/closefrom.o compat/explicit_bzero.o \
+CONNOBJS=	conn.o scoreboard.o proto.o log.o escape.o xmalloc.o \
+		$(EVOBJS) compat/closefrom.o compat/explicit_bzero.o \
 		compat/strlcat.o compat/strlcpy.o
 
 .SUFFIXES: .c .o
 
 .c.o:
-	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) \
-	    -DFPMD_VERSION=\"$(VERSION)\" -DPREFIX=\"$(PREFIX)\" \
-	    -DSYSCONFDIR=\"$(SYSCONFDIR)\" -c $< -o $@
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(CDEFS) -c $< -o $@
 
 all: $(PROG)
 
 $(PROG): $(OBJS)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDADD)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDADD) $(LIBS)
 
-config.h: configure
-	CC="$(CC)" ./configure
+config.h: configure FORCE
+	@CC="$(CC)" CFLAGS="$(CFLAGS)" CPPFLAGS="$(CPPFLAGS)" \
+	    LDFLAGS="$(LDFLAGS)" LIBS="$(LIBS)" sh ./configure --if-changed
 
-$(OBJS): config.h compat/compat.h
+FORCE:
+
+$(OBJS): config.h compat/compat.h compat/queue.h
 DAEMONOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
 		app.o relay.o status.o outcome.o access.o slowlog.o escape.o \
 		xmalloc.o
-$(DAEMONOBJS): fpmd.h log.h compat/ev.h proto.h
+$(DAEMONOBJS): fpmd.h log.h compat/ev.h compat/ev_config.h proto.h
 proto.o: proto.h
 log.o: log.h
 # The version, PREFIX and SYSCONFDIR come from here.
 fpmd.o conf.o: Makefile
-$(EVOBJS): compat/ev.h compat/ev_impl.h
+$(EVOBJS): compat/ev.h compat/ev_config.h compat/ev_impl.h
 
 tests/proto_test.o: tests/proto_test.c config.h proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
 	    -c tests/proto_test.c -o $@
 
-tests/ev_test.o: tests/ev_test.c config.h compat/ev.h
+tests/ev_test.o: tests/ev_test.c config.h compat/ev.h compat/ev_config.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
 	    -c tests/ev_test.c -o $@
 
 tests/proto_test: tests/proto_test.o proto.o
-	$(CC) $(LDFLAGS) -o $@ tests/proto_test.o proto.o $(ATF_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/proto_test.o proto.o \
+	    $(ATF_LIBS) $(LIBS)
 
 tests/ev_test: tests/ev_test.o $(EVOBJS)
-	$(CC) $(LDFLAGS) -o $@ tests/ev_test.o $(EVOBJS) $(ATF_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/ev_test.o $(EVOBJS) \
+	    $(ATF_LIBS) $(LIBS)
 
 tests/wire.o: tests/wire.c tests/wire.h config.h fpmd.h proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
@@ -114,8 +139,8 @@ tests/conn_test.o: tests/conn_test.c tests/wire.h config.h fpmd.h proto.h
 	    -c tests/conn_test.c -o $@
 
 tests/conn_test: tests/conn_test.o tests/wire.o $(CONNOBJS)
-	$(CC) $(LDFLAGS) -o $@ tests/conn_test.o tests/wire.o $(CONNOBJS) \
-	    $(ATF_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/conn_test.o tests/wire.o \
+	    $(CONNOBJS) $(ATF_LIBS) $(LIBS)
 
 tests/status_test.o: tests/status_test.c tests/wire.h config.h fpmd.h \
 	    proto.h
@@ -124,9 +149,9 @@ tests/status_test.o: tests/status_test.c tests/wire.h config.h fpmd.h \
 
 tests/status_test: tests/status_test.o tests/wire.o status.o outcome.o \
 	    listener.o compat/sockacl.o conf.o $(CONNOBJS)
-	$(CC) $(LDFLAGS) -o $@ tests/status_test.o tests/wire.o status.o \
-	    outcome.o listener.o compat/sockacl.o conf.o $(CONNOBJS) \
-	    $(ATF_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/status_test.o tests/wire.o \
+	    status.o outcome.o listener.o compat/sockacl.o conf.o \
+	    $(CONNOBJS) $(ATF_LIBS) $(LIBS)
 
 tests/access_test.o: tests/access_test.c tests/wire.h config.h fpmd.h \
 	    proto.h
@@ -135,16 +160,16 @@ tests/access_test.o: tests/access_test.c tests/wire.h config.h fpmd.h \
 
 tests/access_test: tests/access_test.o tests/wire.o access.o outcome.o \
 	    $(CONNOBJS)
-	$(CC) $(LDFLAGS) -o $@ tests/access_test.o tests/wire.o access.o \
-	    outcome.o $(CONNOBJS) $(ATF_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/access_test.o tests/wire.o \
+	    access.o outcome.o $(CONNOBJS) $(ATF_LIBS) $(LIBS)
 
 tests/cgiheader_test.o: tests/cgiheader_test.c config.h fpmd.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
 	    -c tests/cgiheader_test.c -o $@
 
 tests/cgiheader_test: tests/cgiheader_test.o cgiheader.o escape.o
-	$(CC) $(LDFLAGS) -o $@ tests/cgiheader_test.o cgiheader.o escape.o \
-	    $(ATF_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/cgiheader_test.o cgiheader.o \
+	    escape.o $(ATF_LIBS) $(LIBS)
 
 # fpmd with a compromised worker, for tests/boundary_test only.
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
@@ -158,13 +183,15 @@ HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		compat/strlcat.o compat/strlcpy.o
 
 tests/worker-hostile.o: worker.c config.h fpmd.h log.h compat/ev.h proto.h
-	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) -DFPMD_TEST_HOSTILE \
-	    -c worker.c -o $@
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(CDEFS) \
+	    -DFPMD_TEST_HOSTILE -c worker.c -o $@
 
 tests/fpmd-hostile: $(HOSTILEOBJS)
-	$(CC) $(LDFLAGS) -o $@ $(HOSTILEOBJS) $(LDADD)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(HOSTILEOBJS) $(LDADD) $(LIBS)
 
 tests/fcgi-client.o: config.h proto.h
+
+tests/cross-atf/atf-c.o: tests/cross-atf/atf-c.h
 
 # A libfcgi application for tests/app_test; libfcgi is for tests only.
 # It is a peer of fpmd's, not fpmd: it takes FCGI_CFLAGS, not CFLAGS,
@@ -176,7 +203,8 @@ tests/fcgi-app: tests/fcgi-app.c
 	    $(FCGI_LIBS)
 
 tests/fcgi-client: tests/fcgi-client.o proto.o
-	$(CC) $(LDFLAGS) -o $@ tests/fcgi-client.o proto.o $(LDADD)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/fcgi-client.o proto.o \
+	    $(LDADD) $(LIBS)
 
 # fpmd in the foreground on the example pool, no root needed.  The
 # server examples in examples/ expect it on 127.0.0.1:9027, a port no
@@ -245,9 +273,9 @@ uninstall:
 
 clean:
 	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/fcgi-app tests/*.o \
-	    config.h configure.log
+	    tests/cross-atf/*.o config.h config.atf configure.log
 	rm -rf tests/results.db tests/work tests/fuzz/build tests/fuzz/work
 	rm -rf examples/nginx.pid examples/nginx-tmp examples/apache.pid \
 	    examples/apache.log
 
-.PHONY: all run bench test fuzz lint install uninstall clean
+.PHONY: all run bench test fuzz lint install uninstall clean FORCE

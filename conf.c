@@ -1581,8 +1581,8 @@ check_user(struct parse *p, struct pool_conf *pc)
 	pc->gid = pw->pw_gid;
 	pc->setuser = 1;
 	if (pc->uid == 0 && !(p->flags & CONF_ROOT_OK))
-		return pool_err(p, pc, "user", "%s is root, and CGI programs "
-		    "would run as root; fpmd -R allows it", pc->user);
+		return pool_err(p, pc, "user", "%s is root, and the pool's "
+		    "programs would run as root; fpmd -R allows it", pc->user);
 	if (pc->group != NULL) {
 		if ((gr = getgrnam(pc->group)) == NULL)
 			return pool_err(p, pc, "group", "no group '%s'",

@@ -690,7 +690,9 @@ listener_hand_on(int *keep, int *own, char **names)
 /*
  * The listen socket's queue: connections waiting now, and its limit
  * where the kernel says (Linux TCP_INFO, BSD SO_LISTENQLEN); 0 where
- * it cannot tell, as on a Linux unix socket.  The master keeps its
+ * it cannot tell, as on a Linux unix socket.  A kernel, or an emulator
+ * such as qemu-user, may fill less of struct tcp_info than its size:
+ * only the fields it wrote are read.  The master keeps the queue's
  * high-water mark; a worker shows both on the status page.
  */
 unsigned int
@@ -701,7 +703,10 @@ listener_queue(int fd, unsigned int *limit)
 	struct tcp_info	 ti;
 	socklen_t	 len = sizeof(ti);
 
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0) {
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+	    len >= offsetof(struct tcp_info, tcpi_sacked) +
+	    sizeof(ti.tcpi_sacked)) {
 		queue = ti.tcpi_unacked;
 		if (limit != NULL)
 			*limit = ti.tcpi_sacked;

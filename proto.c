@@ -22,10 +22,10 @@
  * keeps is bounded: a header, an 8-byte body, the params buffer the
  * caller sized, and PROTO_MGMT_MAX for management records.  Every
  * field is decoded by hand, big-endian, as the specification lays it
- * out; no struct is ever cast over the bytes.
+ * out; no struct is ever cast over the bytes.  It needs nothing but
+ * proto.h and the C library, so a plain copy of the two builds in any
+ * tree.
  */
-
-#include "config.h"
 
 #include <string.h>
 

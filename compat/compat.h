@@ -24,11 +24,8 @@
 #define COMPAT_H
 
 #include <sys/types.h>
-#if HAVE_SYS_QUEUE
-#include <sys/queue.h>
-#else
+
 #include "queue.h"
-#endif
 
 #include <stddef.h>
 

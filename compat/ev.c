@@ -22,7 +22,7 @@
  * the work.
  */
 
-#include "../config.h"
+#include "ev_config.h"
 
 #include <sys/types.h>
 
@@ -30,12 +30,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "compat.h"
 #include "ev.h"
 #include "ev_impl.h"
 
@@ -121,6 +121,26 @@ ev_pipe(int p[2])
 #endif
 }
 
+/*
+ * Grow an array from have to want elements of size bytes, zeroing the
+ * new ones.  The event layer keeps this to itself rather than use
+ * compat/reallocarray.c, so that it builds from a plain copy.
+ */
+void *
+ev_grow(void *p, size_t have, size_t want, size_t size)
+{
+	unsigned char	*q;
+
+	if (size != 0 && want > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if ((q = realloc(p, want * size)) == NULL)
+		return NULL;
+	memset(q + have * size, 0, (want - have) * size);
+	return q;
+}
+
 const char *
 ev_backend_name(int i)
 {
@@ -172,10 +192,9 @@ ev_add(struct ev_loop *loop, int fd, int events, ev_fd_cb cb, void *arg)
 		return -1;
 	}
 	if (fd >= loop->nfds) {
-		n = fd < 64 ? 64 : fd * 2;
-		if ((t = reallocarray(loop->fds, n, sizeof(*t))) == NULL)
+		n = fd < 64 ? 64 : fd < INT_MAX / 2 ? fd * 2 : INT_MAX;
+		if ((t = ev_grow(loop->fds, loop->nfds, n, sizeof(*t))) == NULL)
 			return -1;
-		memset(t + loop->nfds, 0, (n - loop->nfds) * sizeof(*t));
 		loop->fds = t;
 		loop->nfds = n;
 	}
@@ -434,7 +453,7 @@ ev_child(struct ev_loop *loop)
 		    cur.sa_handler == loop->sigs[signo].handler)
 			sigaction(signo, &sa, NULL);
 	ev_sigpipe_close(NULL);
-	loop->be->done(loop);
+	loop->be->forget(loop);
 	free(loop->fds);
 	free(loop);
 }

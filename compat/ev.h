@@ -20,17 +20,24 @@
  * loop events, never in async context.  One API over kqueue, epoll or
  * poll, chosen at build time and overridable by name at run time.
  *
- * Include after config.h and compat/compat.h.  Rules for callers:
- * every callback must tolerate a spurious wake-up (fds are
- * non-blocking); take an fd out with ev_del() before close(), since a
- * forked child may keep the file open; removing an fd or a timer from
- * inside any callback is safe, and a removed one is not called again.
+ * It builds on its own, from a plain copy of compat/ev* and queue.h
+ * (README, "Vendoring"); ev_config.h says which backends.
+ *
+ * Rules for callers: every callback must tolerate a spurious wake-up
+ * (fds are non-blocking); take an fd out with ev_del() before close(),
+ * since a forked child may keep the file open; removing an fd or a
+ * timer from inside any callback is safe, and a removed one is not
+ * called again.
  */
 
 #ifndef EV_H
 #define EV_H
 
+#include "ev_config.h"
+
 #include <stdint.h>
+
+#include "queue.h"
 
 #define EV_READ		0x01
 #define EV_WRITE	0x02

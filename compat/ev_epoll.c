@@ -20,7 +20,7 @@
  * self-pipe in ev.c serves otherwise.
  */
 
-#include "../config.h"
+#include "ev_config.h"
 
 #if HAVE_EPOLL
 
@@ -36,7 +36,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "compat.h"
 #include "ev.h"
 #include "ev_impl.h"
 
@@ -191,6 +190,7 @@ const struct ev_backend ev_epoll = {
 	"epoll",
 	epoll_init,
 	epoll_done,
+	epoll_done,		/* a child inherits the epoll and signalfd */
 	epoll_watch,
 	epoll_wait_events,
 #if HAVE_SIGNALFD

@@ -45,10 +45,17 @@ struct ev_sig {
 
 TAILQ_HEAD(ev_timers, ev_timer);
 
+/*
+ * done releases the backend and closes its kernel objects.  forget is
+ * for a forked child: it releases the backend's memory and closes only
+ * what fork(2) passed on.  A kqueue is not inherited, so closing its
+ * number in the child would close whatever file has that number now.
+ */
 struct ev_backend {
 	const char	*name;
 	int		(*init)(struct ev_loop *);
 	void		(*done)(struct ev_loop *);
+	void		(*forget)(struct ev_loop *);
 	int		(*watch)(struct ev_loop *, int, int, int);
 	int		(*wait)(struct ev_loop *, int);
 	int		(*signal)(struct ev_loop *, int, int);
@@ -64,6 +71,7 @@ struct ev_loop {
 	int			 done;
 };
 
+void	*ev_grow(void *, size_t, size_t, size_t);
 void	 ev_ready(struct ev_loop *, int, int);
 void	 ev_signal_ready(struct ev_loop *, int);
 

@@ -22,7 +22,7 @@
  * ev_child() restores SIG_DFL.
  */
 
-#include "../config.h"
+#include "ev_config.h"
 
 #if HAVE_KQUEUE
 
@@ -36,7 +36,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "compat.h"
 #include "ev.h"
 #include "ev_impl.h"
 
@@ -74,6 +73,14 @@ kqueue_done(struct ev_loop *loop)
 	loop->data = NULL;
 }
 
+/* In a forked child: the kqueue was not inherited, so only free. */
+static void
+kqueue_forget(struct ev_loop *loop)
+{
+	free(loop->data);
+	loop->data = NULL;
+}
+
 static int
 kqueue_change(struct kqueue_state *d, int ident, int filter, int flags)
 {
@@ -87,13 +94,20 @@ static int
 kqueue_watch(struct ev_loop *loop, int fd, int old, int new)
 {
 	struct kqueue_state	*d = loop->data;
+	int			 add_read, saved;
 
-	if ((new & EV_READ) && !(old & EV_READ) &&
-	    kqueue_change(d, fd, EVFILT_READ, EV_ADD) == -1)
+	add_read = (new & EV_READ) && !(old & EV_READ);
+	if (add_read && kqueue_change(d, fd, EVFILT_READ, EV_ADD) == -1)
 		return -1;
 	if ((new & EV_WRITE) && !(old & EV_WRITE) &&
-	    kqueue_change(d, fd, EVFILT_WRITE, EV_ADD) == -1)
+	    kqueue_change(d, fd, EVFILT_WRITE, EV_ADD) == -1) {
+		/* A failed watch leaves the kernel as it found it. */
+		saved = errno;
+		if (add_read)
+			kqueue_change(d, fd, EVFILT_READ, EV_DELETE);
+		errno = saved;
 		return -1;
+	}
 	/* A delete fails harmlessly when the fd is already closed. */
 	if ((old & EV_READ) && !(new & EV_READ))
 		kqueue_change(d, fd, EVFILT_READ, EV_DELETE);
@@ -156,6 +170,7 @@ const struct ev_backend ev_kqueue = {
 	"kqueue",
 	kqueue_init,
 	kqueue_done,
+	kqueue_forget,
 	kqueue_watch,
 	kqueue_wait,
 	kqueue_signal

@@ -21,7 +21,7 @@
  * never during dispatch.  Signals use the self-pipe in ev.c.
  */
 
-#include "../config.h"
+#include "ev_config.h"
 
 #if HAVE_POLL
 
@@ -31,7 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat.h"
 #include "ev.h"
 #include "ev_impl.h"
 
@@ -72,7 +71,8 @@ poll_watch(struct ev_loop *loop, int fd, int old, int new)
 	(void)fd;
 	(void)old;
 	if (new != 0 && d->size < loop->nfds) {
-		if ((p = reallocarray(d->pfds, loop->nfds, sizeof(*p))) == NULL)
+		p = ev_grow(d->pfds, d->size, loop->nfds, sizeof(*p));
+		if (p == NULL)
 			return -1;
 		d->pfds = p;
 		d->size = loop->nfds;
@@ -131,6 +131,7 @@ poll_wait(struct ev_loop *loop, int timeout)
 const struct ev_backend ev_poll = {
 	"poll",
 	poll_init,
+	poll_done,
 	poll_done,
 	poll_watch,
 	poll_wait,

@@ -52,7 +52,11 @@
 /* The most bytes of arguments asked for, where the caller sizes it. */
 #define PROCGROUP_ARGS_MAX	16384
 
-/* Arguments apart by NULs, len bytes of them, into one line in cmd. */
+#if !defined(__OpenBSD__)
+/*
+ * Arguments apart by NULs, len bytes of them, into one line in cmd.
+ * OpenBSD hands out argv itself, so it has no use for this.
+ */
 static void
 procgroup_args(char *cmd, size_t size, const char *args, size_t len)
 {
@@ -68,6 +72,7 @@ procgroup_args(char *cmd, size_t size, const char *args, size_t len)
 			cmd[i] = ' ';
 	cmd[len] = '\0';
 }
+#endif
 
 #if defined(__linux__)
 
@@ -172,7 +177,8 @@ procgroup_sysctl(pid_t pgid, size_t *len)
 	    sizeof(kinfo_t), 0 };
 	u_int	 miblen = 6;
 #else
-	int	 mib[4] = { CTL_KERN, KERN_PROC, KERN_PROC_PGRP, (int)pgid };
+	int	 mib[6] = { CTL_KERN, KERN_PROC, KERN_PROC_PGRP, (int)pgid,
+	    0, 0 };
 	u_int	 miblen = 4;
 #endif
 	kinfo_t	*kp;

@@ -16,12 +16,18 @@
 
 /*
  * The tail queues of BSD's <sys/queue.h>, for C libraries whose copy is
- * missing (musl) or lacks the _SAFE iterators (glibc).  Written for fpmd
- * from the interface in OpenBSD's queue(3); only what fpmd uses.
+ * missing (musl) or lacks the _SAFE iterators (glibc); where the
+ * system's has them all (HAVE_SYS_QUEUE), it is used instead.  Written
+ * for fpmd from the interface in OpenBSD's queue(3); only what fpmd
+ * uses.
  */
 
 #ifndef COMPAT_QUEUE_H
 #define COMPAT_QUEUE_H
+
+#if HAVE_SYS_QUEUE
+#include <sys/queue.h>
+#else
 
 #define TAILQ_HEAD(name, type)						\
 struct name {								\
@@ -89,4 +95,5 @@ struct {								\
 	*(elm)->field.tqe_prev = (elm)->field.tqe_next;			\
 } while (0)
 
+#endif /* HAVE_SYS_QUEUE */
 #endif /* COMPAT_QUEUE_H */

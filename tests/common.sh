@@ -94,10 +94,14 @@ alive() {
 }
 
 # Start fpmd in the foreground (-d), logging to fpmd.log, and wait for
-# its pidfile: the sockets are listening by then.
+# its pidfile: the sockets are listening by then.  A cross-built fpmd
+# runs under the command in the "emulator" variable (tests/cross:
+# kyua -v test_suites.fpmd.emulator="qemu-mips -L /usr/mips-linux-gnu"),
+# which runs it in the same process, so its pid is fpmd's.
 fpmd_start() {
 	rm -f fpmd.pid
-	"$FPMD" $ROOT_OK -d -f "$PWD/fpmd.conf" "$@" >fpmd.out 2>fpmd.log &
+	$(atf_config_get emulator "") "$FPMD" $ROOT_OK -d -f "$PWD/fpmd.conf" \
+	    "$@" >fpmd.out 2>fpmd.log &
 	echo $! >fpmd.bgpid
 	wait_for 10 eval "test -s fpmd.pid || ! alive $!"
 	test -s fpmd.pid || atf_fail "fpmd did not start: $(cat fpmd.log)"
