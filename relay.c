@@ -266,6 +266,8 @@ relay_head(struct relay *r, const uint8_t *data, size_t len)
 {
 	if (len > sizeof(r->head) - r->headlen)
 		len = sizeof(r->head) - r->headlen;
+	if (len == 0)		/* the stream's end has no data at all */
+		return;
 	memcpy(r->head + r->headlen, data, len);
 	r->headlen += len;
 }
