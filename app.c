@@ -71,7 +71,7 @@ static char			**argv;		/* exec, split */
 static size_t			 argc;
 static char			**env;
 static size_t			 nenv;
-static long			 php_max;	/* its own PHP_FCGI_MAX_REQUESTS */
+static long			 php_max;	/* its PHP_FCGI_MAX_REQUESTS */
 static char			 dir[PATH_MAX];	/* the private directory */
 static struct sockaddr_un	 sun;		/* the socket in it */
 static int			 sigchld[2] = { -1, -1 };

@@ -211,7 +211,8 @@ due_order(struct fired *f, size_t n, char *buf, size_t len)
 		for (i = 0; i < n; i++)
 			if (ev_timer_pending(&f[i].t) && f[i].seq >= 0 &&
 			    (next == NULL || f[i].t.when < next->t.when ||
-			    (f[i].t.when == next->t.when && f[i].seq < next->seq)))
+			    (f[i].t.when == next->t.when &&
+			    f[i].seq < next->seq)))
 				next = &f[i];
 		if (next == NULL)
 			break;
