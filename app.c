@@ -270,18 +270,6 @@ app_stop(void)
 		rmdir(dir);
 }
 
-/* How an instance ended, for a log line. */
-const char *
-app_how(int status, char *buf, size_t len)
-{
-	if (WIFSIGNALED(status))
-		snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
-	else
-		snprintf(buf, len, "exited with status %d",
-		    WEXITSTATUS(status));
-	return buf;
-}
-
 /*
  * The instance closed its end: did it die?  A crash closes the
  * connection a moment before SIGCHLD comes, so wait a grace for it.
@@ -586,7 +574,7 @@ app_failed(const char *why, int64_t started_ns)
 	app_output();
 	log_warnx("pool %s: application %s (pid %d) %s %.3fs after its "
 	    "start, before it answered", pc->name, prog, (int)p,
-	    app_how(status, how, sizeof(how)), (ev_now() - started_ns) / 1e9);
+	    log_waitstatus(status, how, sizeof(how)), (ev_now() - started_ns) / 1e9);
 }
 
 /*
@@ -650,7 +638,7 @@ app_restart(const char *why)
 	log_warnx("pool %s: application %s (pid %d) %s after %llu requests; "
 	    "starting another", pc->name, escape_log(prog, sizeof(prog),
 	    argv[0], strlen(argv[0])), (int)old, why != NULL ? why :
-	    app_how(status, how, sizeof(how)), (unsigned long long)served);
+	    log_waitstatus(status, how, sizeof(how)), (unsigned long long)served);
 	return app_start();
 }
 

@@ -646,16 +646,6 @@ upgrade_timeout(void *arg)
 	upgrade_abort();
 }
 
-static void
-upgrade_status(int status, char *buf, size_t len)
-{
-	if (WIFSIGNALED(status))
-		snprintf(buf, len, "was killed by signal %d (%s)",
-		    WTERMSIG(status), strsignal(WTERMSIG(status)));
-	else
-		snprintf(buf, len, "exited with code %d", WEXITSTATUS(status));
-}
-
 /*
  * The new master has exited.  Unless it had taken over, the upgrade
  * failed: this master goes on, and the pidfile names it again, should
@@ -670,7 +660,7 @@ upgrade_reaped(pid_t pid, int status)
 	while (upgrade.fd != -1 && upgrade_listen() == 1)
 		;
 	upgrade_close();
-	upgrade_status(status, how, sizeof(how));
+	log_waitstatus(status, how, sizeof(how));
 	if (upgrade.state == UPGRADE_HANDED) {
 		log_warnx("upgrade: new master %d %s", (int)pid, how);
 		return;

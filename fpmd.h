@@ -572,7 +572,6 @@ int		 app_connection(void);
 void		 app_done(int);
 void		 app_kill(void);
 int		 app_died(int *);
-const char	*app_how(int, char *, size_t);
 void		 app_stop(void);
 void		 app_signal(int);
 pid_t		 app_pid(void);

@@ -26,6 +26,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -363,4 +364,17 @@ fatalx(const char *fmt, ...)
 	log_vlog(LOG_ALERT, 0, fmt, ap);
 	va_end(ap);
 	exit(1);
+}
+
+/* How a child ended, from its wait(2) status, for a log line. */
+const char *
+log_waitstatus(int status, char *buf, size_t len)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, len, "killed by signal %d (%s)",
+		    WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(buf, len, "exited with status %d",
+		    WEXITSTATUS(status));
+	return buf;
 }

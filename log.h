@@ -35,6 +35,7 @@ void	 log_close(void);
 void	 log_child(int);
 void	 log_reopen(void);
 void	 log_relay(int, int, void *);
+const char *log_waitstatus(int, char *, size_t);
 void	 log_warn(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));
 void	 log_warnx(const char *, ...)

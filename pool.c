@@ -556,11 +556,8 @@ pool_respawn(void *arg)
 static const char *
 exit_cause(const struct worker *w, int status, char *buf, size_t len)
 {
-	if (WIFSIGNALED(status)) {
-		snprintf(buf, len, "killed by signal %d (%s)",
-		    WTERMSIG(status), strsignal(WTERMSIG(status)));
-		return buf;
-	}
+	if (WIFSIGNALED(status))
+		return log_waitstatus(status, buf, len);
 	switch (WEXITSTATUS(status)) {
 	case WORKER_EXIT_MAXREQ:
 		return "after pm.max_requests";

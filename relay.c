@@ -531,7 +531,7 @@ relay_again(struct relay *r)
 
 	if (!r->closed || !app_died(&status))
 		return 0;
-	app_how(status, r->how, sizeof(r->how));
+	log_waitstatus(status, r->how, sizeof(r->how));
 	strlcat(r->how, " mid-request", sizeof(r->how));
 	r->failed = r->how;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 && !r->got &&
