@@ -536,16 +536,10 @@ listener_release(struct listener *l)
 }
 
 /*
-<<<<<<< Updated upstream
- * Take fd, a socket fpmd was handed (service.c) by the service
- * manager, which may have named it.  What is not a stream socket on a
- * unix, IPv4 or IPv6 address is left alone, and said so.
-=======
  * Take fd, a socket fpmd was handed (service.c): by the service
  * manager, which may have named it, or by the old master of an
  * upgrade.  What is not a stream socket on a unix, IPv4 or IPv6
  * address is left alone, and said so.
->>>>>>> Stashed changes
  */
 void
 listener_inherit(int fd, const char *name, enum listener_origin origin)
