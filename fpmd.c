@@ -637,12 +637,10 @@ upgrade_timeout(void *arg)
 	(void)arg;
 	if (upgrade.fd == -1)
 		log_warnx("upgrade: new master %d closed its pipe without "
-		    "being ready; killing it, going on as before",
-		    (int)upgrade.pid);
+		    "being ready; killing it", (int)upgrade.pid);
 	else
 		log_warnx("upgrade: new master %d not ready after %ds; "
-		    "killing it, going on as before", (int)upgrade.pid,
-		    UPGRADE_TIMEOUT_MS / 1000);
+		    "killing it", (int)upgrade.pid, UPGRADE_TIMEOUT_MS / 1000);
 	upgrade_abort();
 }
 
@@ -665,13 +663,17 @@ upgrade_reaped(pid_t pid, int status)
 		log_warnx("upgrade: new master %d %s", (int)pid, how);
 		return;
 	}
+	/* The pidfile names this master before the log says it goes on. */
+	if (pidfile_write(conf->pid) == -1)
+		log_warn("upgrade: pid %s", conf->pid);
 	if (upgrade.state == UPGRADE_STARTING)
 		log_warnx("upgrade: new master %d %s before it was ready; "
 		    "going on as before", (int)pid, how);
+	else
+		log_warnx("upgrade: new master %d %s; going on as before",
+		    (int)pid, how);
 	upgrade.state = UPGRADE_NONE;
 	ev_timer_del(loop, &upgrade.timer);
-	if (pidfile_write(conf->pid) == -1)
-		log_warn("upgrade: pid %s", conf->pid);
 }
 
 /*
