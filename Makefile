@@ -229,13 +229,25 @@ fuzz: config.h
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run $(FUZZERS)
 
 # Installs the test tools where it can, builds the test programs, runs
-# the suite under Kyua and ends with "N passed, N failed".
-test: $(PROG)
+# the suite under Kyua (or only the programs T names, as in
+# "make test T='conn_test cgi_test'") and ends with "N passed, N failed".
+# "make stress" runs it RUNS times beside LOAD CPU-bound loops and
+# counts the cases that failed (tests/stress).
+T=
+RUNS=		3
+LOAD=		0
+
+test: testprogs
+	@sh tests/run $(T)
+
+stress: testprogs
+	@sh tests/stress -n $(RUNS) -l $(LOAD) $(T)
+
+testprogs: $(PROG)
 	@sh tests/need-tools
 	@$(MAKE) $(TESTPROGS)
 	@$(MAKE) tests/fcgi-app >/dev/null 2>&1 || echo "make test: no \
 	    libfcgi, so no tests/fcgi-app: the cases that use it will skip"
-	@sh tests/run
 
 lint:
 	mandoc -Tlint -W warning $(MAN)
@@ -274,8 +286,10 @@ uninstall:
 clean:
 	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/fcgi-app tests/*.o \
 	    tests/cross-atf/*.o config.h config.atf configure.log
-	rm -rf tests/results.db tests/work tests/fuzz/build tests/fuzz/work
+	rm -rf tests/results.db tests/stress.out tests/work tests/fuzz/build \
+	    tests/fuzz/work
 	rm -rf examples/nginx.pid examples/nginx-tmp examples/apache.pid \
 	    examples/apache.log
 
-.PHONY: all run bench test fuzz lint install uninstall clean FORCE
+.PHONY: all run bench test stress testprogs fuzz lint install uninstall \
+	clean FORCE
