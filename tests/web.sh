@@ -26,10 +26,13 @@ web_fpmd() {
 }
 
 # The example file $1 into examples/, with this test's ports: 8027 and
-# 8028 are the web server's, 9027 and 9028 fpmd's.
+# 8028 are the web server's, 9027 and 9028 fpmd's; free ones, even
+# where the test uses only the first of each.
 example() {
-	sed -e "s/8027/$HPORT/g" -e "s/8028/${HPORT2:-8028}/g" \
-	    -e "s/9027/$FPORT/g" -e "s/9028/${FPORT2:-9028}/g" \
+	[ -n "$HPORT2" ] || HPORT2=$("$CLIENT" -L)
+	[ -n "$FPORT2" ] || FPORT2=$("$CLIENT" -L)
+	sed -e "s/8027/$HPORT/g" -e "s/8028/$HPORT2/g" \
+	    -e "s/9027/$FPORT/g" -e "s/9028/$FPORT2/g" \
 	    "$EXAMPLES/$1" >"examples/$1"
 }
 
