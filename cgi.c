@@ -289,8 +289,7 @@ cgi_env(struct cgi *g, size_t *count)
 	}
 	for (i = 0; i < pc->nenv; i++)
 		env_add(env, &n, xstrdup(pc->env[i]));
-	while (proto_nv_next(c->parser.params, c->parser.params_len, &off,
-	    &nv) == 1) {
+	while (proto_param_next(&c->parser, &off, &nv) == 1) {
 		if (nv.nlen == 0 || memchr(nv.name, '=', nv.nlen) != NULL ||
 		    memchr(nv.name, '\0', nv.nlen) != NULL ||
 		    memchr(nv.value, '\0', nv.vlen) != NULL) {

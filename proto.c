@@ -573,17 +573,25 @@ proto_nv_next(const uint8_t *buf, size_t len, size_t *off,
 	return 1;
 }
 
-/* The first pair named name in a block of pairs; 1 if there is one. */
+/*
+ * The last pair named name in a block of pairs, from off on; 1 if there
+ * is one.  The last, because a repeated param resolves to its last
+ * value, as php-fpm has it: nginx sends both when a location overrides
+ * a fastcgi_param that an include set.
+ */
 static int
-proto_nv_find(const uint8_t *buf, size_t len, const void *name,
+proto_nv_find(const uint8_t *buf, size_t len, size_t off, const void *name,
     size_t nlen, struct proto_nv *nv)
 {
-	size_t	 off = 0;
+	struct proto_nv	 cur;
+	int		 found = 0;
 
-	while (proto_nv_next(buf, len, &off, nv) == 1)
-		if (nv->nlen == nlen && memcmp(nv->name, name, nlen) == 0)
-			return 1;
-	return 0;
+	while (proto_nv_next(buf, len, &off, &cur) == 1)
+		if (cur.nlen == nlen && memcmp(cur.name, name, nlen) == 0) {
+			*nv = cur;
+			found = 1;
+		}
+	return found;
 }
 
 /* Look a param up by name after PROTO_PARAMS.  Returns 1 if found. */
@@ -593,11 +601,30 @@ proto_param(const struct proto_parser *p, const char *name,
 {
 	struct proto_nv	 nv;
 
-	if (!proto_nv_find(p->params, p->params_len, name, strlen(name), &nv))
+	if (!proto_nv_find(p->params, p->params_len, 0, name, strlen(name),
+	    &nv))
 		return 0;
 	*value = (const char *)nv.value;
 	*vlen = nv.vlen;
 	return 1;
+}
+
+/*
+ * The params after PROTO_PARAMS, one at a time from *off (0 to start),
+ * each name once, with its last value: the pairs that a later pair of
+ * the same name overrides are skipped.  Returns 1 while there is one.
+ */
+int
+proto_param_next(const struct proto_parser *p, size_t *off,
+    struct proto_nv *nv)
+{
+	struct proto_nv	 later;
+
+	while (proto_nv_next(p->params, p->params_len, off, nv) == 1)
+		if (!proto_nv_find(p->params, p->params_len, *off, nv->name,
+		    nv->nlen, &later))
+			return 1;
+	return 0;
 }
 
 static size_t
@@ -760,7 +787,7 @@ proto_values_result(uint8_t *dst, const uint8_t *query, size_t qlen,
 
 	while (proto_nv_next(query, qlen, &off, &nv) == 1) {
 		if ((v = proto_var(vars, nv.name, nv.nlen)) == NULL ||
-		    proto_nv_find(out, len, nv.name, nv.nlen, &seen))
+		    proto_nv_find(out, len, 0, nv.name, nv.nlen, &seen))
 			continue;
 		len += proto_nv_put(out + len, PROTO_MGMT_MAX - len,
 		    (const char *)nv.name, nv.nlen, v, strlen(v));

@@ -190,6 +190,8 @@ const char *proto_strerror(enum proto_error);
 int	 proto_nv_next(const uint8_t *, size_t, size_t *, struct proto_nv *);
 int	 proto_param(const struct proto_parser *, const char *,
 	    const char **, size_t *);
+int	 proto_param_next(const struct proto_parser *, size_t *,
+	    struct proto_nv *);
 size_t	 proto_nv_put(uint8_t *, size_t, const char *, size_t,
 	    const char *, size_t);
 

@@ -613,6 +613,50 @@ ATF_TC_BODY(a_name_value_pair_may_span_params_records, tc)
 	ATF_REQUIRE(memcmp(v, value, 199) == 0);
 }
 
+/*
+ * nginx sends a param twice when a location overrides what an include
+ * set; php-fpm takes the last, and so does the codec, by name and when
+ * walking every param.
+ */
+ATF_TC_WITHOUT_HEAD(a_repeated_param_is_its_last_value);
+ATF_TC_BODY(a_repeated_param_is_its_last_value, tc)
+{
+	struct proto_parser	 p;
+	struct proto_event	 ev;
+	struct proto_nv		 nv;
+	const char		*v;
+	size_t			 vlen, off = 0;
+	char			 seen[256] = "";
+	char			 pair[64];
+
+	w.len = 0;
+	wire_begin(&w, 1, FCGI_RESPONDER, 0);
+	wire_param(&w, 1, "SCRIPT_FILENAME", "/var/www/html/index.php");
+	wire_param(&w, 1, "SCRIPT_NAME", "/index.php");
+	wire_param(&w, 1, "SCRIPT_FILENAME", "/srv/app/index.php");
+	wire_param(&w, 1, "SCRIPT_NAME", "");
+	wire_param(&w, 1, "SCRIPT_NAME", "/status");
+	wire_record(&w, FCGI_PARAMS, 1, NULL, 0);
+	parser_init(&p, PROTO_APP, 1000, 10);
+	ev = feed_all(&p, &w);
+	ATF_REQUIRE_EQ(ev.type, PROTO_PARAMS);
+	ATF_REQUIRE_EQ(p.nparams, 5);
+	ATF_REQUIRE(proto_param(&p, "SCRIPT_FILENAME", &v, &vlen));
+	ATF_REQUIRE_EQ(vlen, 18);
+	ATF_REQUIRE(memcmp(v, "/srv/app/index.php", vlen) == 0);
+	ATF_REQUIRE(proto_param(&p, "SCRIPT_NAME", &v, &vlen));
+	ATF_REQUIRE_EQ(vlen, 7);
+	ATF_REQUIRE(memcmp(v, "/status", vlen) == 0);
+	while (proto_param_next(&p, &off, &nv) == 1) {
+		snprintf(pair, sizeof(pair), "%.*s=%.*s;", (int)nv.nlen,
+		    nv.name, (int)nv.vlen, nv.value);
+		append(seen, sizeof(seen), pair);
+	}
+	ATF_REQUIRE_STREQ(seen,
+	    "SCRIPT_FILENAME=/srv/app/index.php;SCRIPT_NAME=/status;");
+	ATF_REQUIRE_EQ(off, p.params_len);
+}
+
 ATF_TC_WITHOUT_HEAD(a_bad_version_is_rejected);
 ATF_TC_BODY(a_bad_version_is_rejected, tc)
 {
@@ -1154,5 +1198,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, a_kept_connection_carries_the_next_request);
 	ATF_TP_ADD_TC(tp, encoders_refuse_buffers_too_small);
 	ATF_TP_ADD_TC(tp, held_bytes_end_where_a_record_ends);
+	ATF_TP_ADD_TC(tp, a_repeated_param_is_its_last_value);
 	return atf_no_error();
 }

@@ -69,16 +69,23 @@ server_up() {
 	    atf_fail "$1 did not start: $(oneline "$1.out" examples/*.log)"
 }
 
-# nginx on examples/nginx.conf; the arguments are more sed commands for
-# the copy, such as turning fastcgi_request_buffering off.
-nginx_start() {
+# The nginx binary, in NGINX, and the directory of its stock files
+# (fastcgi_params, fastcgi.conf, snippets/), in NGINX_CONF.
+nginx_find() {
 	need nginx nginx /usr/sbin/nginx /usr/local/sbin/nginx
 	NGINX=$(command -v nginx || ls /usr/sbin/nginx /usr/local/sbin/nginx \
 	    2>/dev/null | head -1)
-	confdir=$(dirname "$("$NGINX" -V 2>&1 |
+	NGINX_CONF=$(dirname "$("$NGINX" -V 2>&1 |
 	    sed -n 's/.*--conf-path=\([^ ]*\).*/\1/p')")
+}
+
+# nginx on examples/nginx.conf; the arguments are more sed commands for
+# the copy, such as turning fastcgi_request_buffering off.
+nginx_start() {
+	nginx_find
 	example nginx.conf
-	sed -i.bak -e "s|/etc/nginx/fastcgi_params|$confdir/fastcgi_params|" \
+	sed -i.bak \
+	    -e "s|/etc/nginx/fastcgi_params|$NGINX_CONF/fastcgi_params|" \
 	    "$@" examples/nginx.conf
 	# As root, nginx's workers would be nobody, who cannot reach a
 	# pool's unix socket.

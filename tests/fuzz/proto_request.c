@@ -68,9 +68,6 @@ request_params_check(const struct request_model *m,
 {
 	struct proto_nv	 nv;
 	size_t		 off = 0, n = 0;
-	const char	*v;
-	size_t		 vlen;
-	char		 name[64];
 	int		 r;
 
 	FUZZ_CHECK(p->params_len <= m->max_params_size);
@@ -78,16 +75,38 @@ request_params_check(const struct request_model *m,
 	while ((r = proto_nv_next(p->params, p->params_len, &off, &nv)) == 1) {
 		FUZZ_CHECK(nv.name >= p->params && nv.value >= nv.name);
 		FUZZ_CHECK(nv.value + nv.vlen <= p->params + p->params_len);
-		/* proto_param() finds the first pair by its name. */
-		if (n++ == 0 && nv.nlen < sizeof(name) &&
-		    memchr(nv.name, '\0', nv.nlen) == NULL) {
-			memcpy(name, nv.name, nv.nlen);
-			name[nv.nlen] = '\0';
-			FUZZ_CHECK(proto_param(p, name, &v, &vlen) == 1);
-			FUZZ_CHECK((const uint8_t *)v == nv.value);
-		}
+		n++;
 	}
 	FUZZ_CHECK(r == 0 && off == p->params_len && n == p->nparams);
+}
+
+/*
+ * proto_param_next() yields each name once, at its last pair, and
+ * proto_param() finds that same pair: a repeated param is its last.
+ */
+static void
+request_params_last(const struct proto_parser *p)
+{
+	struct proto_nv	 nv, other;
+	size_t		 off = 0, o;
+	const char	*v;
+	size_t		 vlen;
+	char		 name[64];
+
+	while (proto_param_next(p, &off, &nv) == 1) {
+		o = off;
+		while (proto_nv_next(p->params, p->params_len, &o, &other) == 1)
+			FUZZ_CHECK(other.nlen != nv.nlen ||
+			    memcmp(other.name, nv.name, nv.nlen) != 0);
+		if (nv.nlen >= sizeof(name) ||
+		    memchr(nv.name, '\0', nv.nlen) != NULL)
+			continue;
+		memcpy(name, nv.name, nv.nlen);
+		name[nv.nlen] = '\0';
+		FUZZ_CHECK(proto_param(p, name, &v, &vlen) == 1);
+		FUZZ_CHECK((const uint8_t *)v == nv.value && vlen == nv.vlen);
+	}
+	FUZZ_CHECK(off == p->params_len);
 }
 
 /* Answer GET_VALUES as a worker does; the answer must parse back. */
@@ -237,6 +256,7 @@ request_event(void *arg, struct proto_parser *p, const struct proto_event *ev,
 	case PROTO_PARAMS:
 		FUZZ_CHECK(m->stream == FCGI_PARAMS);
 		request_params_check(m, p);
+		request_params_last(p);
 		m->stream = FCGI_STDIN;
 		break;
 	case PROTO_STDIN:
