@@ -42,9 +42,12 @@ daemon_case() {
 	atf_add_test_case "$1"
 }
 
-# Run "$@" every 50 ms until it succeeds or $1 seconds have passed.
+# Run "$@" every 50 ms until it succeeds or $1 seconds have passed,
+# 20 at least: a deadline only bounds a wait that has failed, and a
+# loaded machine can stall an event that is due at once for seconds.
 wait_for() {
 	_limit=$(($1 * 20))
+	[ $_limit -ge 400 ] || _limit=400
 	shift
 	_i=0
 	while ! "$@" >/dev/null 2>&1; do
