@@ -25,12 +25,14 @@
  * outside cgi.root, 502 exec failure or no output, 504 a timeout
  * before any output.
  *
- * The program gets exactly the request's params as its environment,
- * plus the pool's env[] (and fpmd's own with clear_env = no), its own
- * process group, its directory as cwd, and pipes as fds 0-2; every
- * other fd is close-on-exec.  One poll loop then moves the request
- * body in and the output out at the same time, a record at a time, so
- * memory stays bounded and neither side can deadlock the other.  When
+ * The program's environment is the pool's env[] (and fpmd's own with
+ * clear_env = no) and those of the request's params that an allow-list
+ * lets in, so that no request can set LD_PRELOAD, PATH or HTTP_PROXY
+ * for it.  It gets its own process group, its directory as cwd, and
+ * pipes as fds 0-2; every other fd is close-on-exec.  One poll loop
+ * then moves the request body in and the output out at the same time,
+ * a record at a time, so memory stays bounded and neither side can
+ * deadlock the other.  When
  * the request ends for any reason (exit, abort, hang-up, timeout,
  * worker shutdown) the whole group is killed and the program reaped.
  */
@@ -228,17 +230,26 @@ cgi_resolve(struct cgi *g)
 	}
 }
 
+/* Is there a variable of this name (nlen bytes, no '=' or NUL) in env? */
+static int
+env_has(char *const *env, size_t n, const char *name, size_t nlen)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strncmp(env[i], name, nlen) == 0 && env[i][nlen] == '=')
+			return 1;
+	return 0;
+}
+
 /* Add "name=value" to env unless name is there already. */
 static void
 env_add(char **env, size_t *n, char *entry)
 {
-	size_t	 i, len = strcspn(entry, "=");
-
-	for (i = 0; i < *n; i++)
-		if (strncmp(env[i], entry, len + 1) == 0) {
-			free(entry);
-			return;
-		}
+	if (env_has(env, *n, entry, strcspn(entry, "="))) {
+		free(entry);
+		return;
+	}
 	env[(*n)++] = entry;
 }
 
@@ -258,19 +269,160 @@ env_entry(const char *name, size_t nlen, const char *value, size_t vlen)
 }
 
 /*
+ * The params a request may turn into a CGI program's environment, as
+ * Apache's suexec keeps them: RFC 3875's meta-variables, the HTTP_*
+ * headers, and what nginx's fastcgi_params, lighttpd and Apache's
+ * mod_proxy_fcgi send besides.  A name ending in '*' stands for every
+ * name it begins.  Not SSL_*, which suexec allows, as OpenSSL reads
+ * SSL_CERT_FILE and SSL_CERT_DIR; nor TZ, which can name a file for
+ * libc to parse.  cgi.allowed_params adds to it; fpmd.conf.5 has it.
+ */
+static const char *const cgi_allowed[] = {
+	"AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "GATEWAY_INTERFACE",
+	"PATH_INFO", "PATH_TRANSLATED", "QUERY_STRING", "REMOTE_ADDR",
+	"REMOTE_HOST", "REMOTE_IDENT", "REMOTE_USER", "REQUEST_METHOD",
+	"SCRIPT_NAME", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL",
+	"SERVER_SOFTWARE",
+	"HTTP_*",
+	"CONTEXT_DOCUMENT_ROOT", "CONTEXT_PREFIX", "DOCUMENT_ROOT",
+	"DOCUMENT_URI", "HTTPS", "REDIRECT_ERROR_NOTES", "REDIRECT_HANDLER",
+	"REDIRECT_QUERY_STRING", "REDIRECT_REMOTE_USER",
+	"REDIRECT_SCRIPT_FILENAME", "REDIRECT_STATUS", "REDIRECT_URI",
+	"REDIRECT_URL", "REMOTE_PORT", "REQUEST_SCHEME", "REQUEST_URI",
+	"SCRIPT_FILENAME", "SCRIPT_URI", "SCRIPT_URL", "SERVER_ADDR",
+	"SERVER_ADMIN", "SERVER_SIGNATURE", "UNIQUE_ID"
+};
+
+/* The Proxy: header, which HTTP clients take for their proxy (httpoxy). */
+#define CGI_HTTPOXY		"HTTP_PROXY"
+/* How often a worker says which params it dropped, at most. */
+#define CGI_DROPPED_LOG_MS	(60 * 1000)
+#define CGI_DROPPED_MAX		256	/* bytes of their names in a line */
+
+/* Does a name, or a prefix ending in '*', match a param's name? */
+static int
+cgi_name_matches(const char *pattern, const uint8_t *name, size_t nlen)
+{
+	size_t	 plen;
+
+	plen = strlen(pattern);
+	if (plen > 0 && pattern[plen - 1] == '*')
+		return nlen >= plen - 1 && memcmp(pattern, name, plen - 1) == 0;
+	return nlen == plen && memcmp(pattern, name, plen) == 0;
+}
+
+/* Does one of n names or prefixes match a param's name? */
+static int
+cgi_names_match(const char *const *patterns, size_t n, const uint8_t *name,
+    size_t nlen)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (cgi_name_matches(patterns[i], name, nlen))
+			return 1;
+	return 0;
+}
+
+/*
+ * May a request's param of this name reach the program's environment?
+ * HTTP_PROXY only where cgi.allowed_params names it whole, not by a
+ * prefix such as HTTP_*.
+ */
+static int
+cgi_param_allowed(const struct pool_conf *pc, const uint8_t *name,
+    size_t nlen)
+{
+	size_t	 i;
+
+	if (cgi_name_matches(CGI_HTTPOXY, name, nlen)) {
+		for (i = 0; i < pc->nallowed_params; i++)
+			if (strcmp(pc->allowed_params[i], CGI_HTTPOXY) == 0)
+				return 1;
+		return 0;
+	}
+	return cgi_names_match(cgi_allowed, sizeof(cgi_allowed) /
+	    sizeof(cgi_allowed[0]), name, nlen) ||
+	    cgi_names_match((const char *const *)pc->allowed_params,
+	    pc->nallowed_params, name, nlen);
+}
+
+/* A param's name, up to a NUL, at the end of the list of those dropped. */
+static void
+cgi_dropped_add(char *list, size_t size, const struct proto_nv *nv)
+{
+	const uint8_t	*nul;
+	size_t		 len;
+
+	nul = memchr(nv->name, '\0', nv->nlen);
+	len = strlen(list);
+	snprintf(list + len, size - len, "%s%.*s", len > 0 ? " " : "",
+	    (int)(nul != NULL ? (size_t)(nul - nv->name) : nv->nlen),
+	    (const char *)nv->name);
+}
+
+/*
+ * Say which params a request had dropped, at most once a minute: a web
+ * server that sends one for every request must not fill the log.
+ */
+static void
+cgi_dropped_log(const struct conn *c, const char *list)
+{
+	static int64_t	 said_ns;
+	static int	 said;
+	int64_t		 now_ns;
+
+	now_ns = ev_now();
+	if (list[0] == '\0' || (said &&
+	    now_ns - said_ns < ev_ms_to_ns(CGI_DROPPED_LOG_MS)))
+		return;
+	said = 1;
+	said_ns = now_ns;
+	log_warnx("pool %s: %s: dropped params that may not enter a CGI "
+	    "program's environment: %s (said at most once a minute)",
+	    c->pc->name, c->peer, list);
+}
+
+/*
+ * The request's params that may enter the environment, in env; every
+ * other one is named in dropped, unless env has its name already from
+ * env[] or fpmd (as Apache's PATH with env[PATH]).  A name or value
+ * with '=' or NUL in it cannot be one at all.
+ */
+static void
+cgi_env_params(struct conn *c, char **env, size_t *n, char *dropped,
+    size_t size)
+{
+	struct proto_nv		 nv;
+	size_t			 off = 0;
+
+	while (proto_param_next(&c->parser, &off, &nv) == 1) {
+		if (nv.nlen == 0 || memchr(nv.name, '=', nv.nlen) != NULL ||
+		    memchr(nv.name, '\0', nv.nlen) != NULL ||
+		    memchr(nv.value, '\0', nv.vlen) != NULL)
+			cgi_dropped_add(dropped, size, &nv);
+		else if (cgi_param_allowed(c->pc, nv.name, nv.nlen))
+			env_add(env, n, env_entry((const char *)nv.name,
+			    nv.nlen, (const char *)nv.value, nv.vlen));
+		else if (!env_has(env, *n, (const char *)nv.name, nv.nlen))
+			cgi_dropped_add(dropped, size, &nv);
+	}
+}
+
+/*
  * The program's environment, most binding first: what the split of
- * the path decided, the pool's env[], the request's params, fpmd's own
- * environment with clear_env = no, and a safe PATH.  Every entry is
- * allocated; strlist_free() frees them.
+ * the path decided, the pool's env[], the request's params that the
+ * allow-list lets in, fpmd's own environment with clear_env = no, and
+ * a safe PATH.  Every entry is allocated; strlist_free() frees them.
  */
 static char **
 cgi_env(struct cgi *g, size_t *count)
 {
 	struct conn		*c = g->c;
 	const struct pool_conf	*pc = c->pc;
-	struct proto_nv		 nv;
 	char			**env, **e;
-	size_t			 n = 0, max, off = 0, i;
+	char			 dropped[CGI_DROPPED_MAX] = "";
+	size_t			 n = 0, max, i;
 
 	max = c->parser.nparams + pc->nenv + 8;
 	for (e = environ; !pc->clear_env && *e != NULL; e++)
@@ -289,18 +441,8 @@ cgi_env(struct cgi *g, size_t *count)
 	}
 	for (i = 0; i < pc->nenv; i++)
 		env_add(env, &n, xstrdup(pc->env[i]));
-	while (proto_param_next(&c->parser, &off, &nv) == 1) {
-		if (nv.nlen == 0 || memchr(nv.name, '=', nv.nlen) != NULL ||
-		    memchr(nv.name, '\0', nv.nlen) != NULL ||
-		    memchr(nv.value, '\0', nv.vlen) != NULL) {
-			log_warnx("pool %s: %s: dropped param %.*s: it holds "
-			    "'=' or NUL", pc->name, c->peer, (int)nv.nlen,
-			    nv.name);
-			continue;
-		}
-		env_add(env, &n, env_entry((const char *)nv.name, nv.nlen,
-		    (const char *)nv.value, nv.vlen));
-	}
+	cgi_env_params(c, env, &n, dropped, sizeof(dropped));
+	cgi_dropped_log(c, dropped);
 	for (e = environ; !pc->clear_env && *e != NULL; e++)
 		env_add(env, &n, xstrdup(*e));
 	env_add(env, &n, xstrdup(DEFAULT_PATH));

@@ -128,6 +128,8 @@ static int	set_format(struct parse *, const struct key *, void *,
 		    const char *);
 static int	set_extensions(struct parse *, const struct key *, void *,
 		    const char *);
+static int	set_params(struct parse *, const struct key *, void *,
+		    const char *);
 static int	set_include(struct parse *, const struct key *, void *,
 		    const char *);
 static int	set_exec(struct parse *, const struct key *, void *,
@@ -265,6 +267,8 @@ static const struct key keys[] = {
 	    P(cgi_root), 0, 0, NULL },
 	{ "security.limit_extensions", IN_POOL, set_extensions, T_LIST,
 	    P(extensions), P(nextensions), 0, NULL },
+	{ "cgi.allowed_params", IN_POOL, set_params, T_LIST,
+	    P(allowed_params), P(nallowed_params), 0, NULL },
 	{ "catch_workers_output", IN_POOL, set_bool, T_BOOL,
 	    P(catch_output), 0, 0, NULL },
 	{ "cgi.max_body_size", IN_POOL, set_size, T_SIZE,
@@ -861,12 +865,17 @@ set_clients(struct parse *p, const struct key *k, void *base,
 	return set_str(p, k, base, v);
 }
 
+/* Why a word cannot be in a list of a key, or NULL if it can. */
+typedef const char	*(*word_check)(const char *);
+
+/* A list of words apart by spaces, tabs or commas, each passing check. */
 static int
-set_extensions(struct parse *p, const struct key *k, void *base,
-    const char *v)
+set_list(struct parse *p, const struct key *k, void *base, const char *v,
+    word_check check)
 {
-	char	***list = field(base, k), *copy, *s, *last;
-	size_t	*n = (size_t *)((char *)base + k->off2);
+	char		***list = field(base, k), *copy, *s, *last;
+	size_t		*n = (size_t *)((char *)base + k->off2);
+	const char	*why;
 
 	strlist_free(*list, *n);
 	*list = NULL;
@@ -874,9 +883,8 @@ set_extensions(struct parse *p, const struct key *k, void *base,
 	copy = xstrdup(v);
 	for (s = strtok_r(copy, " \t,", &last); s != NULL;
 	    s = strtok_r(NULL, " \t,", &last)) {
-		if (s[0] != '.' || s[1] == '\0') {
-			conf_err(p, k->name, "'%s' is not an extension such "
-			    "as .cgi", s);
+		if ((why = check(s)) != NULL) {
+			conf_err(p, k->name, "'%s' %s", s, why);
 			free(copy);
 			return -1;
 		}
@@ -884,6 +892,43 @@ set_extensions(struct parse *p, const struct key *k, void *base,
 	}
 	free(copy);
 	return 0;
+}
+
+static const char *
+extension_check(const char *s)
+{
+	return s[0] != '.' || s[1] == '\0' ?
+	    "is not an extension such as .cgi" : NULL;
+}
+
+static int
+set_extensions(struct parse *p, const struct key *k, void *base,
+    const char *v)
+{
+	return set_list(p, k, base, v, extension_check);
+}
+
+/* A param's name, or a prefix of names ending in '*' (cgi.c). */
+static const char *
+param_check(const char *s)
+{
+	const char	*star;
+
+	star = strchr(s, '*');
+	if (strchr(s, '=') != NULL)
+		return "is not a variable name";
+	if (star != NULL && star[1] != '\0')
+		return "has a '*' that does not end it";
+	if (star == s)
+		return "would let any param through, LD_PRELOAD too; name "
+		    "them, or their prefix";
+	return NULL;
+}
+
+static int
+set_params(struct parse *p, const struct key *k, void *base, const char *v)
+{
+	return set_list(p, k, base, v, param_check);
 }
 
 /*
@@ -1892,6 +1937,7 @@ conf_pool_free(struct pool_conf *pc)
 	free(pc->cgi_root);
 	free(pc->body_temp_dir);
 	strlist_free(pc->extensions, pc->nextensions);
+	strlist_free(pc->allowed_params, pc->nallowed_params);
 	free(pc);
 }
 

@@ -222,6 +222,8 @@ struct pool_conf {
 	char			*body_temp_dir;		/* cgi.body_temp_dir */
 	char			**extensions;	/* security.limit_extensions */
 	size_t			 nextensions;
+	char			**allowed_params;	/* cgi.allowed_params */
+	size_t			 nallowed_params;
 	int			 catch_output;	/* catch_workers_output */
 };
 

@@ -75,6 +75,9 @@ user_line() {
 }
 
 # A pool section: pool NAME LISTEN [extra key = value lines on stdin].
+# The test scripts that leave files behind (grandchild.cgi, slow.cgi)
+# find the test's directory in env[PIDDIR]: a request's own params
+# reach a CGI program only through cgi.c's allow-list.
 pool_conf() {
 	cat <<EOT
 
@@ -84,6 +87,7 @@ $(user_line)
 ping.path = /ping
 pm.status_path = /status
 cgi.root = $CGIBIN
+env[PIDDIR] = $PWD
 EOT
 	cat
 }
