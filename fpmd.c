@@ -66,6 +66,7 @@ static const struct slowcgi *builtin;	/* the built-in pool's flags */
 static char		 cmdline[1024];	/* how fpmd was started */
 static int		 daemonized;
 static int		 ready_fd = -1;	/* a new master: "ready" goes here */
+static int		 detach_fd = -1;	/* the daemon's parent waits here */
 
 /*
  * A new master that has not said "ready" by then has failed; one that
@@ -198,22 +199,60 @@ open_stdio(void)
 }
 
 /*
- * Detach: fork, so that the parent exits 0 once every pool listens, a
- * session of its own, / and /dev/null.  The new master of an upgrade is
+ * The parent of the daemon, once the daemon is up: it exits 0 when the
+ * daemon has written its pidfile and started its pools (daemon_up()),
+ * so that whoever started fpmd finds the daemon's pid there as soon as
+ * fpmd has exited; 1 if the daemon died first.
+ */
+static __dead void
+daemon_wait(int fd)
+{
+	char	 c;
+	ssize_t	 n;
+
+	while ((n = read(fd, &c, 1)) == -1 && errno == EINTR)
+		;
+	if (n == 1)
+		_exit(0);
+	errx(1, "the daemon exited before it was up; its log says why");
+}
+
+/* The daemon is up: its parent may go. */
+static void
+daemon_up(void)
+{
+	if (detach_fd == -1)
+		return;
+	if (write(detach_fd, "", 1) != 1)
+		log_warn("telling the parent the daemon is up");
+	close(detach_fd);
+	detach_fd = -1;
+}
+
+/*
+ * Detach: fork, with the parent waiting in daemon_wait() until the
+ * daemon is up, a session of its own, / and /dev/null.  The new master of an upgrade is
  * the old master's child and detached already, and does not fork.
  */
 static void
 daemonize(int fork_first)
 {
-	int	 fd;
+	int	 fd, up[2];
 
+	if (fork_first && pipe(up) == -1)
+		err(1, "pipe");
 	switch (fork_first ? fork() : 0) {
 	case -1:
 		err(1, "fork");
 	case 0:
 		break;
 	default:
-		_exit(0);
+		close(up[1]);
+		daemon_wait(up[0]);
+	}
+	if (fork_first) {
+		close(up[0]);
+		detach_fd = up[1];
 	}
 	if (setsid() == -1)
 		err(1, "setsid");
@@ -959,6 +998,7 @@ master_start(int debug)
 	log_info("fpmd started, events.mechanism %s", ev_name(loop));
 	pools_start(conf);
 	listener_report();
+	daemon_up();
 }
 
 /*
