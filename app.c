@@ -317,15 +317,21 @@ app_died(int *status)
 	return 1;
 }
 
-/* catch_workers_output: the instance's lines into fpmd's log. */
+/*
+ * catch_workers_output: the instance's lines into fpmd's log, said to
+ * be its own unless decorate_workers_output is off.
+ */
 static void
 app_log_line(void)
 {
 	char	 text[4 * APP_LINE_MAX], prog[PATH_MAX];
 
-	log_info("pool %s: %s (pid %d): %s", pc->name, escape_log(prog,
-	    sizeof(prog), argv[0], strlen(argv[0])), (int)pid,
-	    escape_log(text, sizeof(text), line, linelen));
+	escape_log(text, sizeof(text), line, linelen);
+	if (pc->decorate_output)
+		log_info("pool %s: %s (pid %d): %s", pc->name, escape_log(prog,
+		    sizeof(prog), argv[0], strlen(argv[0])), (int)pid, text);
+	else
+		log_info("%s", text);
 	linelen = 0;
 }
 

@@ -273,6 +273,8 @@ static const struct key keys[] = {
 	    P(extensions), P(nextensions), 0, NULL },
 	{ "catch_workers_output", IN_POOL, set_bool, T_BOOL,
 	    P(catch_output), 0, 0, NULL },
+	{ "decorate_workers_output", IN_POOL, set_bool, T_BOOL,
+	    P(decorate_output), 0, 0, "yes" },
 	{ "cgi.max_body_size", IN_POOL, set_size, T_SIZE,
 	    P(max_body_bytes), 0, 0, "64m" },
 	{ "cgi.body_temp_dir", IN_POOL, set_path, T_STR,
@@ -294,8 +296,6 @@ static const struct key unsupported[] = {
 	    "with pm.max_children"),
 	U("listen.setfib", IN_POOL, "fpmd does not choose a socket's "
 	    "routing table"),
-	U("decorate_workers_output", IN_POOL, "fpmd always marks the output "
-	    "it catches with the pool and the program"),
 	U("apparmor_hat", IN_POOL, "fpmd does not link libapparmor"),
 #if !CONF_LISTEN_ACL
 	U("listen.acl_users", IN_POOL, "this system's libc has no POSIX.1e "

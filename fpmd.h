@@ -231,6 +231,7 @@ struct pool_conf {
 	char			**extensions;	/* security.limit_extensions */
 	size_t			 nextensions;
 	int			 catch_output;	/* catch_workers_output */
+	int			 decorate_output; /* decorate_workers_output */
 };
 
 TAILQ_HEAD(pool_confs, pool_conf);
