@@ -1870,24 +1870,45 @@ check_pool(struct parse *p, struct pool_conf *pc)
 		    "request_terminate_timeout");
 }
 
-/* name as found in PATH, absolute; NULL if nowhere. */
+/* path made absolute against cwd, or NULL without one; links stay. */
 static char *
-conf_which(const char *name)
+conf_absolute(const char *path, const char *cwd)
+{
+	char	 buf[PATH_MAX];
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	if (cwd == NULL || snprintf(buf, sizeof(buf), "%s/%s", cwd, path) >=
+	    (int)sizeof(buf))
+		return NULL;
+	return xstrdup(buf);
+}
+
+/*
+ * name as execvp(3) finds it in PATH, made absolute against cwd, where
+ * a relative name or PATH entry is; without cwd, they are not looked
+ * at.  Symbolic links are left as they are.  NULL if nowhere.
+ */
+char *
+conf_which(const char *name, const char *cwd)
 {
 	const char	*dir, *end;
 	char		 buf[PATH_MAX];
 	int		 len;
 
+	if (strchr(name, '/') != NULL)
+		return conf_absolute(name, cwd);
 	if ((dir = getenv("PATH")) == NULL)
 		dir = "/usr/bin:/bin";
 	for (;; dir = end + 1) {
 		if ((end = strchr(dir, ':')) == NULL)
 			end = dir + strlen(dir);
 		len = (int)(end - dir);
-		if (len > 0 && dir[0] == '/' && snprintf(buf, sizeof(buf),
-		    "%.*s/%s", len, dir, name) < (int)sizeof(buf) &&
-		    access(buf, X_OK) == 0)
-			return xstrdup(buf);
+		/* An empty entry is the working directory. */
+		if ((dir[0] == '/' || cwd != NULL) && snprintf(buf,
+		    sizeof(buf), "%.*s%s%s", len, dir, len > 0 ? "/" : "",
+		    name) < (int)sizeof(buf) && access(buf, X_OK) == 0)
+			return conf_absolute(buf, cwd);
 		if (*end == '\0')
 			return NULL;
 	}
@@ -1938,10 +1959,10 @@ php_cgi_find(struct parse *p)
 		return;
 	if (php_version(c->file, version, sizeof(version)) == 0) {
 		snprintf(name, sizeof(name), "php-cgi%s", version);
-		if ((c->php_cgi = conf_which(name)) != NULL)
+		if ((c->php_cgi = conf_which(name, NULL)) != NULL)
 			return;
 	}
-	if ((c->php_cgi = conf_which("php-cgi")) == NULL)
+	if ((c->php_cgi = conf_which("php-cgi", NULL)) == NULL)
 		conf_say(p, 1, c->file, 0, "php.cgi", "missing, and no php-cgi "
 		    "in PATH to run PHP with");
 }

@@ -448,49 +448,6 @@ master_reload(int all_new)
 }
 
 /*
- * path made absolute against cwd, symbolic links left as they are: a
- * link moved to a newly installed binary is followed on USR2.
- */
-static char *
-upgrade_absolute(const char *path, const char *cwd)
-{
-	char	 buf[PATH_MAX];
-
-	if (path[0] == '/')
-		return xstrdup(path);
-	if (snprintf(buf, sizeof(buf), "%s/%s", cwd, path) >=
-	    (int)sizeof(buf))
-		return NULL;
-	return xstrdup(buf);
-}
-
-/* name as execvp(3) finds it in PATH, made absolute; NULL if nowhere. */
-static char *
-upgrade_which(const char *name, const char *cwd)
-{
-	const char	*dir, *end;
-	char		 buf[PATH_MAX];
-	int		 len;
-
-	if (strchr(name, '/') != NULL)
-		return upgrade_absolute(name, cwd);
-	if ((dir = getenv("PATH")) == NULL)
-		dir = "/usr/bin:/bin";
-	for (;; dir = end + 1) {
-		if ((end = strchr(dir, ':')) == NULL)
-			end = dir + strlen(dir);
-		len = (int)(end - dir);
-		/* An empty entry is the working directory. */
-		if (snprintf(buf, sizeof(buf), "%.*s%s%s", len, dir,
-		    len > 0 ? "/" : "", name) < (int)sizeof(buf) &&
-		    access(buf, X_OK) == 0)
-			return upgrade_absolute(buf, cwd);
-		if (*end == '\0')
-			return NULL;
-	}
-}
-
-/*
  * How fpmd was started, for USR2 to start it again: its binary's
  * absolute path, its arguments, and the directory they are relative
  * to.  Without them USR2 is refused, and says why.
@@ -507,7 +464,8 @@ upgrade_record(int argc, char *argv[])
 	upgrade.argv = xcalloc(argc + 1, sizeof(*upgrade.argv));
 	for (i = 0; i < argc; i++)
 		upgrade.argv[i] = xstrdup(argv[i]);
-	upgrade.path = upgrade_which(argv[0], cwd);
+	/* Links are not followed: one moved to a new binary leads there. */
+	upgrade.path = conf_which(argv[0], cwd);
 }
 
 /*

@@ -492,6 +492,7 @@ struct script_names {
 /* conf.c: the master parses; a worker only reads its pool_conf */
 #define CONF_ROOT_OK	0x01	/* -R: a pool may run as root */
 void		 conf_php_fpm(const struct conf_php *);
+char		*conf_which(const char *, const char *);
 struct conf	*conf_load(const char *, int, void (*)(const char *));
 struct conf	*conf_builtin(const char *, const char *, const char *,
 		    const char *, long, int, void (*)(const char *));
