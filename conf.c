@@ -1823,12 +1823,14 @@ static void
 check_php(struct parse *p, struct pool_conf *pc)
 {
 	const char	*why;
-	int		 php;
+	int		 php = 0;
 
-	if (pc->exec == NULL && php_fpm != NULL && p->conf->php_cgi != NULL)
+	if (pc->exec == NULL && php_fpm != NULL && p->conf->php_cgi != NULL) {
 		pc->exec = xstrdup(p->conf->php_cgi);
-	php = pc->exec != NULL && (exec_is_php_cgi(pc->exec) ||
-	    php_fpm != NULL);
+		php = 1;
+	}
+	if (pc->exec != NULL && exec_is_php_cgi(pc->exec))
+		php = 1;
 	if (pc->exec == NULL && (why = pool_looks_php(pc)) != NULL)
 		pool_warn(p, pc, "exec", "missing, and %s: this pool runs CGI "
 		    "programs, not PHP; to run PHP, start fpmd in php-fpm mode "
