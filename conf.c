@@ -1047,11 +1047,13 @@ static int
 set_php(struct parse *p, const char *key, const char *v)
 {
 	struct pool_conf	*pc = p->pool;
-	const char		*name = strchr(key, '[') + 1;
-	size_t			 nlen = strlen(name) - 1, size, i;
+	const char		*name;
+	size_t			 nlen, size, i;
 	char			*entry;
 	int			 b;
 
+	name = strchr(key, '[') + 1;
+	nlen = strlen(name) - 1;
 	if (nlen == 0 || memchr(name, '=', nlen) != NULL)
 		return conf_err(p, key, "not a PHP setting's name");
 	if (strstr(key, "_flag[") != NULL) {
@@ -1775,8 +1777,9 @@ check_exec(struct parse *p, struct pool_conf *pc)
 static int
 exec_is_php_cgi(const char *exec)
 {
-	const char	*base = exec + strcspn(exec, " \t");
+	const char	*base;
 
+	base = exec + strcspn(exec, " \t");
 	while (base > exec && base[-1] != '/')
 		base--;
 	return strncmp(base, "php-cgi", 7) == 0;
