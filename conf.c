@@ -1773,6 +1773,30 @@ check_exec(struct parse *p, struct pool_conf *pc)
 		    "application, not fpmd, finds the script");
 }
 
+/*
+ * The PHP version in the path of a configuration such as Debian's
+ * /etc/php/8.2/fpm/php-fpm.conf: "8.2" into buf, or -1.
+ */
+static int
+php_version(const char *file, char *buf, size_t len)
+{
+	char		 path[PATH_MAX];
+	const char	*v;
+	size_t		 n;
+
+	if (realpath(file, path) == NULL)
+		return -1;
+	for (v = strstr(path, "/php/"); v != NULL; v = strstr(v + 1, "/php/")) {
+		n = strspn(v + 5, "0123456789.");
+		if (n > 0 && n < len && v[5 + n] == '/' && isdigit(
+		    (unsigned char)v[5]) && strchr(v + 5, '.') < v + 5 + n) {
+			snprintf(buf, len, "%.*s", (int)n, v + 5);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* Is exec php-cgi?  The basename of its first word says so. */
 static int
 exec_is_php_cgi(const char *exec)
@@ -1785,17 +1809,27 @@ exec_is_php_cgi(const char *exec)
 	return strncmp(base, "php-cgi", 7) == 0;
 }
 
-/* Why a pool looks like php-fpm's, or NULL if it does not. */
+/*
+ * Why a pool looks like php-fpm's, or NULL if it does not: by its keys,
+ * or by the configuration's file, named php-fpm*, or in a directory
+ * of a PHP version, as Debian's /etc/php/8.2/fpm/php-fpm.conf.
+ */
 static const char *
-pool_looks_php(const struct pool_conf *pc)
+pool_looks_php(const struct pool_conf *pc, const char *file)
 {
-	size_t	 i;
+	const char	*base;
+	char		 version[16];
+	size_t		 i;
 
 	if (pc->nphp_args > 0)
 		return "it has php_value[] and the like";
 	for (i = 0; i < pc->nextensions; i++)
 		if (strcmp(pc->extensions[i], ".php") == 0)
 			return "its security.limit_extensions lists .php";
+	base = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 : file;
+	if (strncmp(base, "php-fpm", 7) == 0 ||
+	    php_version(file, version, sizeof(version)) == 0)
+		return "the configuration is php-fpm's";
 	return NULL;
 }
 
@@ -1834,7 +1868,8 @@ check_php(struct parse *p, struct pool_conf *pc)
 	}
 	if (pc->exec != NULL && exec_is_php_cgi(pc->exec))
 		php = 1;
-	if (pc->exec == NULL && (why = pool_looks_php(pc)) != NULL)
+	if (pc->exec == NULL &&
+	    (why = pool_looks_php(pc, p->conf->file)) != NULL)
 		pool_warn(p, pc, "exec", "missing, and %s: this pool runs CGI "
 		    "programs, not PHP; to run PHP, start fpmd in php-fpm mode "
 		    "(-P), or set exec = %s", why, p->conf->php_cgi != NULL ?
@@ -1917,30 +1952,6 @@ conf_which(const char *name, const char *cwd)
 		if (*end == '\0')
 			return NULL;
 	}
-}
-
-/*
- * The PHP version in the path of a configuration such as Debian's
- * /etc/php/8.2/fpm/php-fpm.conf: "8.2" into buf, or -1.
- */
-static int
-php_version(const char *file, char *buf, size_t len)
-{
-	char		 path[PATH_MAX];
-	const char	*v;
-	size_t		 n;
-
-	if (realpath(file, path) == NULL)
-		return -1;
-	for (v = strstr(path, "/php/"); v != NULL; v = strstr(v + 1, "/php/")) {
-		n = strspn(v + 5, "0123456789.");
-		if (n > 0 && n < len && v[5 + n] == '/' && isdigit(
-		    (unsigned char)v[5]) && strchr(v + 5, '.') < v + 5 + n) {
-			snprintf(buf, len, "%.*s", (int)n, v + 5);
-			return 0;
-		}
-	}
-	return -1;
 }
 
 /*
