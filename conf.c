@@ -1868,7 +1868,7 @@ check_php(struct parse *p, struct pool_conf *pc)
 	}
 	if (pc->exec != NULL && exec_is_php_cgi(pc->exec))
 		php = 1;
-	if (pc->exec == NULL &&
+	if (pc->exec == NULL && php_fpm == NULL &&
 	    (why = pool_looks_php(pc, p->conf->file)) != NULL)
 		pool_warn(p, pc, "exec", "missing, and %s: this pool runs CGI "
 		    "programs, not PHP; to run PHP, start fpmd in php-fpm mode "
