@@ -19,8 +19,10 @@
  * program that the worker owns.  It runs in a worker, as the pool's
  * user and inside its chroot, and the application it starts inherits
  * both, with the pool's limits, its own process group, env[] (and
- * fpmd's environment with clear_env = no), PHP_FCGI_CHILDREN=0 and,
- * unless env[] says otherwise, PHP_FCGI_MAX_REQUESTS=0.
+ * fpmd's environment with clear_env = no), its user's USER and HOME as
+ * php-fpm gives them, PHP_FCGI_CHILDREN=0 and, unless env[] says
+ * otherwise, PHP_FCGI_MAX_REQUESTS=0.  php-cgi gets the pool's PHP
+ * settings as -d arguments after exec's own words.
  *
  * As the FastCGI specification says, the application gets a listening
  * socket as fd 0 and speaks FastCGI on what it accepts; its stdout and
@@ -49,6 +51,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,9 +112,31 @@ app_setenv(const char *entry)
 }
 
 /*
+ * USER and HOME of the user the application runs as, as php-fpm gives
+ * them: the pool's user, or fpmd's own when it does not change user.
+ */
+static void
+app_user(void)
+{
+	struct passwd	*pw;
+	char		*entry;
+	size_t		 size;
+
+	if ((pw = getpwuid(pc->setuser ? pc->uid : getuid())) == NULL)
+		return;
+	size = strlen(pw->pw_name) + strlen(pw->pw_dir) + 7;
+	entry = xcalloc(1, size);
+	snprintf(entry, size, "USER=%s", pw->pw_name);
+	app_setenv(entry);
+	snprintf(entry, size, "HOME=%s", pw->pw_dir);
+	app_setenv(entry);
+	free(entry);
+}
+
+/*
  * The environment, most binding first: one process per worker, the
- * pool's env[], php-cgi never leaving on its own, fpmd's own with
- * clear_env = no, and a PATH.
+ * pool's env[], its user's USER and HOME, php-cgi never leaving on its
+ * own, fpmd's own with clear_env = no, and a PATH.
  */
 static void
 app_environment(void)
@@ -122,6 +147,7 @@ app_environment(void)
 	app_setenv("PHP_FCGI_CHILDREN=0");
 	for (i = 0; i < pc->nenv; i++)
 		app_setenv(pc->env[i]);
+	app_user();
 	app_setenv("PHP_FCGI_MAX_REQUESTS=0");
 	for (e = environ; !pc->clear_env && *e != NULL; e++)
 		app_setenv(*e);
@@ -131,17 +157,23 @@ app_environment(void)
 			php_max = strtol(env[i] + 22, NULL, 10);
 }
 
-/* exec's words, split at blanks, as the program's argv. */
+/*
+ * exec's words, split at blanks, as the program's argv, then php-cgi's
+ * arguments, the PHP settings, whole.
+ */
 static void
 app_arguments(void)
 {
 	char	*copy, *word, *last;
+	size_t	 i;
 
 	copy = xstrdup(pc->exec);
 	for (word = strtok_r(copy, " \t", &last); word != NULL;
 	    word = strtok_r(NULL, " \t", &last))
 		strlist_add(&argv, &argc, word);
 	free(copy);
+	for (i = 0; i < pc->nphp_args; i++)
+		strlist_add(&argv, &argc, pc->php_args[i]);
 }
 
 /*
@@ -285,15 +317,21 @@ app_died(int *status)
 	return 1;
 }
 
-/* catch_workers_output: the instance's lines into fpmd's log. */
+/*
+ * catch_workers_output: the instance's lines into fpmd's log, said to
+ * be its own unless decorate_workers_output is off.
+ */
 static void
 app_log_line(void)
 {
 	char	 text[4 * APP_LINE_MAX], prog[PATH_MAX];
 
-	log_info("pool %s: %s (pid %d): %s", pc->name, escape_log(prog,
-	    sizeof(prog), argv[0], strlen(argv[0])), (int)pid,
-	    escape_log(text, sizeof(text), line, linelen));
+	escape_log(text, sizeof(text), line, linelen);
+	if (pc->decorate_output)
+		log_info("pool %s: %s (pid %d): %s", pc->name, escape_log(prog,
+		    sizeof(prog), argv[0], strlen(argv[0])), (int)pid, text);
+	else
+		log_info("%s", text);
 	linelen = 0;
 }
 

@@ -698,7 +698,10 @@ cgi_kill(struct cgi *g, const char *why)
 	g->aborted = 1;
 }
 
-/* catch_workers_output: the program's stderr into fpmd's log. */
+/*
+ * catch_workers_output: the program's stderr into fpmd's log, said to
+ * be its own unless decorate_workers_output is off.
+ */
 static void
 cgi_log_stderr(struct cgi *g, const char *buf, size_t n, int flush)
 {
@@ -710,8 +713,11 @@ cgi_log_stderr(struct cgi *g, const char *buf, size_t n, int flush)
 			g->line[g->linelen++] = buf[i];
 			continue;
 		}
-		log_info("pool %s: %s (pid %d): %.*s", g->c->pc->name,
-		    g->s.path, (int)g->pid, (int)g->linelen, g->line);
+		if (g->c->pc->decorate_output)
+			log_info("pool %s: %s (pid %d): %.*s", g->c->pc->name,
+			    g->s.path, (int)g->pid, (int)g->linelen, g->line);
+		else
+			log_info("%.*s", (int)g->linelen, g->line);
 		g->linelen = 0;
 		if (i < n && buf[i] != '\n')
 			i--;

@@ -26,8 +26,10 @@
  * prefix once the file is read, as php-fpm does.  Errors and warnings
  * name file:line and the key, and one load reports every error, up to
  * CONF_MAX_ERRORS.  php-fpm's keys that fpmd has no use for are read
- * with a warning, so that a php-fpm file needs no edits.  The master
- * runs this, at start and on each reload.
+ * with a warning, so that a php-fpm file needs no edits; its PHP
+ * settings become php-cgi's -d arguments.  In php-fpm mode (fpmd -P) a
+ * pool without exec runs php-cgi, found here.  The master runs this,
+ * at start and on each reload.
  */
 
 #include "config.h"
@@ -170,6 +172,10 @@ static const struct key keys[] = {
 	    G(emergency_restart_threshold), 0, 0, NULL },
 	{ "emergency_restart_interval", IN_GLOBAL, set_time, T_TIME,
 	    G(emergency_restart_interval_ms), 0, 0, NULL },
+	{ "systemd_interval", IN_GLOBAL, set_time, T_TIME,
+	    G(systemd_interval_ms), 0, 0, "10s" },
+	{ "php.cgi", IN_GLOBAL, set_abs, T_STR,
+	    G(php_cgi), 0, 0, NULL },
 	{ "include", IN_ANY, set_include, T_NONE,
 	    0, 0, 0, NULL },
 	{ "prefix", IN_POOL, set_path, T_STR,
@@ -271,6 +277,8 @@ static const struct key keys[] = {
 	    P(allowed_params), P(nallowed_params), 0, NULL },
 	{ "catch_workers_output", IN_POOL, set_bool, T_BOOL,
 	    P(catch_output), 0, 0, NULL },
+	{ "decorate_workers_output", IN_POOL, set_bool, T_BOOL,
+	    P(decorate_output), 0, 0, "yes" },
 	{ "cgi.max_body_size", IN_POOL, set_size, T_SIZE,
 	    P(max_body_bytes), 0, 0, "64m" },
 	{ "cgi.body_temp_dir", IN_POOL, set_path, T_STR,
@@ -290,11 +298,8 @@ static const struct key unsupported[] = {
 	U("log_buffering", IN_GLOBAL, "fpmd writes each log line whole"),
 	U("process.max", IN_GLOBAL, "fpmd limits the workers of each pool, "
 	    "with pm.max_children"),
-	U("systemd_interval", IN_GLOBAL, "fpmd does not report to systemd"),
 	U("listen.setfib", IN_POOL, "fpmd does not choose a socket's "
 	    "routing table"),
-	U("decorate_workers_output", IN_POOL, "fpmd always marks the output "
-	    "it catches with the pool and the program"),
 	U("apparmor_hat", IN_POOL, "fpmd does not link libapparmor"),
 #if !CONF_LISTEN_ACL
 	U("listen.acl_users", IN_POOL, "this system's libc has no POSIX.1e "
@@ -318,7 +323,6 @@ struct parse {
 	int			 depth;
 	int			 skip;		/* after a bad section header */
 	int			 nerrors;
-	int			 php_warned;	/* "PHP setting" said once */
 	unsigned int		 unsupported_warned;	/* by index */
 	struct conf_at		 global_at[NKEYS];	/* where each was set */
 	int			 flags;		/* CONF_ROOT_OK */
@@ -329,6 +333,16 @@ struct parse {
 
 static void	 parse_file(struct parse *, const char *);
 static void	 parse_stream(struct parse *, FILE *);
+
+/* php-fpm mode's command line; NULL outside php-fpm mode. */
+static const struct conf_php	*php_fpm;
+
+/* Every load from now on is in php-fpm mode, with php's options. */
+void
+conf_php_fpm(const struct conf_php *php)
+{
+	php_fpm = php;
+}
 
 /*
  * Say an error or a warning, "file:line: key: text", through the
@@ -525,27 +539,34 @@ set_uri(struct parse *p, const struct key *k, void *base, const char *v)
 	return set_str(p, k, base, v);
 }
 
-/* Booleans as PHP's INI reads them; an empty value is no, as there. */
+/* Booleans as PHP's INI reads them: 1, 0, or -1 for neither. */
 static int
-set_bool(struct parse *p, const struct key *k, void *base, const char *v)
+bool_value(const char *v)
 {
 	static const char *const yes[] = { "yes", "on", "true", "1", NULL };
 	static const char *const no[] = { "no", "off", "false", "0", "none",
 	    "null", "", NULL };
-	int	*dst = field(base, k);
 	int	 i;
 
 	for (i = 0; yes[i] != NULL; i++)
-		if (strcasecmp(v, yes[i]) == 0) {
-			*dst = 1;
-			return 0;
-		}
+		if (strcasecmp(v, yes[i]) == 0)
+			return 1;
 	for (i = 0; no[i] != NULL; i++)
-		if (strcasecmp(v, no[i]) == 0) {
-			*dst = 0;
+		if (strcasecmp(v, no[i]) == 0)
 			return 0;
-		}
-	return conf_err(p, k->name, "'%s' is not yes or no", v);
+	return -1;
+}
+
+/* An empty value is no, as in PHP's INI. */
+static int
+set_bool(struct parse *p, const struct key *k, void *base, const char *v)
+{
+	int	 b;
+
+	if ((b = bool_value(v)) == -1)
+		return conf_err(p, k->name, "'%s' is not yes or no", v);
+	*(int *)field(base, k) = b;
+	return 0;
 }
 
 /* A decimal number with an optional unit; -1 if it is not one. */
@@ -1062,14 +1083,41 @@ set_suppress(struct parse *p, const char *key, const char *v)
 	return 0;
 }
 
-/* php_value[] and the like: said once, for the first of them. */
+/*
+ * php_value[name] = value and its kin, kept as php-cgi's "-d"
+ * "name=value": a later setting of a name replaces the earlier one,
+ * and a flag is 1 or 0, as php-fpm makes them.
+ */
 static int
 set_php(struct parse *p, const char *key, const char *v)
 {
-	(void)v;
-	if (!p->php_warned)
-		conf_warn(p, key, "PHP setting, ignored");
-	p->php_warned = 1;
+	struct pool_conf	*pc = p->pool;
+	const char		*name;
+	size_t			 nlen, size, i;
+	char			*entry;
+	int			 b;
+
+	name = strchr(key, '[') + 1;
+	nlen = strlen(name) - 1;
+	if (nlen == 0 || memchr(name, '=', nlen) != NULL)
+		return conf_err(p, key, "not a PHP setting's name");
+	if (strstr(key, "_flag[") != NULL) {
+		if ((b = bool_value(v)) == -1)
+			return conf_err(p, key, "'%s' is not on or off", v);
+		v = b ? "1" : "0";
+	}
+	size = nlen + strlen(v) + 2;
+	entry = xcalloc(1, size);
+	snprintf(entry, size, "%.*s=%s", (int)nlen, name, v);
+	for (i = 1; i < pc->nphp_args; i += 2)
+		if (strncmp(pc->php_args[i], entry, nlen + 1) == 0) {
+			free(pc->php_args[i]);
+			pc->php_args[i] = entry;
+			return 0;
+		}
+	strlist_add(&pc->php_args, &pc->nphp_args, "-d");
+	strlist_add(&pc->php_args, &pc->nphp_args, entry);
+	free(entry);
 	return 0;
 }
 
@@ -1675,7 +1723,10 @@ check_listen(struct parse *p, struct pool_conf *pc)
 static const char *
 global_prefix(const struct conf *conf)
 {
-	return conf->prefix != NULL ? conf->prefix : PREFIX;
+	if (conf->prefix != NULL)
+		return conf->prefix;
+	return php_fpm != NULL && php_fpm->prefix != NULL ? php_fpm->prefix :
+	    PREFIX;
 }
 
 /*
@@ -1767,6 +1818,120 @@ check_exec(struct parse *p, struct pool_conf *pc)
 		    "application, not fpmd, finds the script");
 }
 
+/*
+ * The PHP version in the path of a configuration such as Debian's
+ * /etc/php/8.2/fpm/php-fpm.conf: "8.2" into buf, or -1.
+ */
+static int
+php_version(const char *file, char *buf, size_t len)
+{
+	char		 path[PATH_MAX];
+	const char	*v;
+	size_t		 n;
+
+	if (realpath(file, path) == NULL)
+		return -1;
+	for (v = strstr(path, "/php/"); v != NULL; v = strstr(v + 1, "/php/")) {
+		n = strspn(v + 5, "0123456789.");
+		if (n > 0 && n < len && v[5 + n] == '/' && isdigit(
+		    (unsigned char)v[5]) && strchr(v + 5, '.') < v + 5 + n) {
+			snprintf(buf, len, "%.*s", (int)n, v + 5);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Is exec php-cgi?  The basename of its first word says so. */
+static int
+exec_is_php_cgi(const char *exec)
+{
+	const char	*base;
+
+	base = exec + strcspn(exec, " \t");
+	while (base > exec && base[-1] != '/')
+		base--;
+	return strncmp(base, "php-cgi", 7) == 0;
+}
+
+/*
+ * Why a pool looks like php-fpm's, or NULL if it does not: by its keys,
+ * or by the configuration's file, named php-fpm*, or in a directory
+ * of a PHP version, as Debian's /etc/php/8.2/fpm/php-fpm.conf.
+ */
+static const char *
+pool_looks_php(const struct pool_conf *pc, const char *file)
+{
+	const char	*base;
+	char		 version[16];
+	size_t		 i;
+
+	if (pc->nphp_args > 0)
+		return "it has php_value[] and the like";
+	for (i = 0; i < pc->nextensions; i++)
+		if (strcmp(pc->extensions[i], ".php") == 0)
+			return "its security.limit_extensions lists .php";
+	base = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 : file;
+	if (strncmp(base, "php-fpm", 7) == 0 ||
+	    php_version(file, version, sizeof(version)) == 0)
+		return "the configuration is php-fpm's";
+	return NULL;
+}
+
+/* php-fpm mode's own php-cgi arguments before the pool's. */
+static void
+php_args_prepend(struct pool_conf *pc)
+{
+	char	**args = NULL;
+	size_t	 n = 0, i;
+
+	for (i = 0; i < php_fpm->nargs; i++)
+		strlist_add(&args, &n, php_fpm->args[i]);
+	for (i = 0; i < pc->nphp_args; i++)
+		strlist_add(&args, &n, pc->php_args[i]);
+	strlist_free(pc->php_args, pc->nphp_args);
+	pc->php_args = args;
+	pc->nphp_args = n;
+}
+
+/*
+ * PHP: in php-fpm mode a pool without exec runs php.cgi; the PHP
+ * settings go to an exec that is php-cgi, and are ignored, with a
+ * warning, for any other.  Outside php-fpm mode, a pool that looks
+ * like php-fpm's and has no exec runs CGI programs, which is not what
+ * its author meant: a warning names the fixes.
+ */
+static void
+check_php(struct parse *p, struct pool_conf *pc)
+{
+	const char	*why;
+	int		 php = 0;
+
+	if (pc->exec == NULL && php_fpm != NULL && p->conf->php_cgi != NULL) {
+		pc->exec = xstrdup(p->conf->php_cgi);
+		php = 1;
+	}
+	if (pc->exec != NULL && exec_is_php_cgi(pc->exec))
+		php = 1;
+	if (pc->exec == NULL && php_fpm == NULL &&
+	    (why = pool_looks_php(pc, p->conf->file)) != NULL)
+		pool_warn(p, pc, "exec", "missing, and %s: this pool runs CGI "
+		    "programs, not PHP; to run PHP, start fpmd in php-fpm mode "
+		    "(-P), or set exec = %s", why, p->conf->php_cgi != NULL ?
+		    p->conf->php_cgi : "/path/to/php-cgi");
+	else if (pc->exec != NULL && !php && pc->nphp_args > 0)
+		pool_warn(p, pc, "exec", "%.*s is not php-cgi: php_value[] and "
+		    "the like ignored", (int)strcspn(pc->exec, " \t"),
+		    pc->exec);
+	if (php && php_fpm != NULL)
+		php_args_prepend(pc);
+	if (!php) {
+		strlist_free(pc->php_args, pc->nphp_args);
+		pc->php_args = NULL;
+		pc->nphp_args = 0;
+	}
+}
+
 static void
 check_pool(struct parse *p, struct pool_conf *pc)
 {
@@ -1774,6 +1939,7 @@ check_pool(struct parse *p, struct pool_conf *pc)
 	check_listen(p, pc);
 	check_pm(p, pc);
 	check_user(p, pc);
+	check_php(p, pc);
 	if (pc->chroot != NULL && !is_dir(pc->chroot))
 		pool_err(p, pc, "chroot", "%s is not a directory", pc->chroot);
 	if (pc->exec != NULL)
@@ -1789,11 +1955,100 @@ check_pool(struct parse *p, struct pool_conf *pc)
 		    "request_terminate_timeout");
 }
 
+/* path made absolute against cwd, or NULL without one; links stay. */
+static char *
+conf_absolute(const char *path, const char *cwd)
+{
+	char	 buf[PATH_MAX];
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	if (cwd == NULL || snprintf(buf, sizeof(buf), "%s/%s", cwd, path) >=
+	    (int)sizeof(buf))
+		return NULL;
+	return xstrdup(buf);
+}
+
+/*
+ * name as execvp(3) finds it in PATH, made absolute against cwd, where
+ * a relative name or PATH entry is; without cwd, they are not looked
+ * at.  Symbolic links are left as they are.  NULL if nowhere.
+ */
+char *
+conf_which(const char *name, const char *cwd)
+{
+	const char	*dir, *end;
+	char		 buf[PATH_MAX];
+	int		 len;
+
+	if (strchr(name, '/') != NULL)
+		return conf_absolute(name, cwd);
+	if ((dir = getenv("PATH")) == NULL)
+		dir = "/usr/bin:/bin";
+	for (;; dir = end + 1) {
+		if ((end = strchr(dir, ':')) == NULL)
+			end = dir + strlen(dir);
+		len = (int)(end - dir);
+		/* An empty entry is the working directory. */
+		if ((dir[0] == '/' || cwd != NULL) && snprintf(buf,
+		    sizeof(buf), "%.*s%s%s", len, dir, len > 0 ? "/" : "",
+		    name) < (int)sizeof(buf) && access(buf, X_OK) == 0)
+			return conf_absolute(buf, cwd);
+		if (*end == '\0')
+			return NULL;
+	}
+}
+
+/*
+ * php-fpm mode's php-cgi, for the pools without exec, unless php.cgi
+ * names it: the one of the configuration's PHP version, else php-cgi,
+ * found in PATH.
+ */
+static void
+php_cgi_find(struct parse *p)
+{
+	struct conf		*c = p->conf;
+	struct pool_conf	*pc;
+	char			 version[16], name[32];
+
+	if (c->php_cgi != NULL || php_fpm == NULL)
+		return;
+	TAILQ_FOREACH(pc, &c->pools, entry)
+		if (pc->exec == NULL)
+			break;
+	if (pc == NULL)
+		return;
+	if (php_version(c->file, version, sizeof(version)) == 0) {
+		snprintf(name, sizeof(name), "php-cgi%s", version);
+		if ((c->php_cgi = conf_which(name, NULL)) != NULL)
+			return;
+	}
+	if ((c->php_cgi = conf_which("php-cgi", NULL)) == NULL)
+		conf_say(p, 1, c->file, 0, "php.cgi", "missing, and no php-cgi "
+		    "in PATH to run PHP with");
+}
+
+/* What php-fpm mode's command line says over the file. */
+static void
+php_fpm_globals(struct conf *c)
+{
+	if (php_fpm == NULL)
+		return;
+	if (php_fpm->pid != NULL) {
+		free(c->pid);
+		c->pid = xstrdup(php_fpm->pid);
+	}
+	if (php_fpm->daemonize != -1)
+		c->daemonize = php_fpm->daemonize;
+}
+
 static void
 check_globals(struct parse *p)
 {
 	struct conf	*c = p->conf;
 
+	php_fpm_globals(c);
+	php_cgi_find(p);
 	if (c->prefix != NULL && !is_dir(c->prefix))
 		global_warn(p, "prefix", "%s is not a directory", c->prefix);
 	path_resolve(&c->pid, global_prefix(c));
@@ -1934,6 +2189,7 @@ conf_pool_free(struct pool_conf *pc)
 	strlist_free(pc->suppress_paths, pc->nsuppress_paths);
 	free(pc->slowlog);
 	free(pc->exec);
+	strlist_free(pc->php_args, pc->nphp_args);
 	free(pc->cgi_root);
 	free(pc->body_temp_dir);
 	strlist_free(pc->extensions, pc->nextensions);
@@ -1958,6 +2214,7 @@ conf_free(struct conf *conf)
 	free(conf->error_log);
 	free(conf->syslog_ident);
 	free(conf->events);
+	free(conf->php_cgi);
 	free(conf);
 }
 
@@ -2092,6 +2349,11 @@ conf_dump(const struct conf *conf, const char *events)
 			printf("env[%.*s] = %s\n",
 			    (int)strcspn(pc->env[i], "="), pc->env[i],
 			    strchr(pc->env[i], '=') + 1);
+		if (pc->nphp_args > 0)
+			printf("; php-cgi arguments:");
+		for (i = 0; i < pc->nphp_args; i++)
+			printf(" '%s'%s", pc->php_args[i],
+			    i + 1 == pc->nphp_args ? "\n" : "");
 	}
 }
 
@@ -2110,7 +2372,8 @@ list_same(char *const *a, size_t na, char *const *b, size_t nb)
 
 /*
  * What differs between two pools' settings, for a reload: the number
- * of keys, and their names in buf.  env[] counts as one key.
+ * of keys, and their names in buf.  env[] counts as one key, and so do
+ * the PHP settings, as php_value[].
  */
 int
 conf_pool_diff(const struct pool_conf *a, const struct pool_conf *b,
@@ -2139,6 +2402,11 @@ conf_pool_diff(const struct pool_conf *a, const struct pool_conf *b,
 	if (!list_same(a->env, a->nenv, b->env, b->nenv)) {
 		strlcat(buf, n++ > 0 ? ", " : "", len);
 		strlcat(buf, "env[]", len);
+	}
+	if (!list_same(a->php_args, a->nphp_args, b->php_args,
+	    b->nphp_args)) {
+		strlcat(buf, n++ > 0 ? ", " : "", len);
+		strlcat(buf, "php_value[]", len);
 	}
 	return n;
 }

@@ -67,6 +67,8 @@ static char		 cmdline[1024];	/* how fpmd was started */
 static int		 daemonized;
 static int		 ready_fd = -1;	/* a new master: "ready" goes here */
 static int		 detach_fd = -1;	/* the daemon's parent waits here */
+static int		 php_mode;	/* php-fpm mode: -P, or as php-fpm */
+static struct conf_php	 php = { NULL, NULL, -1, NULL, 0 };
 
 /*
  * A new master that has not said "ready" by then has failed; one that
@@ -101,7 +103,10 @@ usage(void)
 {
 	fprintf(stderr, "usage: fpmd [-dnRVv] [-f file] [-p path] [-s socket] "
 	    "[-t timeout] [-U user]\n"
-	    "            [-u user]\n");
+	    "            [-u user]\n"
+	    "       fpmd -P [-DeFhimnORtv] [-c file] [-d name=value] "
+	    "[-g pidfile] [-p prefix]\n"
+	    "            [-y file]\n");
 	exit(1);
 }
 
@@ -414,6 +419,10 @@ reload_globals(struct conf *nc)
 	}
 	if (!verbose)
 		log_setlevel(nc->log_level);
+	if (php_mode && nc->php_cgi != NULL && changed(conf->php_cgi,
+	    nc->php_cgi))
+		log_info("php-fpm mode: pools without exec run %s",
+		    nc->php_cgi);
 	if (changed(conf->error_log, nc->error_log) ||
 	    changed(conf->syslog_ident, nc->syslog_ident) ||
 	    conf->syslog_facility != nc->syslog_facility ||
@@ -471,52 +480,10 @@ master_reload(int all_new)
 	}
 	npools = count_pools(nc);
 	reload_globals(nc);
+	service_heartbeat(loop, nc->systemd_interval_ms);
 	pools_reload(nc, all_new);
 	conf_free(conf);
 	conf = nc;
-}
-
-/*
- * path made absolute against cwd, symbolic links left as they are: a
- * link moved to a newly installed binary is followed on USR2.
- */
-static char *
-upgrade_absolute(const char *path, const char *cwd)
-{
-	char	 buf[PATH_MAX];
-
-	if (path[0] == '/')
-		return xstrdup(path);
-	if (snprintf(buf, sizeof(buf), "%s/%s", cwd, path) >=
-	    (int)sizeof(buf))
-		return NULL;
-	return xstrdup(buf);
-}
-
-/* name as execvp(3) finds it in PATH, made absolute; NULL if nowhere. */
-static char *
-upgrade_which(const char *name, const char *cwd)
-{
-	const char	*dir, *end;
-	char		 buf[PATH_MAX];
-	int		 len;
-
-	if (strchr(name, '/') != NULL)
-		return upgrade_absolute(name, cwd);
-	if ((dir = getenv("PATH")) == NULL)
-		dir = "/usr/bin:/bin";
-	for (;; dir = end + 1) {
-		if ((end = strchr(dir, ':')) == NULL)
-			end = dir + strlen(dir);
-		len = (int)(end - dir);
-		/* An empty entry is the working directory. */
-		if (snprintf(buf, sizeof(buf), "%.*s%s%s", len, dir,
-		    len > 0 ? "/" : "", name) < (int)sizeof(buf) &&
-		    access(buf, X_OK) == 0)
-			return upgrade_absolute(buf, cwd);
-		if (*end == '\0')
-			return NULL;
-	}
 }
 
 /*
@@ -536,7 +503,8 @@ upgrade_record(int argc, char *argv[])
 	upgrade.argv = xcalloc(argc + 1, sizeof(*upgrade.argv));
 	for (i = 0; i < argc; i++)
 		upgrade.argv[i] = xstrdup(argv[i]);
-	upgrade.path = upgrade_which(argv[0], cwd);
+	/* Links are not followed: one moved to a new binary leads there. */
+	upgrade.path = conf_which(argv[0], cwd);
 }
 
 /*
@@ -801,6 +769,17 @@ master_emergency(const char *why)
 	service_ready(npools);
 }
 
+/* The reload, on HUP, and on USR2 in php-fpm mode. */
+static void
+master_hup(const char *sig)
+{
+	if (stop_sig != 0 || upgrade_busy(sig))
+		return;
+	service_reloading();
+	master_reload(0);
+	service_ready(npools);
+}
+
 static void
 master_signal(int sig, void *arg)
 {
@@ -824,14 +803,13 @@ master_signal(int sig, void *arg)
 		reqlog_reopen();
 		break;
 	case SIGHUP:
-		if (stop_sig == 0 && !upgrade_busy("SIGHUP")) {
-			service_reloading();
-			master_reload(0);
-			service_ready(npools);
-		}
+		master_hup("SIGHUP");
 		break;
 	case SIGUSR2:
-		upgrade_start();
+		if (php_mode)
+			master_hup("SIGUSR2");
+		else
+			upgrade_start();
 		break;
 	}
 }
@@ -897,7 +875,8 @@ struct flags {
 	struct slowcgi	 sc;
 	const char	*file;
 	int		 debug;
-	int		 noaction;
+	int		 noaction;	/* -n; in php-fpm mode, -t or -tt */
+	int		 php_info;	/* php-fpm mode's -i or -m */
 };
 
 static void
@@ -957,6 +936,216 @@ parse_flags(int argc, char *argv[], struct flags *f)
 }
 
 /*
+ * php-fpm mode: started as php-fpm (the basename of argv[0] begins with
+ * php-fpm, as a link named php-fpm8.2 does), or with -P as a word of
+ * its own.
+ */
+static int
+php_fpm_mode(int argc, char *argv[])
+{
+	const char	*base;
+	int		 i;
+
+	if (argc < 1)
+		return 0;
+	base = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 :
+	    argv[0];
+	if (strncmp(base, "php-fpm", 7) == 0)
+		return 1;
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "-P") == 0)
+			return 1;
+	return 0;
+}
+
+static __dead void
+php_usage(int status)
+{
+	fprintf(status == 0 ? stdout : stderr, "usage: fpmd -P "
+	    "[-DeFhimnORtv] [-c file] [-d name=value] [-g pidfile] "
+	    "[-p prefix]\n"
+	    "            [-y file]\n");
+	exit(status);
+}
+
+/* php-fpm's long options, and the short one each stands for. */
+static const struct {
+	const char	*name;
+	const char	*flag;
+	int		 arg;
+} php_longs[] = {
+	{ "allow-to-run-as-root", "-R", 0 },
+	{ "daemonize", "-D", 0 },
+	{ "define", "-d", 1 },
+	{ "force-stderr", "-O", 0 },
+	{ "fpm-config", "-y", 1 },
+	{ "help", "-h", 0 },
+	{ "info", "-i", 0 },
+	{ "modules", "-m", 0 },
+	{ "no-php-ini", "-n", 0 },
+	{ "nodaemonize", "-F", 0 },
+	{ "php-ini", "-c", 1 },
+	{ "pid", "-g", 1 },
+	{ "prefix", "-p", 1 },
+	{ "profile-info", "-e", 0 },
+	{ "test", "-t", 0 },
+	{ "usage", "-h", 0 },
+	{ "version", "-v", 0 },
+};
+
+/*
+ * The arguments with each --name or --name=value made the short flag
+ * it stands for, up to "--": getopt_long(3) is not POSIX.  Returns the
+ * new argc.
+ */
+static int
+php_long_options(int argc, char *argv[], char ***out)
+{
+	char	**nargv;
+	size_t	 i, len;
+	int	 a, n = 0;
+
+	nargv = xcalloc(2 * argc + 1, sizeof(*nargv));
+	for (a = 0; a < argc; a++) {
+		if (a == 0 || strncmp(argv[a], "--", 2) != 0 ||
+		    argv[a][2] == '\0') {
+			nargv[n++] = argv[a];
+			if (a > 0 && strcmp(argv[a], "--") == 0)
+				break;
+			continue;
+		}
+		len = strcspn(argv[a] + 2, "=");
+		for (i = 0; i < sizeof(php_longs) / sizeof(*php_longs); i++)
+			if (strlen(php_longs[i].name) == len && strncmp(
+			    php_longs[i].name, argv[a] + 2, len) == 0)
+				break;
+		if (i == sizeof(php_longs) / sizeof(*php_longs) ||
+		    (argv[a][2 + len] == '=' && !php_longs[i].arg)) {
+			warnx("%s: unknown option", argv[a]);
+			php_usage(1);
+		}
+		nargv[n++] = (char *)php_longs[i].flag;
+		if (argv[a][2 + len] == '=')
+			nargv[n++] = argv[a] + 3 + len;
+	}
+	while (++a < argc)
+		nargv[n++] = argv[a];
+	*out = nargv;
+	return n;
+}
+
+/* One of php-cgi's arguments, for every PHP pool. */
+static void
+php_arg(const char *flag, const char *value)
+{
+	strlist_add(&php.args, &php.nargs, flag);
+	if (value != NULL)
+		strlist_add(&php.args, &php.nargs, value);
+}
+
+/* php-fpm's command line, in php-fpm mode. */
+static void
+php_parse_flags(int argc, char *argv[], struct flags *f)
+{
+	int	 ch;
+
+	argc = php_long_options(argc, argv, &argv);
+	while ((ch = getopt(argc, argv, "c:d:DeFg:himnOp:PRtvy:")) != -1) {
+		switch (ch) {
+		case 'c':
+		case 'd':
+			php_arg(ch == 'c' ? "-c" : "-d", optarg);
+			break;
+		case 'e':
+		case 'n':
+			php_arg(ch == 'e' ? "-e" : "-n", NULL);
+			break;
+		case 'D':
+		case 'F':
+			php.daemonize = ch == 'D';
+			break;
+		case 'g':
+			php.pid = optarg;
+			break;
+		case 'h':
+			php_usage(0);
+		case 'i':
+		case 'm':
+			f->php_info = ch;
+			break;
+		case 'O':
+			f->debug = 1;
+			break;
+		case 'p':
+			php.prefix = optarg;
+			break;
+		case 'P':
+			break;
+		case 'R':
+			conf_flags |= CONF_ROOT_OK;
+			break;
+		case 't':
+			f->noaction++;
+			break;
+		case 'v':
+			printf("fpmd %s (php-fpm mode)\n", FPMD_VERSION);
+			exit(0);
+		case 'y':
+			f->file = optarg;
+			break;
+		default:
+			php_usage(1);
+		}
+	}
+	if (argc != optind)
+		php_usage(1);
+	/* -O is for the foreground only, as in php-fpm. */
+	if (php.daemonize != 0)
+		f->debug = 0;
+}
+
+/* php-fpm's default configuration file: under -p's prefix, or here. */
+static const char *
+php_default_conf(void)
+{
+	static char	 path[PATH_MAX];
+
+	if (php.prefix == NULL)
+		return SYSCONFDIR "/php-fpm.conf";
+	if (snprintf(path, sizeof(path), "%s/etc/php-fpm.conf",
+	    php.prefix) >= (int)sizeof(path))
+		errx(1, "-p %s: too long", php.prefix);
+	return path;
+}
+
+/* -i and -m: what php-cgi says of itself, as php-fpm would. */
+static __dead void
+php_info(int flag)
+{
+	char	 arg[3] = { '-', (char)flag, '\0' };
+
+	if (conf->php_cgi == NULL)
+		errx(1, "-%c: no php-cgi: every pool has exec; set php.cgi",
+		    flag);
+	execl(conf->php_cgi, conf->php_cgi, arg, (char *)NULL);
+	err(1, "%s", conf->php_cgi);
+}
+
+/* -t: the configuration is good; -tt prints it first. */
+static void
+php_test(int times)
+{
+	if (times > 1)
+		conf_dump(conf, conf->events != NULL ? conf->events :
+		    ev_backend_name(0));
+	if (conf->php_cgi != NULL)
+		fprintf(stderr, "php-fpm mode: pools without exec run %s\n",
+		    conf->php_cgi);
+	fprintf(stderr, "configuration file %s test is successful\n",
+	    conf->file);
+}
+
+/*
  * Everything that can fail on the terminal, then the daemon: the
  * sockets fpmd was handed, its own sockets, pidfile and log first,
  * while the parent (or the old master of an upgrade) can still hear of
@@ -996,7 +1185,11 @@ master_start(int debug)
 	master_pledge();
 	setproctitle("master process %s", cmdline);
 	log_info("fpmd started, events.mechanism %s", ev_name(loop));
+	if (conf->php_cgi != NULL && php_mode)
+		log_info("php-fpm mode: pools without exec run %s",
+		    conf->php_cgi);
 	pools_start(conf);
+	service_heartbeat(loop, conf->systemd_interval_ms);
 	listener_report();
 	daemon_up();
 }
@@ -1046,15 +1239,27 @@ int
 main(int argc, char *argv[])
 {
 	struct flags	 f = { { DEFAULT_CHROOT, DEFAULT_SOCKET,
-	    DEFAULT_TIMEOUT_S, DEFAULT_USER, DEFAULT_USER, 0 }, NULL, 0, 0 };
+	    DEFAULT_TIMEOUT_S, DEFAULT_USER, DEFAULT_USER, 0 }, NULL, 0, 0, 0 };
 
 	open_stdio();
 	save_cmdline(argc, argv);
 	upgrade_record(argc, argv);
 	compat_init_setproctitle(argc, argv);
-	parse_flags(argc, argv, &f);
+	if ((php_mode = php_fpm_mode(argc, argv))) {
+		php_parse_flags(argc, argv, &f);
+		if (f.file == NULL)
+			f.file = php_default_conf();
+		conf_php_fpm(&php);
+	} else
+		parse_flags(argc, argv, &f);
 	builtin = &f.sc;
 	conf = load(f.file, &f.sc, conf_flags);
+	if (f.php_info)
+		php_info(f.php_info);
+	if (php_mode && f.noaction) {
+		php_test(f.noaction);
+		return 0;
+	}
 	if (f.noaction) {
 		if (verbose)
 			conf_dump(conf, conf->events != NULL ? conf->events :

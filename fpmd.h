@@ -216,6 +216,14 @@ struct pool_conf {
 	size_t			 max_params;
 
 	char			*exec;		/* the application, or NULL */
+	/*
+	 * php-cgi's arguments after exec's own words: php-fpm mode's -c,
+	 * -d, -e and -n, then "-d" "name=value" for each php_value,
+	 * php_flag, php_admin_value and php_admin_flag.  Only for an exec
+	 * that is php-cgi.
+	 */
+	char			**php_args;
+	size_t			 nphp_args;
 
 	char			*cgi_root;
 	size_t			 max_body_bytes;	/* cgi.max_body_size */
@@ -225,6 +233,7 @@ struct pool_conf {
 	char			**allowed_params;	/* cgi.allowed_params */
 	size_t			 nallowed_params;
 	int			 catch_output;	/* catch_workers_output */
+	int			 decorate_output; /* decorate_workers_output */
 };
 
 TAILQ_HEAD(pool_confs, pool_conf);
@@ -246,7 +255,22 @@ struct conf {
 	int			 set_rlimit_core;
 	int			 emergency_restart_threshold;
 	int64_t			 emergency_restart_interval_ms;
+	int64_t			 systemd_interval_ms;	/* 0: no STATUS= */
+	char			*php_cgi;	/* php.cgi, or as found */
 	struct pool_confs	 pools;
+};
+
+/*
+ * php-fpm mode (fpmd -P, or started as php-fpm): what its command line
+ * says that the configuration must take in.  A pool without exec runs
+ * php-cgi then.
+ */
+struct conf_php {
+	const char	*prefix;	/* -p: of relative paths */
+	const char	*pid;		/* -g */
+	int		 daemonize;	/* -D: 1, -F: 0, else -1 */
+	char		**args;		/* -c, -d, -e, -n: for php-cgi */
+	size_t		 nargs;
 };
 
 /*
@@ -469,6 +493,8 @@ struct script_names {
 
 /* conf.c: the master parses; a worker only reads its pool_conf */
 #define CONF_ROOT_OK	0x01	/* -R: a pool may run as root */
+void		 conf_php_fpm(const struct conf_php *);
+char		*conf_which(const char *, const char *);
 struct conf	*conf_load(const char *, int, void (*)(const char *));
 struct conf	*conf_builtin(const char *, const char *, const char *,
 		    const char *, long, int, void (*)(const char *));
@@ -488,6 +514,7 @@ void		 pools_retire(int64_t);
 void		 pools_signal(int);
 void		 pools_reap(void);
 void		 pools_keep_child(pid_t, void (*)(pid_t, int));
+void		 pools_figures(int *, int *, uint64_t *, uint64_t *);
 int		 pools_empty(void);
 void		 pools_close(void);
 
@@ -609,6 +636,7 @@ void		 service_init(void);
 int		 service_sockets(void);
 int		 service_hand_on(int);
 void		 service_ready(int);
+void		 service_heartbeat(struct ev_loop *, int64_t);
 void		 service_reloading(void);
 void		 service_stopping(void);
 void		 service_successor(pid_t);

@@ -1208,6 +1208,34 @@ pools_signal(int sig)
 	}
 }
 
+/*
+ * The serving pools' figures, summed for the service manager's STATUS=
+ * line: workers idle and active as the status page counts them, and
+ * requests accepted and slow, as in php-fpm's.
+ */
+void
+pools_figures(int *active, int *idle, uint64_t *requests, uint64_t *slow)
+{
+	struct pool	*p;
+	uint64_t	 accepted, slowest;
+	int		 n, i;
+
+	*active = *idle = 0;
+	*requests = *slow = 0;
+	TAILQ_FOREACH(p, &pools, entry) {
+		if (p->retired)
+			continue;
+		n = p->pc->max_children;
+		i = sb_count(p->sb, n, SLOT_IDLE) +
+		    sb_count(p->sb, n, SLOT_STARTING);
+		*idle += i;
+		*active += n - i - sb_count(p->sb, n, SLOT_FREE);
+		sb_totals(p->sb, n, &accepted, &slowest);
+		*requests += accepted;
+		*slow += slowest;
+	}
+}
+
 int
 pools_empty(void)
 {

@@ -23,8 +23,10 @@
  * libsystemd: when NOTIFY_SOCKET names a unix datagram socket, by path
  * or by an abstract name written "@name", the master sends READY=1 once
  * every pool listens, RELOADING=1 and READY=1 around each reload and
- * STOPPING=1 when it stops, with a STATUS= line.  Without NOTIFY_SOCKET
- * every call here does nothing.
+ * STOPPING=1 when it stops, with a STATUS= line; and every
+ * systemd_interval a STATUS= line with the pools' figures, as php-fpm
+ * sends, for systemctl status.  Without NOTIFY_SOCKET every call here
+ * does nothing.
  *
  * The binary upgrade (USR2, fpmd.c) speaks the same protocol to the new
  * master: the old one hands it every socket the same way, adding
@@ -60,6 +62,11 @@ static int			 notify_fd = -1;
 static struct sockaddr_un	 notify_addr;
 static socklen_t		 notify_len;
 static char			 notify_name[sizeof(notify_addr.sun_path)];
+/* systemd_interval's STATUS= lines */
+static struct ev_loop		*heart_loop;
+static struct ev_timer		 heart_timer;
+static int64_t			 heart_interval_ms;
+static uint64_t			 heart_requests;	/* at the last one */
 
 /* Socket activation's variables, and the upgrade's. */
 static const char *const service_vars[] = { "LISTEN_PID", "LISTEN_FDS",
@@ -251,6 +258,51 @@ service_ready(int npools)
 	service_send(msg);
 }
 
+/*
+ * php-fpm's heartbeat: the figures of every pool, and the requests a
+ * second since the last.
+ */
+static void
+service_beat(void *arg)
+{
+	char		 msg[192];
+	uint64_t	 requests, slow, since;
+	int		 active, idle;
+
+	(void)arg;
+	pools_figures(&active, &idle, &requests, &slow);
+	/* A pool removed by a reload takes its requests with it. */
+	since = requests >= heart_requests ? requests - heart_requests : 0;
+	heart_requests = requests;
+	snprintf(msg, sizeof(msg), "STATUS=Processes active: %d, idle: %d, "
+	    "Requests: %llu, slow: %llu, Traffic: %.3greq/sec\n", active,
+	    idle, (unsigned long long)requests, (unsigned long long)slow,
+	    since * 1000.0 / heart_interval_ms);
+	service_send(msg);
+	ev_timer_add(heart_loop, &heart_timer, heart_interval_ms);
+}
+
+/*
+ * systemd_interval, at the start and on each reload: the heartbeat
+ * every interval_ms, or none for 0.
+ */
+void
+service_heartbeat(struct ev_loop *loop, int64_t interval_ms)
+{
+	if (notify_fd == -1)
+		return;
+	if (heart_loop == NULL) {
+		heart_loop = loop;
+		ev_timer_init(&heart_timer, service_beat, NULL);
+	}
+	if (interval_ms == heart_interval_ms)
+		return;
+	heart_interval_ms = interval_ms;
+	ev_timer_del(loop, &heart_timer);
+	if (interval_ms > 0)
+		ev_timer_add(loop, &heart_timer, interval_ms);
+}
+
 /* MONOTONIC_USEC lets systemd's Type=notify-reload match the reload. */
 void
 service_reloading(void)
@@ -265,6 +317,8 @@ service_reloading(void)
 void
 service_stopping(void)
 {
+	if (heart_loop != NULL)
+		ev_timer_del(heart_loop, &heart_timer);
 	service_send("STOPPING=1\nSTATUS=stopping\n");
 }
 
@@ -281,6 +335,8 @@ service_successor(pid_t pid)
 	snprintf(msg, sizeof(msg), "MAINPID=%ld\nREADY=1\nSTATUS=upgraded, "
 	    "new master %ld\n", (long)pid, (long)pid);
 	service_send(msg);
+	if (heart_loop != NULL)
+		ev_timer_del(heart_loop, &heart_timer);
 	if (notify_fd != -1)
 		close(notify_fd);
 	notify_fd = -1;
