@@ -1108,6 +1108,7 @@ pools_start(struct conf *c)
 {
 	struct pool_conf	*pc;
 
+	listeners_place();
 	pools_globals(c);
 	while ((pc = TAILQ_FIRST(&c->pools)) != NULL) {
 		TAILQ_REMOVE(&c->pools, pc, entry);
@@ -1141,6 +1142,7 @@ pools_reload(struct conf *nc, int all_new)
 	char			 changes[512];
 	uint64_t		 accepted, slow;
 
+	listeners_place();
 	generation++;
 	pools_globals(nc);
 	while ((pc = TAILQ_FIRST(&nc->pools)) != NULL) {
