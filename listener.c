@@ -107,12 +107,27 @@ listener_add(int fd, const char *addr, enum listener_origin origin)
 
 static void	listener_unbind(struct listener_bind *);
 
+/*
+ * Has l's path another listener, or one waiting to take it?  Then the
+ * path is not l's to remove.
+ */
+static int
+listener_shared(const struct listener *l)
+{
+	const struct listener	*o;
+
+	TAILQ_FOREACH(o, &listeners, entry)
+		if (o != l && !o->superseded && strcmp(o->addr, l->addr) == 0)
+			return 1;
+	return 0;
+}
+
 /* Close l, remove its unix socket if it is fpmd's, and forget it. */
 static void
 listener_close(struct listener *l)
 {
 	close(l->fd);
-	if (l->path != NULL)
+	if (l->path != NULL && !listener_shared(l))
 		unlink(l->path);
 	if (l->pending != NULL)
 		listener_unbind(l->pending);

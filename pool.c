@@ -1108,12 +1108,12 @@ pools_start(struct conf *c)
 {
 	struct pool_conf	*pc;
 
-	listeners_place();
 	pools_globals(c);
 	while ((pc = TAILQ_FIRST(&c->pools)) != NULL) {
 		TAILQ_REMOVE(&c->pools, pc, entry);
 		pool_new(pc);
 	}
+	listeners_place();
 }
 
 static struct pool *
@@ -1142,7 +1142,6 @@ pools_reload(struct conf *nc, int all_new)
 	char			 changes[512];
 	uint64_t		 accepted, slow;
 
-	listeners_place();
 	generation++;
 	pools_globals(nc);
 	while ((pc = TAILQ_FIRST(&nc->pools)) != NULL) {
@@ -1174,6 +1173,7 @@ pools_reload(struct conf *nc, int all_new)
 			log_info("pool %s: removed", p->pc->name);
 			pool_retire(p, nc->process_control_timeout_ms);
 		}
+	listeners_place();
 }
 
 /*
