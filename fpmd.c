@@ -254,7 +254,7 @@ static int
 pidfile_temp(const char *path, char *tmp, size_t tmplen)
 {
 	char	 buf[32];
-	int	 fd, n, saved;
+	int	 fd, n, r, saved;
 
 	if (snprintf(tmp, tmplen, "%s.XXXXXX", path) >= (int)tmplen) {
 		errno = ENAMETOOLONG;
@@ -263,15 +263,15 @@ pidfile_temp(const char *path, char *tmp, size_t tmplen)
 	if ((fd = mkstemp(tmp)) == -1)
 		return -1;
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (fchmod(fd, 0644) == -1 || write(fd, buf, n) != n ||
-	    close(fd) == -1) {
+	r = fchmod(fd, 0644) == -1 || write(fd, buf, n) != n ? -1 : 0;
+	if (close(fd) == -1)
+		r = -1;
+	if (r == -1) {
 		saved = errno;
-		close(fd);
 		unlink(tmp);
 		errno = saved;
-		return -1;
 	}
-	return 0;
+	return r;
 }
 
 /*
