@@ -165,7 +165,7 @@ log_file_open(const char *path, int flags, mode_t mode, char *why,
     size_t whylen)
 {
 	struct stat	 st;
-	int		 fd;
+	int		 fd, error;
 
 	if ((fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
 	    O_CLOEXEC, mode)) == -1) {
@@ -173,17 +173,19 @@ log_file_open(const char *path, int flags, mode_t mode, char *why,
 		return -1;
 	}
 	if (fstat(fd, &st) == -1) {
-		strlcpy(why, strerror(errno), whylen);
+		error = errno;
+		strlcpy(why, strerror(error), whylen);
 	} else if (!S_ISREG(st.st_mode)) {
+		error = EINVAL;
 		strlcpy(why, "is not a regular file", whylen);
-		errno = EINVAL;
 	} else if (st.st_nlink != 1) {
+		error = EMLINK;
 		snprintf(why, whylen, "has %lu links",
 		    (unsigned long)st.st_nlink);
-		errno = EMLINK;
 	} else
 		return fd;
 	close(fd);
+	errno = error;
 	return -1;
 }
 
