@@ -538,7 +538,10 @@ listener_bind_private(struct listener_bind *b, struct pool_conf *pc,
  * instead of following it.  Another user who can write the path's
  * directory can swap what is there between listener_target() and the
  * rename, but the rename then only replaces that user's own name in
- * that user's own directory; nothing else changes.
+ * that user's own directory; nothing else changes.  The path's
+ * directory is opened once and then used by its descriptor: a user
+ * who could swap a directory above it could choose only where a
+ * socket of this name appears, never what root changes.
  */
 static int
 listener_unix(struct pool_conf *pc, const char *addr, int replacing,
