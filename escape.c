@@ -27,6 +27,8 @@
 
 #include "config.h"
 
+#include <sys/types.h>
+
 #include <stdio.h>
 #include <string.h>
 

@@ -272,46 +272,104 @@ daemonize(int fork_first)
 		close(fd);
 }
 
+/*
+ * Is the pidfile at path one root may replace: none yet, or a regular
+ * file with one link?  If not, why says what is there.  The rename
+ * that replaces it follows no link, whatever is there by then; this
+ * says what fpmd refuses to take for its own.
+ */
+static int
+pidfile_usable(const char *path, char *why, size_t whylen)
+{
+	int	 fd;
+
+	if ((fd = log_file_open(path, O_RDONLY, 0, why, whylen)) == -1)
+		return errno == ENOENT;
+	close(fd);
+	return 1;
+}
+
+/*
+ * This process's pid in a new file beside the pidfile at path, named
+ * in tmp.  mkstemp(3) creates it exclusively, so no link planted at
+ * its name is followed.
+ */
+static int
+pidfile_temp(const char *path, char *tmp, size_t tmplen)
+{
+	char	 buf[32];
+	int	 fd, n, r, saved;
+
+	if (snprintf(tmp, tmplen, "%s.XXXXXX", path) >= (int)tmplen) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkstemp(tmp)) == -1)
+		return -1;
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	r = fchmod(fd, 0644) == -1 || write(fd, buf, n) != n ? -1 : 0;
+	if (close(fd) == -1)
+		r = -1;
+	if (r == -1) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+	}
+	return r;
+}
+
+/*
+ * Write the pidfile whole, then rename it into place: a reader never
+ * finds it empty, and a link at its path is replaced, not followed.
+ * What is refused is logged here; errno says why to the caller.
+ */
 static int
 pidfile_write(const char *path)
 {
-	char	 buf[32];
-	int	 fd, n, r = 0;
+	char	 tmp[PATH_MAX], why[128];
+	int	 saved;
 
 	if (path == NULL)
 		return 0;
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1)
+	if (!pidfile_usable(path, why, sizeof(why))) {
+		log_warnx("pid %s: %s; refused", path, why);
 		return -1;
-	if (write(fd, buf, n) != n)
-		r = -1;
-	close(fd);
-	return r;
+	}
+	if (pidfile_temp(path, tmp, sizeof(tmp)) == -1)
+		return -1;
+	if (rename(tmp, path) == -1) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	return 0;
 }
 
 /* Can the pidfile be written?  Checked before the parent goes. */
 static void
 pidfile_check(const char *path)
 {
-	int	 fd;
+	char	 tmp[PATH_MAX], why[128];
 
 	if (path == NULL)
 		return;
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) == -1)
+	if (!pidfile_usable(path, why, sizeof(why)))
+		errx(1, "pid %s: %s; refused", path, why);
+	if (pidfile_temp(path, tmp, sizeof(tmp)) == -1)
 		err(1, "pid %s", path);
-	close(fd);
+	unlink(tmp);
 }
 
 /* Does the pidfile still name this process? */
 static int
 pidfile_ours(const char *path)
 {
-	char	 buf[32];
+	char	 buf[32], why[128];
 	ssize_t	 n;
 	int	 fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = log_file_open(path, O_RDONLY, 0, why, sizeof(why))) == -1)
 		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
@@ -830,12 +888,14 @@ master_signals(void)
 static void
 master_logging(int debug)
 {
+	char	 why[128];
+
 	if (debug)
 		log_init(1, conf->syslog_ident, conf->syslog_facility);
 	else if (strcmp(conf->error_log, "syslog") == 0)
 		log_init(0, conf->syslog_ident, conf->syslog_facility);
-	else if (log_init_file(conf->error_log) == -1)
-		err(1, "error_log %s", conf->error_log);
+	else if (log_init_file(conf->error_log, why, sizeof(why)) == -1)
+		errx(1, "error_log %s: %s", conf->error_log, why);
 	log_setlevel(verbose ? LOG_DEBUG : conf->log_level);
 }
 

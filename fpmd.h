@@ -338,12 +338,17 @@ enum listener_origin {
 	LISTENER_UPGRADE	/* the old master's, until this one is ready */
 };
 
+struct listener_bind;
+
 struct listener {
 	TAILQ_ENTRY(listener)	 entry;
 	int			 fd;
 	char			*addr;		/* listen value, or address */
 	char			*path;		/* unix: unlink on close */
 	char			*name;		/* from LISTEN_FDNAMES */
+	char			*perms;		/* unix: the owner and mode */
+	struct listener_bind	*pending;	/* bound, not yet at its path */
+	int			 superseded;	/* a new socket has its path */
 	enum listener_origin	 origin;
 	int			 refs;
 	struct pool		*watcher;	/* ondemand: its one watcher */
@@ -526,6 +531,7 @@ void		 listener_put(const struct pool_conf *, const char *);
 int		 listener_release(struct listener *);
 void		 listener_inherit(int, const char *, enum listener_origin);
 void		 listener_report(void);
+void		 listeners_place(void);
 void		 listener_take_over(void);
 void		 listener_hand_over(void);
 int		 listener_hand_on(int *, int *, char **);

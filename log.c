@@ -26,6 +26,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -135,17 +136,74 @@ log_init(int debug, const char *ident, int facility)
 		free(old);
 }
 
-/* Log to the file at path, appending; -1 if it cannot be opened. */
+/* Why path could not be opened, as log_file_open() says it. */
+static void
+log_file_why(const char *path, int error, char *why, size_t whylen)
+{
+	struct stat	 st;
+
+	/* O_NOFOLLOW fails with ELOOP, EMLINK (FreeBSD) or EFTYPE. */
+	if (error != ENOENT && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		strlcpy(why, "is a symbolic link", whylen);
+	else
+		strlcpy(why, strerror(error), whylen);
+	errno = error;
+}
+
+/*
+ * Open a file that the master, as root, writes (or reads) by a path
+ * that another user may have had a hand in: a log, the pidfile.  Never
+ * through a symbolic link at its name, and only a regular file with
+ * one link, as the descriptor itself shows after the open, so that no
+ * name swapped in meanwhile counts; a FIFO or a device neither blocks
+ * the open (O_NONBLOCK, which a regular file then ignores) nor becomes
+ * the master's terminal.  Returns the descriptor, or -1 with why
+ * saying what is wrong with path and errno set.
+ */
 int
-log_init_file(const char *path)
+log_file_open(const char *path, int flags, mode_t mode, char *why,
+    size_t whylen)
+{
+	struct stat	 st;
+	int		 fd, error;
+
+	if ((fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC, mode)) == -1) {
+		log_file_why(path, errno, why, whylen);
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		error = errno;
+		strlcpy(why, strerror(error), whylen);
+	} else if (!S_ISREG(st.st_mode)) {
+		error = EINVAL;
+		strlcpy(why, "is not a regular file", whylen);
+	} else if (st.st_nlink != 1) {
+		error = EMLINK;
+		snprintf(why, whylen, "has %lu links",
+		    (unsigned long)st.st_nlink);
+	} else
+		return fd;
+	close(fd);
+	errno = error;
+	return -1;
+}
+
+/*
+ * Log to the file at path, appending; -1 if it cannot be opened, with
+ * why saying why.
+ */
+int
+log_init_file(const char *path, char *why, size_t whylen)
 {
 	char	*p;
 	int	 fd;
 
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0640)) == -1)
+	if ((fd = log_file_open(path, O_WRONLY | O_APPEND | O_CREAT, 0640,
+	    why, whylen)) == -1)
 		return -1;
 	if ((p = strdup(path)) == NULL) {
+		strlcpy(why, strerror(errno), whylen);
 		close(fd);
 		return -1;
 	}
@@ -158,16 +216,20 @@ log_init_file(const char *path)
 	return 0;
 }
 
-/* SIGUSR1: open the log file again, after rotation. */
+/* SIGUSR1: open the log file again, after rotation; or keep the old. */
 void
 log_reopen(void)
 {
 	char	*path;
+	char	 why[128];
 
 	if (log_sink != log_to_file)
 		return;
-	if ((path = strdup(log_path)) == NULL || log_init_file(path) == -1)
+	if ((path = strdup(log_path)) == NULL)
 		log_warn("reopen %s", log_path);
+	else if (log_init_file(path, why, sizeof(why)) == -1)
+		log_warnx("reopen %s: %s; keeping the old file", log_path,
+		    why);
 	else
 		log_info("reopened the log file");
 	free(path);

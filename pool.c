@@ -1113,6 +1113,7 @@ pools_start(struct conf *c)
 		TAILQ_REMOVE(&c->pools, pc, entry);
 		pool_new(pc);
 	}
+	listeners_place();
 }
 
 static struct pool *
@@ -1172,6 +1173,7 @@ pools_reload(struct conf *nc, int all_new)
 			log_info("pool %s: removed", p->pc->name);
 			pool_retire(p, nc->process_control_timeout_ms);
 		}
+	listeners_place();
 }
 
 /*

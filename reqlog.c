@@ -73,11 +73,15 @@ reqlog_find(const char *path)
 	return NULL;
 }
 
-/* As php-fpm opens its access log: appended to, for root alone. */
+/*
+ * As php-fpm opens its access log: appended to, for root alone; and,
+ * since a pool's user may write its directory, through no link.
+ */
 static int
-reqlog_file(const char *path)
+reqlog_file(const char *path, char *why, size_t whylen)
 {
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	return log_file_open(path, O_WRONLY | O_APPEND | O_CREAT, 0600, why,
+	    whylen);
 }
 
 /*
@@ -89,6 +93,7 @@ reqlog_open(const char *pool, const char *key, const char *path, char *err,
     size_t errlen)
 {
 	struct reqlog	*r;
+	char		 why[128];
 	int		 fd;
 
 	if (path == NULL)
@@ -97,9 +102,9 @@ reqlog_open(const char *pool, const char *key, const char *path, char *err,
 		r->refs++;
 		return 0;
 	}
-	if ((fd = reqlog_file(path)) == -1) {
+	if ((fd = reqlog_file(path, why, sizeof(why))) == -1) {
 		snprintf(err, errlen, "pool %s: %s %s: %s", pool, key, path,
-		    strerror(errno));
+		    why);
 		return -1;
 	}
 	r = xcalloc(1, sizeof(*r));
@@ -133,11 +138,13 @@ void
 reqlog_reopen(void)
 {
 	struct reqlog	*r;
+	char		 why[128];
 	int		 fd;
 
 	TAILQ_FOREACH(r, &reqlogs, entry) {
-		if ((fd = reqlog_file(r->path)) == -1) {
-			log_warn("reopen %s", r->path);
+		if ((fd = reqlog_file(r->path, why, sizeof(why))) == -1) {
+			log_warnx("reopen %s: %s; keeping the old file",
+			    r->path, why);
 			continue;
 		}
 		close(r->fd);
