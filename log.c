@@ -151,12 +151,37 @@ log_file_why(const char *path, int error, char *why, size_t whylen)
 }
 
 /*
+ * Is path's directory root's, and writable by no one else?  Then every
+ * name in it, links included, is root's own doing: /var/log/fpmd, or
+ * /dev/stderr and /proc/self/fd/2, which php-fpm's container images
+ * log to.
+ */
+static int
+log_file_dir_trusted(const char *path)
+{
+	char		 dir[PATH_MAX], *slash;
+	struct stat	 st;
+
+	if (strlcpy(dir, path, sizeof(dir)) >= sizeof(dir))
+		return 0;
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strlcpy(dir, ".", sizeof(dir));
+	else
+		slash[slash == dir] = '\0';
+	if (stat(dir, &st) == -1)
+		return 0;
+	return st.st_uid == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+/*
  * Open a file that the master, as root, writes (or reads) by a path
- * that another user may have had a hand in: a log, the pidfile.  Never
- * through a symbolic link at its name, and only a regular file with
- * one link, as the descriptor itself shows after the open, so that no
- * name swapped in meanwhile counts; a FIFO or a device neither blocks
- * the open (O_NONBLOCK, which a regular file then ignores) nor becomes
+ * that another user may have had a hand in: a log, the pidfile.  In a
+ * directory others can write, never through a symbolic link at its
+ * name, and only a regular file with one link, as the descriptor
+ * itself shows after the open, so that no name swapped in meanwhile
+ * counts.  In a directory only root can write, what is there is root's
+ * choice, a link to a pipe or a terminal included.  A FIFO or a device
+ * neither blocks the open (O_NONBLOCK, cleared after it) nor becomes
  * the master's terminal.  Returns the descriptor, or -1 with why
  * saying what is wrong with path and errno set.
  */
@@ -165,14 +190,20 @@ log_file_open(const char *path, int flags, mode_t mode, char *why,
     size_t whylen)
 {
 	struct stat	 st;
-	int		 fd, error;
+	int		 fd, error, trusted;
 
-	if ((fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-	    O_CLOEXEC, mode)) == -1) {
+	trusted = log_file_dir_trusted(path);
+	if ((fd = open(path, flags | (trusted ? 0 : O_NOFOLLOW) | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC, mode)) == -1) {
 		log_file_why(path, errno, why, whylen);
 		return -1;
 	}
 	if (fstat(fd, &st) == -1) {
+		error = errno;
+		strlcpy(why, strerror(error), whylen);
+	} else if (trusted && !S_ISDIR(st.st_mode)) {
+		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0)
+			return fd;
 		error = errno;
 		strlcpy(why, strerror(error), whylen);
 	} else if (!S_ISREG(st.st_mode)) {
