@@ -334,7 +334,7 @@ access_log(const char *format, const struct access *a)
 		return;
 	while (send(a->c->reqlog_fd, msg, n + 1, 0) == -1)
 		if (errno != EINTR) {
-			log_warn("pool %s: send an access log line",
+			log_error("pool %s: send an access log line",
 			    a->c->pc->name);
 			return;
 		}

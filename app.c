@@ -369,13 +369,13 @@ app_directory(void)
 	    sizeof(dir) || (size_t)snprintf(sun.sun_path,
 	    sizeof(sun.sun_path), "%s/fpmd.XXXXXX/app", tmp) >=
 	    sizeof(sun.sun_path)) {
-		log_warnx("pool %s: %s: too long for a socket's name",
+		log_errorx("pool %s: %s: too long for a socket's name",
 		    pc->name, tmp);
 		dir[0] = sun.sun_path[0] = '\0';
 		return -1;
 	}
 	if (mkdtemp(dir) == NULL) {
-		log_warn("pool %s: a directory for the application's socket "
+		log_error("pool %s: a directory for the application's socket "
 		    "in %s", pc->name, tmp);
 		dir[0] = sun.sun_path[0] = '\0';
 		return -1;
@@ -397,7 +397,7 @@ app_listen(void)
 	    ev_cloexec(fd) == -1 ||
 	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
 	    listen(fd, APP_BACKLOG) == -1) {
-		log_warn("pool %s: application socket %s", pc->name,
+		log_error("pool %s: application socket %s", pc->name,
 		    sun.sun_path);
 		if (fd != -1)
 			close(fd);
@@ -604,13 +604,13 @@ app_failed(const char *why, int64_t started_ns)
 
 	escape_log(prog, sizeof(prog), argv[0], strlen(argv[0]));
 	if (!app_died(&status)) {
-		log_warnx("pool %s: application %s (pid %d) %s; killing it",
+		log_errorx("pool %s: application %s (pid %d) %s; killing it",
 		    pc->name, prog, (int)p, why);
 		app_end();
 		return;
 	}
 	app_output();
-	log_warnx("pool %s: application %s (pid %d) %s %.3fs after its "
+	log_errorx("pool %s: application %s (pid %d) %s %.3fs after its "
 	    "start, before it answered", pc->name, prog, (int)p,
 	    log_waitstatus(status, how, sizeof(how)), (ev_now() - started_ns) / 1e9);
 }
@@ -633,7 +633,7 @@ app_start(void)
 	if (app_directory() == -1 || (lsn = app_listen()) == -1)
 		return -1;
 	if (app_spawn(lsn) == -1) {
-		log_warn("pool %s: cannot run the application %s", pc->name,
+		log_error("pool %s: cannot run the application %s", pc->name,
 		    escape_log(prog, sizeof(prog), argv[0], strlen(argv[0])));
 		close(lsn);
 		return -1;

@@ -165,7 +165,7 @@ cgi_root(const struct pool_conf *pc)
 	if (pc->cgi_root == NULL || root[0] != '\0')
 		return 0;
 	if (realpath(pc->cgi_root, root) == NULL) {
-		log_warn("pool %s: cgi.root %s", pc->name, pc->cgi_root);
+		log_error("pool %s: cgi.root %s", pc->name, pc->cgi_root);
 		return -1;
 	}
 	return 0;
@@ -1140,7 +1140,7 @@ cgi_receive(struct cgi *g, const char **status)
 		    g->body_bytes + len > pc->max_body_bytes)
 			over = 1;
 		else if (cgi_keep(g, data, len) == -1) {
-			log_warn("pool %s: %s: a file for the body of %s",
+			log_error("pool %s: %s: a file for the body of %s",
 			    pc->name, g->c->peer, g->s.path);
 			lost = 1;
 		} else
@@ -1185,7 +1185,7 @@ cgi_request(struct cgi *g)
 		return;
 	}
 	if (cgi_spawn(g) == -1) {
-		log_warn("pool %s: %s: cannot run %s", c->pc->name, c->peer,
+		log_error("pool %s: %s: cannot run %s", c->pc->name, c->peer,
 		    g->s.path);
 		cgi_error(g, "502 Bad Gateway");
 		return;

@@ -130,7 +130,7 @@ conf_say_start(const char *msg)
 static void
 conf_say_reload(const char *msg)
 {
-	log_warnx("reload: %s", msg);
+	log_errorx("reload: %s", msg);
 }
 
 static struct conf *
@@ -229,7 +229,7 @@ daemon_up(void)
 	if (detach_fd == -1)
 		return;
 	if (write(detach_fd, "", 1) != 1)
-		log_warn("telling the parent the daemon is up");
+		log_error("telling the parent the daemon is up");
 	close(detach_fd);
 	detach_fd = -1;
 }
@@ -332,7 +332,7 @@ pidfile_write(const char *path)
 	if (path == NULL)
 		return 0;
 	if (!pidfile_usable(path, why, sizeof(why))) {
-		log_warnx("pid %s: %s; refused", path, why);
+		log_errorx("pid %s: %s; refused", path, why);
 		return -1;
 	}
 	if (pidfile_temp(path, tmp, sizeof(tmp)) == -1)
@@ -465,10 +465,10 @@ reload_globals(struct conf *nc)
 	const char	*what;
 
 	if (master_limits(nc, &what) == -1)
-		log_warn("reload: %s", what);
+		log_error("reload: %s", what);
 	if (changed(conf->pid, nc->pid)) {
 		if (pidfile_write(nc->pid) == -1) {
-			log_warn("reload: pid %s; keeping %s", nc->pid,
+			log_error("reload: pid %s; keeping %s", nc->pid,
 			    conf->pid != NULL ? conf->pid : "none");
 			free(nc->pid);
 			nc->pid = conf->pid != NULL ? strdup(conf->pid) : NULL;
@@ -511,7 +511,7 @@ reread(int all_new)
 	log_info("reloading %s", conf->file);
 	if ((nc = conf_load(conf->file, conf_flags, conf_say_reload)) ==
 	    NULL)
-		log_warnx("reload: %s has errors; going on as before",
+		log_errorx("reload: %s has errors; going on as before",
 		    conf->file);
 	return nc;
 }
@@ -526,13 +526,13 @@ master_reload(int all_new)
 	if ((nc = reread(all_new)) == NULL)
 		return;
 	if (pledged && uses_chroot(nc)) {
-		log_warnx("reload: a pool now uses chroot, which the pledged "
+		log_errorx("reload: a pool now uses chroot, which the pledged "
 		    "master cannot give its workers; restart fpmd instead");
 		conf_free(nc);
 		return;
 	}
 	if (pools_open(nc, err, sizeof(err)) == -1) {
-		log_warnx("reload: %s; going on as before", err);
+		log_errorx("reload: %s; going on as before", err);
 		conf_free(nc);
 		return;
 	}
@@ -635,7 +635,8 @@ upgrade_heard(const char *line)
 	if (upgrade.state == UPGRADE_STARTING && strcmp(line, "ready") == 0)
 		upgrade_hand_over();
 	else if (line[0] != '\0')
-		log_warnx("upgrade: new master %d: %s", (int)upgrade.pid, line);
+		log_errorx("upgrade: new master %d: %s", (int)upgrade.pid,
+		    line);
 }
 
 /*
@@ -693,7 +694,7 @@ upgrade_abort(void)
 	ev_timer_del(loop, &upgrade.timer);
 	upgrade_close();
 	if (kill(upgrade.pid, SIGKILL) == -1 && errno != ESRCH)
-		log_warn("upgrade: kill new master %d", (int)upgrade.pid);
+		log_error("upgrade: kill new master %d", (int)upgrade.pid);
 }
 
 static void
@@ -701,10 +702,10 @@ upgrade_timeout(void *arg)
 {
 	(void)arg;
 	if (upgrade.fd == -1)
-		log_warnx("upgrade: new master %d closed its pipe without "
+		log_errorx("upgrade: new master %d closed its pipe without "
 		    "being ready; killing it", (int)upgrade.pid);
 	else
-		log_warnx("upgrade: new master %d not ready after %ds; "
+		log_errorx("upgrade: new master %d not ready after %ds; "
 		    "killing it", (int)upgrade.pid, UPGRADE_TIMEOUT_MS / 1000);
 	upgrade_abort();
 }
@@ -730,12 +731,12 @@ upgrade_reaped(pid_t pid, int status)
 	}
 	/* The pidfile names this master before the log says it goes on. */
 	if (pidfile_write(conf->pid) == -1)
-		log_warn("upgrade: pid %s", conf->pid);
+		log_error("upgrade: pid %s", conf->pid);
 	if (upgrade.state == UPGRADE_STARTING)
-		log_warnx("upgrade: new master %d %s before it was ready; "
+		log_errorx("upgrade: new master %d %s before it was ready; "
 		    "going on as before", (int)pid, how);
 	else
-		log_warnx("upgrade: new master %d %s; going on as before",
+		log_errorx("upgrade: new master %d %s; going on as before",
 		    (int)pid, how);
 	upgrade.state = UPGRADE_NONE;
 	ev_timer_del(loop, &upgrade.timer);
@@ -781,19 +782,19 @@ upgrade_start(void)
 	if (stop_sig != 0 || upgrade_busy("SIGUSR2"))
 		return;
 	if (upgrade.path == NULL) {
-		log_warnx("upgrade: fpmd cannot tell which binary it was "
+		log_errorx("upgrade: fpmd cannot tell which binary it was "
 		    "started from; SIGUSR2 ignored");
 		return;
 	}
 	log_info("upgrade: starting %s", upgrade.path);
 	if (ev_pipe(p) == -1) {
-		log_warn("upgrade: pipe");
+		log_error("upgrade: pipe");
 		return;
 	}
 	pid = upgrade_fork(p[1]);
 	close(p[1]);
 	if (pid == -1) {
-		log_warn("upgrade: fork");
+		log_error("upgrade: fork");
 		close(p[0]);
 		return;
 	}
@@ -805,7 +806,7 @@ upgrade_start(void)
 	ev_timer_add(loop, &upgrade.timer, UPGRADE_TIMEOUT_MS);
 	if (ev_nonblock(p[0], 1) == -1 ||
 	    ev_add(loop, p[0], EV_READ, upgrade_read, NULL) == -1) {
-		log_warn("upgrade: hearing new master %d; killing it",
+		log_error("upgrade: hearing new master %d; killing it",
 		    (int)pid);
 		upgrade_abort();
 	}
@@ -1268,7 +1269,7 @@ master_ready(void)
 		return;
 	}
 	if (write(ready_fd, "ready\n", 6) != 6)
-		log_warn("upgrade: telling the old master this one is ready");
+		log_error("upgrade: telling the old master this one is ready");
 	close(ready_fd);
 	ready_fd = -1;
 	listener_take_over();
@@ -1330,7 +1331,7 @@ main(int argc, char *argv[])
 	master_start(f.debug);
 	master_ready();
 	if (ev_run(loop) == -1)
-		log_warn("event loop (%s)", ev_name(loop));
+		log_error("event loop (%s)", ev_name(loop));
 	master_exit();
 	return 0;
 }

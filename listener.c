@@ -844,7 +844,7 @@ listeners_place(void)
 			continue;
 		l->pending = NULL;
 		if (listener_place(b) == -1) {
-			log_warn("socket %s: moving the new socket there",
+			log_error("socket %s: moving the new socket there",
 			    l->addr);
 			continue;
 		}
@@ -961,7 +961,7 @@ listener_inherit(int fd, const char *name, enum listener_origin origin)
 	    name != NULL && name[0] == '/')
 		listener_name_decode(name, addr, sizeof(addr));
 	if (ev_cloexec(fd) == -1 || ev_nonblock(fd, 1) == -1) {
-		log_warn("%s: fcntl", addr);
+		log_error("%s: fcntl", addr);
 		return;
 	}
 	l = listener_add(fd, addr, origin);

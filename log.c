@@ -15,8 +15,9 @@
  */
 
 /*
- * Logging, after OpenBSD relayd's log.c: log_warn() and fatal() append
- * strerror(errno), the x variants do not.  A message goes to one sink:
+ * Logging, after OpenBSD relayd's log.c, with php-fpm's levels:
+ * log_error(), log_warn() and fatal() append strerror(errno), the x
+ * variants do not.  A message goes to one sink:
  * stderr (-d, and until the daemon is up), syslog, or a file.  Only the
  * master writes the file; workers send it their lines through a pipe,
  * so that SIGUSR1 reopens one descriptor and no chrooted worker ever
@@ -257,9 +258,9 @@ log_reopen(void)
 	if (log_sink != log_to_file)
 		return;
 	if ((path = strdup(log_path)) == NULL)
-		log_warn("reopen %s", log_path);
+		log_error("reopen %s", log_path);
 	else if (log_init_file(path, why, sizeof(why)) == -1)
-		log_warnx("reopen %s: %s; keeping the old file", log_path,
+		log_errorx("reopen %s: %s; keeping the old file", log_path,
 		    why);
 	else
 		log_info("reopened the log file");
@@ -397,8 +398,14 @@ log_vlog(int pri, int with_errno, const char *fmt, va_list ap)
 	errno = saved;
 }
 
+/*
+ * The levels are php-fpm's: ERROR for what an admin must see to (a
+ * socket or file that cannot be had, a program that cannot run, a
+ * failed upgrade), WARNING for what a request or a worker ran into
+ * (a timeout, a bad response, a busy pool), NOTICE for what fpmd does.
+ */
 void
-log_warn(const char *fmt, ...)
+log_error(const char *fmt, ...)
 {
 	va_list	 ap;
 
@@ -408,12 +415,32 @@ log_warn(const char *fmt, ...)
 }
 
 void
-log_warnx(const char *fmt, ...)
+log_errorx(const char *fmt, ...)
 {
 	va_list	 ap;
 
 	va_start(ap, fmt);
 	log_vlog(LOG_ERR, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_WARNING, 1, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_WARNING, 0, fmt, ap);
 	va_end(ap);
 }
 

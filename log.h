@@ -15,8 +15,10 @@
  */
 
 /*
- * The logging API (log.c), after OpenBSD relayd's, and the escaping of
- * untrusted bytes every log line goes through (escape.c).
+ * The logging API (log.c), after OpenBSD relayd's with php-fpm's levels
+ * (log_error for ERROR, log_warn for WARNING, log_info for NOTICE), and
+ * the escaping of untrusted bytes every log line goes through
+ * (escape.c).
  */
 
 #ifndef LOG_H
@@ -37,6 +39,10 @@ void	 log_child(int);
 void	 log_reopen(void);
 void	 log_relay(int, int, void *);
 const char *log_waitstatus(int, char *, size_t);
+void	 log_error(const char *, ...)
+	    __attribute__((__format__ (printf, 1, 2)));
+void	 log_errorx(const char *, ...)
+	    __attribute__((__format__ (printf, 1, 2)));
 void	 log_warn(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));
 void	 log_warnx(const char *, ...)

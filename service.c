@@ -103,19 +103,19 @@ service_init(void)
 	if ((name = getenv("NOTIFY_SOCKET")) == NULL)
 		return;
 	if (service_address(name) == -1) {
-		log_warnx("NOTIFY_SOCKET %s: neither a socket path nor an "
+		log_errorx("NOTIFY_SOCKET %s: neither a socket path nor an "
 		    "@name; not notifying", name);
 		unsetenv("NOTIFY_SOCKET");
 		return;
 	}
 	unsetenv("NOTIFY_SOCKET");
 	if ((fd = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1) {
-		log_warn("NOTIFY_SOCKET %s: socket", notify_name);
+		log_error("NOTIFY_SOCKET %s: socket", notify_name);
 		return;
 	}
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
 	    fcntl(fd, F_SETFL, O_NONBLOCK) == -1) {
-		log_warn("NOTIFY_SOCKET %s: fcntl", notify_name);
+		log_error("NOTIFY_SOCKET %s: fcntl", notify_name);
 		close(fd);
 		return;
 	}
@@ -193,7 +193,7 @@ service_sockets(void)
 		    LISTENER_UPGRADE : LISTENER_MANAGER);
 	free(names);
 	if (ready != -1 && ev_cloexec(ready) == -1) {
-		log_warn("FPMD_UPGRADE_FD %ld", ready);
+		log_error("FPMD_UPGRADE_FD %ld", ready);
 		ready = -1;
 	}
 	return ready;
@@ -245,7 +245,7 @@ service_send(const char *msg)
 		return;
 	if (sendto(notify_fd, msg, strlen(msg), 0,
 	    (struct sockaddr *)&notify_addr, notify_len) == -1)
-		log_warn("NOTIFY_SOCKET %s: sendto", notify_name);
+		log_error("NOTIFY_SOCKET %s: sendto", notify_name);
 }
 
 void
