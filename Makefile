@@ -82,7 +82,8 @@ ATF_CFLAGS?=	-I/usr/local/include
 ATF_LIBS?=	`cat config.atf`
 TESTPROGS=	tests/proto_test tests/ev_test tests/conn_test \
 		tests/status_test tests/access_test tests/cgiheader_test \
-		tests/confwire_test tests/fcgi-client tests/fpmd-hostile
+		tests/confwire_test tests/fcgi-client tests/fpmd-hostile \
+		tests/memscan
 # What the unit tests of conn.c and status.c link: no fork, no master.
 CONNOBJS=	conn.o scoreboard.o proto.o log.o escape.o xmalloc.o \
 		$(EVOBJS) compat/closefrom.o compat/explicit_bzero.o \
@@ -214,6 +215,10 @@ FCGI_LIBS?=	-L/usr/local/lib -lfcgi
 tests/fcgi-app: tests/fcgi-app.c
 	$(CC) $(CSTD) $(CWARN) $(FCGI_CFLAGS) -o $@ tests/fcgi-app.c \
 	    $(FCGI_LIBS)
+
+# How often a string occurs in a process's memory, for tests/exec_test.
+tests/memscan: tests/memscan.c config.h
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) -o $@ tests/memscan.c
 
 tests/fcgi-client: tests/fcgi-client.o proto.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/fcgi-client.o proto.o \
