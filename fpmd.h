@@ -40,11 +40,12 @@
  * fpmd's own binary, whose main() hands over to worker_main() at once,
  * with nothing but the worker's own pool's settings (confwire.c) and
  * descriptors; the master's files call nothing else of a worker's, and
- * the worker's files call nothing in fpmd.c or pool.c.  The master trusts nothing a worker
- * can write: the scoreboard holds numbers to display and bounded
- * strings to print, and the master signals and waits for only its own
- * children, by the pids fork() gave it.  A worker alone signals its
- * CGI program's or its application's process group.
+ * the worker's files call nothing in fpmd.c or pool.c.  The master
+ * trusts nothing a worker can write: the scoreboard holds numbers to
+ * display and bounded strings to print, and the master signals and
+ * waits for only its own children, by the pids fork() gave it.  A
+ * worker alone signals its CGI program's or its application's process
+ * group.
  */
 
 #ifndef FPMD_H

@@ -16,10 +16,11 @@
 
 /*
  * A worker: one process of a pool, as the pool's user, a plain
- * blocking loop.  It gets its context from the master at fork (its
- * pool's settings and scoreboard, its slot, its descriptors) and
- * nothing else, settles its descriptors, drops privileges, and then
- * accepts connections on the pool's socket, one at a time.  For each
+ * blocking loop.  It is fpmd's own binary, executed by the master's
+ * child after fork(), and gets its context from what the master hands
+ * it (its pool's settings, which confwire.c carries, its scoreboard,
+ * its slot, its descriptors) and nothing else.  It drops privileges,
+ * and then accepts connections on the pool's socket, one at a time.  For each
  * request it answers ping.path itself, pm.status_path with status.c,
  * and anything else with a CGI program (cgi.c) or, in a pool with
  * exec, by relaying it (relay.c) to the FastCGI application it owns
@@ -398,7 +399,8 @@ worker_accept_loop(void)
 {
 	if ((accept_loop = ev_new(ctx->events)) == NULL ||
 	    worker_watch_listen() == -1 ||
-	    ev_add(accept_loop, WORKER_FD_LIFE, EV_READ, worker_on_life, NULL) == -1 ||
+	    ev_add(accept_loop, WORKER_FD_LIFE, EV_READ, worker_on_life,
+	    NULL) == -1 ||
 	    (ctx->pc->exec != NULL &&
 	    app_watch(accept_loop, worker_on_app) == -1)) {
 		log_warn("pool %s: worker %d: %s loop", ctx->pc->name,
