@@ -69,6 +69,10 @@
 #define SYSCONFDIR		"/etc"
 #endif
 #define FPMD_CONF		SYSCONFDIR "/fpmd.conf"
+/* The Makefile says which; a build without it (a fuzzer's) has none. */
+#ifndef FPMD_VERSION
+#define FPMD_VERSION		"unversioned"
+#endif
 /* Relative paths in the configuration, without a prefix key, are here. */
 #ifndef PREFIX
 #define PREFIX			"/usr/local"
