@@ -210,17 +210,36 @@ pool_child_fds(const int *fds, int n)
 }
 
 /*
+ * A worker's environment: the master's with clear_env = no, as
+ * php-fpm's; otherwise only its TZ, so that the worker's log lines
+ * keep the master's time.
+ */
+static char **
+pool_child_env(const struct pool *p, char *tz[2])
+{
+	extern char	**environ;
+	char		**e;
+
+	if (!p->pc->clear_env)
+		return environ;
+	tz[0] = tz[1] = NULL;
+	for (e = environ; *e != NULL; e++)
+		if (strncmp(*e, "TZ=", 3) == 0)
+			tz[0] = *e;
+	return tz;
+}
+
+/*
  * The child side of fork(): fpmd's own binary again, as a worker of
  * pool p in slot, with nothing of the master's but its descriptors
- * and, with clear_env = no, its environment.  The binary's descriptor,
- * if it has one, goes last, and closes as it is executed.
+ * and its environment, as pool_child_env() says.  The binary's
+ * descriptor, if it has one, goes last, and closes as it is executed.
  */
 static __dead void
 pool_child(struct pool *p, int slot)
 {
-	extern char	**environ;
-	char		 slot_arg[16], *argv[5], *none[] = { NULL };
-	int		 fds[WORKER_NFDS + 1], exec_fd = -1;
+	char	 slot_arg[16], *argv[5], *tz[2];
+	int	 fds[WORKER_NFDS + 1], exec_fd = -1;
 
 	pool_handed(p, slot, fds);
 	fds[WORKER_NFDS] = selfexec_fd();
@@ -240,7 +259,7 @@ pool_child(struct pool *p, int slot)
 	argv[2] = slot_arg;
 	argv[3] = p->pc->name;
 	argv[4] = NULL;
-	selfexec_run(exec_fd, argv, p->pc->clear_env ? none : environ);
+	selfexec_run(exec_fd, argv, pool_child_env(p, tz));
 	_exit(WORKER_EXIT_EXEC);
 }
 
@@ -1005,6 +1024,14 @@ pool_conf_fd(const struct pool *p)
 	return fd;
 }
 
+/* The global settings may have changed: new workers get them. */
+static void
+pool_conf_refresh(struct pool *p)
+{
+	close(p->conf_fd);
+	p->conf_fd = pool_conf_fd(p);
+}
+
 /*
  * A pool for pc, on the listener and log files pools_open() opened; it
  * owns pc from now on.  Its first workers are forked from the loop,
@@ -1227,6 +1254,7 @@ pools_reload(struct conf *nc, int all_new)
 			pool_put(pc);
 			conf_pool_free(pc);
 			old->generation = generation;
+			pool_conf_refresh(old);
 			continue;
 		}
 		accepted = slow = 0;

@@ -830,6 +830,7 @@ worker_main(int argc, char *argv[])
 	int				 r;
 
 	compat_init_setproctitle(argc, argv);
+	selfexec_name(argv[0]);
 	if (fcntl(WORKER_FD_LOG, F_GETFD) != -1)
 		log_pipe(WORKER_FD_LOG);
 	if (worker_args(argc, argv, &c.slot, &pool) == -1) {
@@ -854,5 +855,7 @@ worker_main(int argc, char *argv[])
 	}
 	close(WORKER_FD_SB);
 	worker_logging(&wc, c.has_log);
+	/* The time zone, before a chroot may hide /etc/localtime. */
+	tzset();
 	worker_run(&c);
 }

@@ -86,6 +86,7 @@ void	 shm_anon_seal(int, int);
 int	 selfexec_init(const char *);
 int	 selfexec_fd(void);
 void	 selfexec_run(int, char *const [], char *const []);
+void	 selfexec_name(const char *);
 
 /* Where setproctitle(3) overwrites argv, it must first move environ. */
 void	 compat_init_setproctitle(int, char **);

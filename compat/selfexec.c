@@ -24,7 +24,8 @@
  * fexecve(2) where the system has it, which no later rename or install
  * can redirect.  Without fexecve (OpenBSD, macOS) it executes the
  * path, and the worker refuses a binary that is not the master's
- * build (worker.c, confwire.c).  Run by the master, as root.
+ * build (worker.c, confwire.c).  Run by the master, as root, but for
+ * selfexec_name(), which a worker runs.
  */
 
 #include "../config.h"
@@ -37,6 +38,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 
 #include "compat.h"
 
@@ -93,4 +98,21 @@ selfexec_run(int fd, char *const argv[], char *const envp[])
 	(void)fd;
 #endif
 	execve(self_path, argv, envp);
+}
+
+/*
+ * A worker's command name, which ps -o comm and pgrep match: Linux
+ * before 6.14 names a process run by fexecve() after its descriptor's
+ * number.
+ */
+void
+selfexec_name(const char *argv0)
+{
+#if defined(__linux__)
+	const char	*base = strrchr(argv0, '/');
+
+	(void)prctl(PR_SET_NAME, base != NULL ? base + 1 : argv0, 0, 0, 0);
+#else
+	(void)argv0;
+#endif
 }
