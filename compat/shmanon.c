@@ -17,8 +17,8 @@
 /*
  * A nameless shared memory object, for what a worker maps across its
  * exec: its pool's scoreboard and its settings.  An anonymous mapping
- * does not survive exec(2), a descriptor does.  Linux has
- * memfd_create(2), FreeBSD shm_open(SHM_ANON); elsewhere a POSIX
+ * does not survive exec(2), a descriptor does.  Linux and FreeBSD 13
+ * have memfd_create(2), older FreeBSD shm_open(SHM_ANON); elsewhere a POSIX
  * shared memory object is created under a fresh name, exclusively and
  * readable by root alone, and unlinked at once, so that it lives only
  * as long as its descriptors and mappings.
@@ -93,9 +93,9 @@ shm_anon(void)
 #endif
 
 /*
- * Where the system can say so (Linux's file seals), fd's size is
- * final, and with frozen, so are its contents: whoever holds it may not
- * change them, not even the master.
+ * Where the system can say so (the file seals of memfd_create), fd's
+ * size is final, and with frozen, so are its contents: whoever holds
+ * it may not change them, not even the master.
  */
 void
 shm_anon_seal(int fd, int frozen)
