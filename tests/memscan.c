@@ -19,8 +19,10 @@
  * tests/exec_test.  It reads every readable range that
  * /proc/PID/maps lists through /proc/PID/mem, in chunks that overlap
  * by the string's length less one, and skips what the kernel will not
- * let it read.  Linux's /proc only; run as root, or as the process's
- * user with ptrace allowed.
+ * let it read, and ranges over RANGE_MAX: a sanitizer's shadow memory,
+ * terabytes reserved and never written, which would take hours.
+ * Linux's /proc only; run as root, or as the process's user with
+ * ptrace allowed.
  *
  * usage: memscan pid string
  *
@@ -39,7 +41,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CHUNK	(1024 * 1024)
+#define CHUNK		(1024 * 1024)
+#define RANGE_MAX	((uint64_t)1 << 32)
 
 static size_t
 count_in(const char *buf, size_t len, const char *s, size_t slen)
@@ -102,8 +105,11 @@ main(int argc, char *argv[])
 	}
 	while (fgets(line, sizeof(line), maps) != NULL)
 		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s", &from, &to,
-		    perms) == 3 && perms[0] == 'r')
+		    perms) == 3 && perms[0] == 'r' && to - from <= RANGE_MAX)
 			n += scan_range(mem, from, to, argv[2], slen, buf);
+	free(buf);
+	close(mem);
+	fclose(maps);
 	printf("%zu\n", n);
 	return 0;
 }
