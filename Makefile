@@ -26,21 +26,23 @@ VERSION=	0.1
 SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 		service.c worker.c conn.c cgi.c cgiheader.c script.c spool.c \
 		app.c relay.c status.c outcome.c access.c slowlog.c proto.c \
-		log.c escape.c xmalloc.c \
+		confwire.c log.c escape.c xmalloc.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
 		compat/procgroup.c compat/reallocarray.c compat/reaper.c \
-		compat/setproctitle.c compat/setresuid.c compat/sockacl.c \
-		compat/strlcat.c compat/strlcpy.c
+		compat/selfexec.c compat/setproctitle.c compat/setresuid.c \
+		compat/shmanon.c compat/sockacl.c compat/strlcat.c \
+		compat/strlcpy.c
 OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
 		app.o relay.o status.o outcome.o access.o slowlog.o proto.o \
-		log.o escape.o xmalloc.o \
+		confwire.o log.o escape.o xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/procgroup.o compat/reallocarray.o compat/reaper.o \
-		compat/setproctitle.o compat/setresuid.o compat/sockacl.o \
-		compat/strlcat.o compat/strlcpy.o
+		compat/selfexec.o compat/setproctitle.o compat/setresuid.o \
+		compat/shmanon.o compat/sockacl.o compat/strlcat.o \
+		compat/strlcpy.o
 # The event layer, which builds on its own (README, "Vendoring").
 EVOBJS=		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o
@@ -80,11 +82,12 @@ ATF_CFLAGS?=	-I/usr/local/include
 ATF_LIBS?=	`cat config.atf`
 TESTPROGS=	tests/proto_test tests/ev_test tests/conn_test \
 		tests/status_test tests/access_test tests/cgiheader_test \
-		tests/fcgi-client tests/fpmd-hostile
+		tests/confwire_test tests/fcgi-client tests/fpmd-hostile \
+		tests/memscan
 # What the unit tests of conn.c and status.c link: no fork, no master.
 CONNOBJS=	conn.o scoreboard.o proto.o log.o escape.o xmalloc.o \
 		$(EVOBJS) compat/closefrom.o compat/explicit_bzero.o \
-		compat/strlcat.o compat/strlcpy.o
+		compat/shmanon.o compat/strlcat.o compat/strlcpy.o
 
 .SUFFIXES: .c .o
 
@@ -105,13 +108,13 @@ FORCE:
 $(OBJS): config.h compat/compat.h compat/queue.h
 DAEMONOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
-		app.o relay.o status.o outcome.o access.o slowlog.o escape.o \
-		xmalloc.o
+		app.o relay.o status.o outcome.o access.o slowlog.o confwire.o \
+		escape.o xmalloc.o
 $(DAEMONOBJS): fpmd.h log.h compat/ev.h compat/ev_config.h proto.h
 proto.o: proto.h
 log.o: log.h
 # The version, PREFIX and SYSCONFDIR come from here.
-fpmd.o conf.o: Makefile
+fpmd.o conf.o confwire.o: Makefile
 $(EVOBJS): compat/ev.h compat/ev_config.h compat/ev_impl.h
 
 tests/proto_test.o: tests/proto_test.c config.h proto.h
@@ -171,16 +174,27 @@ tests/cgiheader_test: tests/cgiheader_test.o cgiheader.o escape.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/cgiheader_test.o cgiheader.o \
 	    escape.o $(ATF_LIBS) $(LIBS)
 
+tests/confwire_test.o: tests/confwire_test.c config.h fpmd.h proto.h
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
+	    -c tests/confwire_test.c -o $@
+
+tests/confwire_test: tests/confwire_test.o confwire.o conf.o listener.o \
+	    compat/sockacl.o $(CONNOBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/confwire_test.o confwire.o \
+	    conf.o listener.o compat/sockacl.o $(CONNOBJS) $(ATF_LIBS) \
+	    $(LIBS)
+
 # fpmd with a compromised worker, for tests/boundary_test only.
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o tests/worker-hostile.o conn.o cgi.o cgiheader.o \
 		script.o spool.o app.o relay.o status.o outcome.o access.o \
-		slowlog.o proto.o log.o escape.o xmalloc.o \
+		slowlog.o proto.o confwire.o log.o escape.o xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/procgroup.o compat/reallocarray.o compat/reaper.o \
-		compat/setproctitle.o compat/setresuid.o compat/sockacl.o \
-		compat/strlcat.o compat/strlcpy.o
+		compat/selfexec.o compat/setproctitle.o compat/setresuid.o \
+		compat/shmanon.o compat/sockacl.o compat/strlcat.o \
+		compat/strlcpy.o
 
 tests/worker-hostile.o: worker.c config.h fpmd.h log.h compat/ev.h proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(CDEFS) \
@@ -201,6 +215,10 @@ FCGI_LIBS?=	-L/usr/local/lib -lfcgi
 tests/fcgi-app: tests/fcgi-app.c
 	$(CC) $(CSTD) $(CWARN) $(FCGI_CFLAGS) -o $@ tests/fcgi-app.c \
 	    $(FCGI_LIBS)
+
+# How often a string occurs in a process's memory, for tests/exec_test.
+tests/memscan: tests/memscan.c config.h
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) -o $@ tests/memscan.c
 
 tests/fcgi-client: tests/fcgi-client.o proto.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/fcgi-client.o proto.o \

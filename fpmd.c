@@ -1222,6 +1222,9 @@ master_start(int debug)
 
 	if (master_limits(conf, &what) == -1)
 		err(1, "%s", what);
+	if (selfexec_init(upgrade.path) == -1)
+		err(1, "%s: fpmd's own binary, which its workers run",
+		    upgrade.path != NULL ? upgrade.path : "fpmd");
 	ready_fd = service_sockets();
 	if (pools_open(conf, why, sizeof(why)) == -1)
 		errx(1, "%s", why);
@@ -1302,6 +1305,9 @@ main(int argc, char *argv[])
 	struct flags	 f = { { DEFAULT_CHROOT, DEFAULT_SOCKET,
 	    DEFAULT_TIMEOUT_S, DEFAULT_USER, DEFAULT_USER, 0 }, NULL, 0, 0, 0 };
 
+	/* The master executes its own binary as each of its workers. */
+	if (argc > 1 && strcmp(argv[1], WORKER_MARK) == 0)
+		worker_main(argc, argv);
 	open_stdio();
 	save_cmdline(argc, argv);
 	upgrade_record(argc, argv);

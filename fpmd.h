@@ -32,16 +32,20 @@
  * relayed to it), outcome.c (what a request used), access.c (its
  * access log line), slowlog.c (a slow request's entry) and status.c
  * (ping's sibling, the status page).  Both run scoreboard.c,
- * listener_queue(), escape.c, xmalloc.c, log.c and proto.c, and a
- * worker reads the struct pool_conf conf.c made.
+ * confwire.c, listener_queue(), escape.c, xmalloc.c, log.c and
+ * proto.c, and a worker reads the struct pool_conf conf.c made, as
+ * confwire.c carried it over.
  *
- * The master calls into the worker's files only through worker_main(),
- * right after fork(), and never gets control back; the worker's files
- * call nothing in fpmd.c or pool.c.  The master trusts nothing a worker
- * can write: the scoreboard holds numbers to display and bounded
- * strings to print, and the master signals and waits for only its own
- * children, by the pids fork() gave it.  A worker alone signals its
- * CGI program's or its application's process group.
+ * A worker is a fresh image: after fork(), the master's child executes
+ * fpmd's own binary, whose main() hands over to worker_main() at once,
+ * with nothing but the worker's own pool's settings (confwire.c) and
+ * descriptors; the master's files call nothing else of a worker's, and
+ * the worker's files call nothing in fpmd.c or pool.c.  The master
+ * trusts nothing a worker can write: the scoreboard holds numbers to
+ * display and bounded strings to print, and the master signals and
+ * waits for only its own children, by the pids fork() gave it.  A
+ * worker alone signals its CGI program's or its application's process
+ * group.
  */
 
 #ifndef FPMD_H
@@ -65,6 +69,10 @@
 #define SYSCONFDIR		"/etc"
 #endif
 #define FPMD_CONF		SYSCONFDIR "/fpmd.conf"
+/* The Makefile says which; a build without it (a fuzzer's) has none. */
+#ifndef FPMD_VERSION
+#define FPMD_VERSION		"unversioned"
+#endif
 /* Relative paths in the configuration, without a prefix key, are here. */
 #ifndef PREFIX
 #define PREFIX			"/usr/local"
@@ -106,6 +114,8 @@
 #define WORKER_EXIT_MAXREQ	10	/* pm.max_requests */
 #define WORKER_EXIT_SETUP	11	/* limits, chroot, user or its loop */
 #define WORKER_EXIT_APP		12	/* its application cannot start */
+#define WORKER_EXIT_EXEC	13	/* fpmd's binary cannot be executed */
+#define WORKER_EXIT_BUILD	14	/* that binary is another build */
 
 /* The master gives a worker this long after TERM before KILL. */
 #define KILL_GRACE_MS		1000
@@ -355,23 +365,61 @@ struct listener {
 };
 
 /*
- * All a worker gets from the master: its pool's settings and
- * scoreboard, its own slot, the event mechanism to wait with, and its
- * descriptors.  Nothing of any other pool survives in a worker.  The
- * status worker of pm.status_listen has no slot: it answers ping and
- * status only, and reads the pool's socket only for its queue.
+ * What a worker is told when it starts, besides its descriptors: its
+ * pool's settings and the few global ones it needs (confwire.c carries
+ * them across its exec).
+ */
+struct worker_conf {
+	struct pool_conf	*pc;
+	char			*events;	/* events.mechanism */
+	int			 log_level;	/* the most verbose logged */
+	char			*syslog_ident;	/* NULL: not to syslog */
+	int			 syslog_facility;
+};
+
+/*
+ * The descriptors a worker is handed, at these numbers: the child of
+ * fork() moves each here before it executes fpmd's binary as a
+ * worker, and closes every other.  One a worker is not handed stays
+ * closed.
+ */
+enum worker_fd {
+	WORKER_FD_CONF = 3,	/* its settings, as confwire.c writes them */
+	WORKER_FD_SB,		/* its pool's scoreboard */
+	WORKER_FD_LISTEN,	/* the socket it accepts on */
+	WORKER_FD_QUEUE,	/* the status worker's: its pool's socket */
+	WORKER_FD_LIFE,		/* readable once the master is gone */
+	WORKER_FD_READY,	/* "accepting", to the master */
+	WORKER_FD_LOG,		/* to the master's log file */
+	WORKER_FD_REQLOG,	/* to its pool's request logs */
+	WORKER_FD_END
+};
+#define WORKER_NFDS		(WORKER_FD_END - WORKER_FD_CONF)
+
+/*
+ * fpmd's second argument when the master starts it as a worker; no
+ * flag of fpmd's looks like it.  The third is the worker's slot, or
+ * "status", and the fourth its pool's name, for ps(1).
+ */
+#define WORKER_MARK		"--fpmd-worker"
+#define WORKER_STATUS		"status"
+
+/*
+ * A worker's context, for good: its pool's settings and scoreboard,
+ * its slot, the event mechanism to wait with, and which of the
+ * descriptors it might be handed it has.  Nothing of any other pool is
+ * in a worker.  The status worker of pm.status_listen has no slot: it
+ * answers ping and status only, and reads the pool's socket only for
+ * its queue.
  */
 struct worker_ctx {
 	struct pool_conf	*pc;
 	struct scoreboard	*sb;
 	int			 slot;		/* -1: pm.status_listen's */
 	const char		*events;
-	int			 listen_fd;
-	int			 queue_fd;	/* status: the pool's socket */
-	int			 life_fd;	/* readable: master gone */
-	int			 ready_fd;	/* "accepting", to the master */
-	int			 log_fd;	/* to the master's log, or -1 */
-	int			 reqlog_fd;	/* the pool's channel, or -1 */
+	int			 has_ready;	/* WORKER_FD_READY */
+	int			 has_log;	/* WORKER_FD_LOG */
+	int			 has_reqlog;	/* WORKER_FD_REQLOG */
 };
 
 /*
@@ -538,7 +586,8 @@ int		 listener_hand_on(int *, int *, char **);
 unsigned int	 listener_queue(int, unsigned int *);
 
 /* scoreboard.c: the master makes and resets; a worker writes its slot */
-struct scoreboard *sb_new(const char *, int);
+struct scoreboard *sb_new(const char *, int, int *);
+struct scoreboard *sb_map(int, int);
 void		 sb_free(struct scoreboard *, int);
 void		 sb_slot_reset(struct slot *);
 void		 sb_slot_state(struct slot *, int);
@@ -546,8 +595,17 @@ int		 sb_count(const struct scoreboard *, int, int);
 void		 sb_totals(const struct scoreboard *, int, uint64_t *,
 		    uint64_t *);
 
-/* worker.c */
-__dead void	 worker_main(const struct worker_ctx *);
+/* worker.c: fpmd started as a worker, by the master */
+__dead void	 worker_main(int, char *[]);
+
+/* confwire.c: the master writes a worker's settings; the worker reads */
+#define CONFWIRE_MAX_BYTES	(16 * 1024 * 1024)
+enum { CONFWIRE_OK = 0, CONFWIRE_BAD = -1, CONFWIRE_BUILD = -2 };
+void		 confwire_encode(const struct worker_conf *, uint8_t **,
+		    size_t *);
+int		 confwire_decode(const uint8_t *, size_t, struct worker_conf *,
+		    char *, size_t);
+void		 confwire_free(struct worker_conf *);
 
 /* conn.c: a worker */
 extern const char nocache_headers[];

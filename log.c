@@ -267,31 +267,30 @@ log_reopen(void)
 	free(path);
 }
 
-/*
- * A new worker is about to close every descriptor it does not need:
- * let go of the syslog socket first, so that closelog() never closes a
- * descriptor that has been reused.
- */
-void
-log_close(void)
+/* The most verbose priority logged, for a new worker to log alike. */
+int
+log_getlevel(void)
 {
-	if (log_sink == log_to_syslog)
-		closelog();
+	return log_priority;
 }
 
 /*
- * The worker's descriptors are settled: reconnect to syslog now, before
- * any chroot, or send file lines to the master through pipefd.
+ * syslog's ident, and its facility in *facility, if this process logs
+ * to syslog, for a new worker to log alike; else NULL.
  */
-void
-log_child(int pipefd)
+const char *
+log_syslog(int *facility)
 {
-	if (log_sink == log_to_syslog)
-		openlog(log_ident, LOG_PID | LOG_NDELAY, log_facility);
-	else if (log_sink == log_to_file) {
-		log_fd = pipefd;
-		log_sink = log_to_pipe;
-	}
+	*facility = log_facility;
+	return log_sink == log_to_syslog ? log_ident : NULL;
+}
+
+/* A worker: its lines go to the master's log file through pipefd. */
+void
+log_pipe(int pipefd)
+{
+	log_fd = pipefd;
+	log_sink = log_to_pipe;
 }
 
 /* The master's end of the log pipe: write whole lines to the file. */

@@ -32,18 +32,21 @@
  * system has a subreaper (compat/reaper.c), what a dead worker leaves
  * behind becomes the master's child too, and is killed: any child that
  * is not a worker is such an orphan, but for the one fpmd.c keeps (the
- * new master of a binary upgrade), whose end it hears of.  Workers are
- * forked from timer callbacks only, after every pool of a reload has
- * taken its settings, so that the child can wipe all that is not its
- * own.
+ * new master of a binary upgrade), whose end it hears of.  A worker is
+ * fork() and then exec() of fpmd's own binary (compat/selfexec.c): a
+ * fresh image, told only its own pool's settings (confwire.c) and
+ * handed only its own descriptors, so it holds no other pool's secrets
+ * and none of the master's memory.
  */
 
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +85,8 @@ struct pool {
 	struct reqlog		*slow;		/* slowlog, or NULL */
 	int			 reqlog[2];	/* the channel: ours, theirs */
 	struct scoreboard	*sb;
+	int			 sb_fd;		/* its shared memory object */
+	int			 conf_fd;	/* what its workers are told */
 	struct workers		 workers;
 	int			 nworkers;
 	int			 nstarting;
@@ -162,57 +167,100 @@ pool_free_slot(const struct pool *p)
 }
 
 /*
- * In a new worker: free every other pool, wiping its settings (env[]
- * holds secrets), and the master's bookkeeping of this one.
+ * Every descriptor a worker of p in slot (-1: its status worker) is
+ * handed: fds[i] for WORKER_FD_CONF + i, or -1 for none.  The status
+ * worker accepts on pm.status_listen, keeps the pool's socket only to
+ * read its queue, and sends no log line but its errors.
  */
 static void
-pools_forget(struct pool *keep)
+pool_handed(const struct pool *p, int slot, int fds[WORKER_NFDS])
 {
-	struct pool	*p;
-	struct worker	*w;
-
-	while ((p = TAILQ_FIRST(&pools)) != NULL) {
-		TAILQ_REMOVE(&pools, p, entry);
-		while ((w = TAILQ_FIRST(&p->workers)) != NULL) {
-			TAILQ_REMOVE(&p->workers, w, entry);
-			free(w);
-		}
-		free(p->statusw);
-		free(p->crashes_ns);
-		if (p != keep) {
-			sb_free(p->sb, p->pc->max_children);
-			conf_pool_free(p->pc);
-		}
-		free(p);
-	}
+	fds[WORKER_FD_CONF - WORKER_FD_CONF] = p->conf_fd;
+	fds[WORKER_FD_SB - WORKER_FD_CONF] = p->sb_fd;
+	fds[WORKER_FD_LISTEN - WORKER_FD_CONF] = slot == -1 ?
+	    p->status_lsn->fd : p->lsn->fd;
+	fds[WORKER_FD_QUEUE - WORKER_FD_CONF] = slot == -1 ? p->lsn->fd : -1;
+	fds[WORKER_FD_LIFE - WORKER_FD_CONF] = life[0];
+	fds[WORKER_FD_READY - WORKER_FD_CONF] = slot == -1 ? -1 : ready[1];
+	fds[WORKER_FD_LOG - WORKER_FD_CONF] = logpipe[1];
+	fds[WORKER_FD_REQLOG - WORKER_FD_CONF] = slot == -1 ? -1 :
+	    p->reqlog[1];
 }
 
 /*
- * The child side of fork(): from here on this process is a worker of
- * pool p, in slot; or, with slot -1, its status worker, which accepts
- * on pm.status_listen, keeps the pool's socket only to read its queue,
- * and sends no log line but its errors.  It takes what it needs, drops
- * the master's loop and every other pool, and never comes back.
+ * In the child: fds[i] becomes descriptor WORKER_FD_CONF + i (closed
+ * for -1), and every descriptor after them is closed.
+ */
+static int
+pool_child_fds(const int *fds, int n)
+{
+	int	 tmp[WORKER_NFDS + 1], i;
+
+	for (i = 0; i < n; i++)
+		if ((tmp[i] = fds[i]) != -1 &&
+		    (tmp[i] = fcntl(fds[i], F_DUPFD, WORKER_FD_CONF + n)) == -1)
+			return -1;
+	for (i = 0; i < n; i++)
+		if (tmp[i] == -1)
+			close(WORKER_FD_CONF + i);
+		else if (dup2(tmp[i], WORKER_FD_CONF + i) == -1)
+			return -1;
+	closefrom(WORKER_FD_CONF + n);
+	return 0;
+}
+
+/*
+ * A worker's environment: the master's with clear_env = no, as
+ * php-fpm's; otherwise only its TZ, so that the worker's log lines
+ * keep the master's time.
+ */
+static char **
+pool_child_env(const struct pool *p, char *tz[2])
+{
+	extern char	**environ;
+	char		**e;
+
+	if (!p->pc->clear_env)
+		return environ;
+	tz[0] = tz[1] = NULL;
+	for (e = environ; *e != NULL; e++)
+		if (strncmp(*e, "TZ=", 3) == 0)
+			tz[0] = *e;
+	return tz;
+}
+
+/*
+ * The child side of fork(): fpmd's own binary again, as a worker of
+ * pool p in slot, with nothing of the master's but its descriptors
+ * and its environment, as pool_child_env() says.  The binary's
+ * descriptor, if it has one, goes last, and closes as it is executed.
  */
 static __dead void
 pool_child(struct pool *p, int slot)
 {
-	struct worker_ctx	 ctx;
+	char	 slot_arg[16], *argv[5], *tz[2];
+	int	 fds[WORKER_NFDS + 1], exec_fd = -1;
 
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.pc = p->pc;
-	ctx.sb = p->sb;
-	ctx.slot = slot;
-	ctx.events = ev_name(loop);
-	ctx.listen_fd = slot == -1 ? p->status_lsn->fd : p->lsn->fd;
-	ctx.queue_fd = slot == -1 ? p->lsn->fd : -1;
-	ctx.life_fd = life[0];
-	ctx.ready_fd = slot == -1 ? -1 : ready[1];
-	ctx.log_fd = logpipe[1];
-	ctx.reqlog_fd = slot == -1 ? -1 : p->reqlog[1];
-	pools_forget(p);
-	ev_child(loop);
-	worker_main(&ctx);
+	pool_handed(p, slot, fds);
+	fds[WORKER_NFDS] = selfexec_fd();
+	if (pool_child_fds(fds, WORKER_NFDS + 1) == -1)
+		_exit(WORKER_EXIT_SETUP);
+	if (fds[WORKER_NFDS] != -1) {
+		exec_fd = WORKER_FD_END;
+		if (fcntl(exec_fd, F_SETFD, FD_CLOEXEC) == -1)
+			_exit(WORKER_EXIT_SETUP);
+	}
+	if (slot == -1)
+		strlcpy(slot_arg, WORKER_STATUS, sizeof(slot_arg));
+	else
+		snprintf(slot_arg, sizeof(slot_arg), "%d", slot);
+	argv[0] = "fpmd";
+	argv[1] = WORKER_MARK;
+	argv[2] = slot_arg;
+	argv[3] = p->pc->name;
+	argv[4] = NULL;
+	selfexec_run(exec_fd, argv, pool_child_env(p, tz));
+	_exit(WORKER_EXIT_EXEC);
 }
 
 /* Fork a worker of p for slot (-1: its status worker); its record. */
@@ -565,6 +613,11 @@ exit_cause(const struct worker *w, int status, char *buf, size_t len)
 		return "as it could not set itself up";
 	case WORKER_EXIT_APP:
 		return "as its application could not start";
+	case WORKER_EXIT_EXEC:
+		return "as fpmd's own binary could not be executed";
+	case WORKER_EXIT_BUILD:
+		return "as the binary at fpmd's path is another build (a new "
+		    "binary reaches workers through USR2)";
 	case WORKER_EXIT_FATAL:
 		return "on a fatal error";
 	case WORKER_EXIT_QUIT:
@@ -934,6 +987,52 @@ pool_reqlog_close(struct pool *p)
 }
 
 /*
+ * What p's workers are told, once for them all: a shared memory
+ * object, sealed where the system can, that each maps after its exec.
+ * Only the master holds it; a worker closes it before it drops
+ * privileges.
+ */
+static int
+pool_conf_fd(const struct pool *p)
+{
+	struct worker_conf	 wc;
+	const char		*ident;
+	uint8_t			*data;
+	size_t			 len;
+	void			*map;
+	int			 fd;
+
+	memset(&wc, 0, sizeof(wc));
+	wc.pc = p->pc;
+	wc.events = xstrdup(ev_name(loop));
+	wc.log_level = log_getlevel();
+	if ((ident = log_syslog(&wc.syslog_facility)) != NULL)
+		wc.syslog_ident = xstrdup(ident);
+	confwire_encode(&wc, &data, &len);
+	free(wc.events);
+	free(wc.syslog_ident);
+	if ((fd = shm_anon()) == -1 || ftruncate(fd, (off_t)len) == -1 ||
+	    (map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+	    0)) == MAP_FAILED)
+		fatal("pool %s: a shared memory object of %zu bytes for its "
+		    "workers' settings", p->pc->name, len);
+	memcpy(map, data, len);
+	munmap(map, len);
+	shm_anon_seal(fd, 1);
+	explicit_bzero(data, len);
+	free(data);
+	return fd;
+}
+
+/* The global settings may have changed: new workers get them. */
+static void
+pool_conf_refresh(struct pool *p)
+{
+	close(p->conf_fd);
+	p->conf_fd = pool_conf_fd(p);
+}
+
+/*
  * A pool for pc, on the listener and log files pools_open() opened; it
  * owns pc from now on.  Its first workers are forked from the loop,
  * once the whole configuration has been taken apart into pools.
@@ -951,7 +1050,8 @@ pool_new(struct pool_conf *pc)
 	    (p->status_lsn = listener_find(pc, pc->status_listen)) == NULL)
 		fatalx("pool %s: %s is not open", pc->name, pc->status_listen);
 	pool_reqlog_open(p);
-	p->sb = sb_new(pc->name, pc->max_children);
+	p->sb = sb_new(pc->name, pc->max_children, &p->sb_fd);
+	p->conf_fd = pool_conf_fd(p);
 	p->spawn_rate = 1;
 	p->generation = generation;
 	TAILQ_INIT(&p->workers);
@@ -992,6 +1092,8 @@ pool_free(struct pool *p)
 	reqlog_release(p->slow);
 	free(p->crashes_ns);
 	sb_free(p->sb, p->pc->max_children);
+	close(p->sb_fd);
+	close(p->conf_fd);
 	conf_pool_free(p->pc);
 	free(p);
 }
@@ -1153,6 +1255,7 @@ pools_reload(struct conf *nc, int all_new)
 			pool_put(pc);
 			conf_pool_free(pc);
 			old->generation = generation;
+			pool_conf_refresh(old);
 			continue;
 		}
 		accepted = slow = 0;

@@ -15,8 +15,9 @@
  */
 
 /*
- * The scoreboard: one anonymous shared mapping per pool, one slot per
- * worker (fpmd.h says who may write what).  The master, as root,
+ * The scoreboard: one shared memory object per pool, one slot per
+ * worker (fpmd.h says who may write what), mapped by the master and
+ * by each worker after its exec.  The master, as root,
  * makes, resets and frees them; a worker writes its own slot's state;
  * both count from the slots.  The number of slots is always the
  * caller's own pm.max_children, never read from the mapping, which any
@@ -27,15 +28,14 @@
 
 #include <sys/types.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fpmd.h"
-
-#ifndef MAP_ANON
-#define MAP_ANON	MAP_ANONYMOUS
-#endif
 
 static size_t
 sb_size(int nslots)
@@ -44,19 +44,53 @@ sb_size(int nslots)
 	    (size_t)(nslots - 1) * sizeof(struct slot);
 }
 
+/*
+ * A scoreboard of nslots slots, shared through a descriptor that a
+ * worker maps after its exec; *fd gets it, unless fd is NULL.  Its
+ * size is sealed where the system can: a worker that kept the
+ * descriptor still could not shrink it under the master's reads.
+ */
 struct scoreboard *
-sb_new(const char *pool, int nslots)
+sb_new(const char *pool, int nslots, int *fd)
 {
 	struct scoreboard	*sb;
 	size_t			 size = sb_size(nslots);
+	int			 shm;
 
-	sb = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON,
-	    -1, 0);
+	if ((shm = shm_anon()) == -1)
+		fatal("pool %s: a shared memory object for its scoreboard",
+		    pool);
+	if (ftruncate(shm, (off_t)size) == -1)
+		fatal("pool %s: a scoreboard of %zu bytes", pool, size);
+	shm_anon_seal(shm, 0);
+	sb = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, shm, 0);
 	if (sb == MAP_FAILED)
 		fatal("pool %s: mmap a scoreboard of %zu bytes", pool, size);
+	if (fd != NULL)
+		*fd = shm;
+	else
+		close(shm);
 	memset(sb, 0, size);
 	sb->started_epoch = time(NULL);
 	return sb;
+}
+
+/*
+ * A worker: its pool's scoreboard of nslots slots, from the master's
+ * descriptor; NULL if that is not one.
+ */
+struct scoreboard *
+sb_map(int fd, int nslots)
+{
+	struct stat	 st;
+	void		*sb;
+	size_t		 size = sb_size(nslots);
+
+	if (fstat(fd, &st) == -1 || st.st_size < 0 ||
+	    (uintmax_t)st.st_size < size)
+		return NULL;
+	sb = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	return sb == MAP_FAILED ? NULL : sb;
 }
 
 void

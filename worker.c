@@ -16,10 +16,11 @@
 
 /*
  * A worker: one process of a pool, as the pool's user, a plain
- * blocking loop.  It gets its context from the master at fork (its
- * pool's settings and scoreboard, its slot, its descriptors) and
- * nothing else, settles its descriptors, drops privileges, and then
- * accepts connections on the pool's socket, one at a time.  For each
+ * blocking loop.  It is fpmd's own binary, executed by the master's
+ * child after fork(), and gets its context from what the master hands
+ * it (its pool's settings, which confwire.c carries, its scoreboard,
+ * its slot, its descriptors) and nothing else.  It drops privileges,
+ * and then accepts connections on the pool's socket, one at a time.  For each
  * request it answers ping.path itself, pm.status_path with status.c,
  * and anything else with a CGI program (cgi.c) or, in a pool with
  * exec, by relaying it (relay.c) to the FastCGI application it owns
@@ -40,8 +41,10 @@
 #ifdef __linux__
 #include <sys/prctl.h>		/* CONF_DUMPABLE */
 #endif
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -50,6 +53,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -60,10 +64,6 @@
 #include <unistd.h>
 
 #include "fpmd.h"
-
-/* The descriptors a worker keeps, renumbered from 3 up. */
-enum { FD_LISTEN = 3, FD_LIFE, FD_READY, FD_LOG, FD_REQLOG, FD_QUEUE,
-    FD_FIRST_FREE };
 
 /* Out of descriptors, accept pauses this long, as slowcgi's does. */
 #define ACCEPT_BACKOFF_MS	1000
@@ -108,7 +108,7 @@ worker_app_lost(void)
 static void
 worker_on_signal(int sig)
 {
-	struct pollfd	 pfd = { FD_LISTEN, POLLIN, 0 };
+	struct pollfd	 pfd = { WORKER_FD_LISTEN, POLLIN, 0 };
 
 	quit = 1;
 	if (sig != SIGQUIT) {
@@ -151,34 +151,29 @@ worker_signals(void)
 }
 
 /*
- * Keep only the listening socket, the master's pipes, the pool's
- * request log channel, the status worker's pool socket and fds 0-2;
- * everything else the master had open (other pools' sockets and
- * channels, the pidfile, the log files) is closed.  Only the socket
- * and the ready pipe are non-blocking.
+ * The descriptors the master handed: which it handed, and none of
+ * them to a CGI program or an application.  Only the socket and the
+ * ready pipe are non-blocking.
  */
-static void
-worker_fds(void)
+static int
+worker_fds(struct worker_ctx *c)
 {
-	int	 keep[] = { ctx->listen_fd, ctx->life_fd, ctx->ready_fd,
-	    ctx->log_fd, ctx->reqlog_fd, ctx->queue_fd };
-	int	 tmp[] = { -1, -1, -1, -1, -1, -1 }, i;
+	int	 fd;
 
-	log_close();
-	for (i = 0; i < FD_FIRST_FREE - FD_LISTEN; i++)
-		if (keep[i] != -1 &&
-		    (tmp[i] = fcntl(keep[i], F_DUPFD, FD_FIRST_FREE)) == -1)
-			_exit(WORKER_EXIT_SETUP);
-	for (i = 0; i < FD_FIRST_FREE - FD_LISTEN; i++) {
-		if (tmp[i] == -1)
-			close(FD_LISTEN + i);
-		else if (dup2(tmp[i], FD_LISTEN + i) == -1 ||
-		    ev_cloexec(FD_LISTEN + i) == -1 ||
-		    ev_nonblock(FD_LISTEN + i, i == 0 || i == 2) == -1)
-			_exit(WORKER_EXIT_SETUP);
+	for (fd = WORKER_FD_LISTEN; fd < WORKER_FD_END; fd++)
+		if (fcntl(fd, F_GETFD) != -1 && (ev_cloexec(fd) == -1 ||
+		    ev_nonblock(fd, fd == WORKER_FD_LISTEN ||
+		    fd == WORKER_FD_READY) == -1))
+			return -1;
+	if (fcntl(WORKER_FD_LISTEN, F_GETFD) == -1 ||
+	    fcntl(WORKER_FD_LIFE, F_GETFD) == -1) {
+		errno = EBADF;
+		return -1;
 	}
-	closefrom(FD_FIRST_FREE);
-	log_child(ctx->log_fd == -1 ? -1 : FD_LOG);
+	c->has_ready = fcntl(WORKER_FD_READY, F_GETFD) != -1;
+	c->has_log = fcntl(WORKER_FD_LOG, F_GETFD) != -1;
+	c->has_reqlog = fcntl(WORKER_FD_REQLOG, F_GETFD) != -1;
+	return 0;
 }
 
 static int
@@ -323,7 +318,7 @@ worker_kept_wait(int fd, int64_t timeout_ms)
 
 	pfd[0].fd = fd;
 	pfd[0].events = POLLIN;
-	pfd[1].fd = FD_LIFE;
+	pfd[1].fd = WORKER_FD_LIFE;
 	pfd[1].events = POLLIN;
 	waiting = IDLE_KEPT;
 	if (quit)
@@ -367,7 +362,7 @@ worker_on_app(int fd, int events, void *arg)
 static int
 worker_watch_listen(void)
 {
-	return ev_add(accept_loop, FD_LISTEN, EV_READ | EV_EXCLUSIVE,
+	return ev_add(accept_loop, WORKER_FD_LISTEN, EV_READ | EV_EXCLUSIVE,
 	    worker_on_listen, NULL);
 }
 
@@ -391,7 +386,7 @@ worker_pause_accept(void)
 {
 	log_warn("pool %s: accept on %s; pausing %d ms", ctx->pc->name,
 	    ctx->pc->listen, ACCEPT_BACKOFF_MS);
-	ev_del(accept_loop, FD_LISTEN);
+	ev_del(accept_loop, WORKER_FD_LISTEN);
 	ev_timer_add(accept_loop, &accept_backoff, ACCEPT_BACKOFF_MS);
 }
 
@@ -404,7 +399,8 @@ worker_accept_loop(void)
 {
 	if ((accept_loop = ev_new(ctx->events)) == NULL ||
 	    worker_watch_listen() == -1 ||
-	    ev_add(accept_loop, FD_LIFE, EV_READ, worker_on_life, NULL) == -1 ||
+	    ev_add(accept_loop, WORKER_FD_LIFE, EV_READ, worker_on_life,
+	    NULL) == -1 ||
 	    (ctx->pc->exec != NULL &&
 	    app_watch(accept_loop, worker_on_app) == -1)) {
 		log_warn("pool %s: worker %d: %s loop", ctx->pc->name,
@@ -433,10 +429,10 @@ worker_accept_fd(struct sockaddr_storage *ss)
 
 	memset(ss, 0, sizeof(*ss));
 #if HAVE_ACCEPT4
-	fd = accept4(FD_LISTEN, (struct sockaddr *)ss, &len,
+	fd = accept4(WORKER_FD_LISTEN, (struct sockaddr *)ss, &len,
 	    SOCK_CLOEXEC | SOCK_NONBLOCK);
 #else
-	if ((fd = accept(FD_LISTEN, (struct sockaddr *)ss, &len)) != -1 &&
+	if ((fd = accept(WORKER_FD_LISTEN, (struct sockaddr *)ss, &len)) != -1 &&
 	    (ev_cloexec(fd) == -1 || ev_nonblock(fd, 1) == -1)) {
 		close(fd);
 		fd = -1;
@@ -594,8 +590,8 @@ worker_dispatch(struct conn *c, struct outcome *o)
 		outcome_set(o, 200, NULL, NULL, 0, NULL);
 	} else if (pc->status_path != NULL &&
 	    strcmp(script, pc->status_path) == 0) {
-		status_page(c, pc, ctx->sb, ctx->slot == -1 ? FD_QUEUE :
-		    FD_LISTEN);
+		status_page(c, pc, ctx->sb, ctx->slot == -1 ? WORKER_FD_QUEUE :
+		    WORKER_FD_LISTEN);
 		outcome_set(o, 200, NULL, NULL, 0, NULL);
 	} else if (ctx->slot == -1) {
 		worker_not_found(c, script);
@@ -696,12 +692,12 @@ worker_hostile(void)
 #endif
 
 /*
- * A new worker, just forked with every signal blocked: its handlers
- * go in before it unblocks them, so a QUIT sent at once is not lost.
- * The context is the worker's for good.
+ * The worker, set up, with every signal blocked: its handlers go in
+ * before it unblocks them, so a QUIT sent at once is not lost.  The
+ * context is the worker's for good.
  */
-__dead void
-worker_main(const struct worker_ctx *c)
+static __dead void
+worker_run(const struct worker_ctx *c)
 {
 	uint8_t	*params;
 	pid_t	 pid = getpid();
@@ -711,7 +707,6 @@ worker_main(const struct worker_ctx *c)
 	slot = ctx->slot == -1 ? &own_slot : &ctx->sb->slots[ctx->slot];
 	slot->pid = pid;
 	worker_signals();
-	worker_fds();
 	setproctitle("pool %s%s", ctx->pc->name, ctx->slot == -1 ?
 	    " status" : "");
 	params = xcalloc(1, ctx->pc->max_params_size);
@@ -728,15 +723,15 @@ worker_main(const struct worker_ctx *c)
 	if (ctx->pc->exec != NULL && app_start() == -1)
 		worker_app_lost();
 	sb_slot_state(slot, SLOT_IDLE);
-	if (ctx->ready_fd != -1 &&
-	    write(FD_READY, &pid, sizeof(pid)) != sizeof(pid))
+	if (ctx->has_ready &&
+	    write(WORKER_FD_READY, &pid, sizeof(pid)) != sizeof(pid))
 		worker_exit(WORKER_EXIT_QUIT);
 	for (;;) {
 		if ((fd = worker_accept()) == -1)
 			continue;
 		conn_open(&conn, fd, ctx->pc, slot, &halt, params);
-		if (ctx->reqlog_fd != -1)
-			conn.reqlog_fd = FD_REQLOG;
+		if (ctx->has_reqlog)
+			conn.reqlog_fd = WORKER_FD_REQLOG;
 		worker_serve(&conn);
 		close(fd);
 		if (worker_recycled())
@@ -748,4 +743,119 @@ worker_main(const struct worker_ctx *c)
 			worker_app_lost();
 		sb_slot_state(slot, SLOT_IDLE);
 	}
+}
+
+/* The slot argv names ("status": none), and the pool's name. */
+static int
+worker_args(int argc, char *argv[], int *slot_no, const char **pool)
+{
+	char	*end;
+	long	 n;
+
+	if (argc != 4)
+		return -1;
+	*pool = argv[3];
+	if (strcmp(argv[2], WORKER_STATUS) == 0) {
+		*slot_no = -1;
+		return 0;
+	}
+	n = strtol(argv[2], &end, 10);
+	if (end == argv[2] || *end != '\0' || n < 0 || n > INT_MAX)
+		return -1;
+	*slot_no = (int)n;
+	return 0;
+}
+
+/*
+ * The settings the master wrote for this worker, read once, as root,
+ * before anything else, and the descriptor closed: 0, or the exit
+ * code.
+ */
+static int
+worker_settings(struct worker_conf *wc)
+{
+	struct stat	 st;
+	void		*data;
+	char		 why[256];
+	int		 r;
+
+	if (fstat(WORKER_FD_CONF, &st) == -1 || st.st_size <= 0 ||
+	    st.st_size > CONFWIRE_MAX_BYTES || (data = mmap(NULL,
+	    (size_t)st.st_size, PROT_READ, MAP_PRIVATE, WORKER_FD_CONF,
+	    0)) == MAP_FAILED) {
+		log_warnx("%s is fpmd's own: no worker settings on descriptor "
+		    "%d", WORKER_MARK, WORKER_FD_CONF);
+		return WORKER_EXIT_SETUP;
+	}
+	r = confwire_decode(data, (size_t)st.st_size, wc, why, sizeof(why));
+	munmap(data, (size_t)st.st_size);
+	close(WORKER_FD_CONF);
+	if (r == CONFWIRE_BUILD) {
+		log_warnx("worker %d: %s: %s; a new binary reaches workers "
+		    "only through a binary upgrade (USR2)", (int)getpid(),
+		    WORKER_MARK, why);
+		return WORKER_EXIT_BUILD;
+	}
+	if (r != CONFWIRE_OK) {
+		log_warnx("worker %d: %s: its settings: %s", (int)getpid(),
+		    WORKER_MARK, why);
+		return WORKER_EXIT_SETUP;
+	}
+	return 0;
+}
+
+/* Log as the master does: to its file through the pipe, or alike. */
+static void
+worker_logging(const struct worker_conf *wc, int has_log)
+{
+	log_setlevel(wc->log_level);
+	if (has_log)
+		log_pipe(WORKER_FD_LOG);
+	else if (wc->syslog_ident != NULL)
+		log_init(0, wc->syslog_ident, wc->syslog_facility);
+}
+
+/*
+ * fpmd executed by its master as a worker (fpmd.c saw WORKER_MARK), a
+ * fresh image that holds nothing but what it is handed here: its
+ * settings, its pool's scoreboard and the descriptors in enum
+ * worker_fd.  Run by hand, it finds no settings and exits.
+ */
+__dead void
+worker_main(int argc, char *argv[])
+{
+	static struct worker_ctx	 c;
+	struct worker_conf		 wc;
+	const char			*pool = NULL;
+	int				 r;
+
+	compat_init_setproctitle(argc, argv);
+	selfexec_name(argv[0]);
+	if (fcntl(WORKER_FD_LOG, F_GETFD) != -1)
+		log_pipe(WORKER_FD_LOG);
+	if (worker_args(argc, argv, &c.slot, &pool) == -1) {
+		log_warnx("%s is fpmd's own: usage: fpmd %s slot pool",
+		    WORKER_MARK, WORKER_MARK);
+		exit(WORKER_EXIT_SETUP);
+	}
+	if ((r = worker_settings(&wc)) != 0)
+		exit(r);
+	c.pc = wc.pc;
+	c.events = wc.events;
+	if (strcmp(pool, c.pc->name) != 0 || c.slot >= c.pc->max_children) {
+		log_warnx("worker %d: slot %d of pool %s is not in its "
+		    "settings", (int)getpid(), c.slot, pool);
+		exit(WORKER_EXIT_SETUP);
+	}
+	if ((c.sb = sb_map(WORKER_FD_SB, c.pc->max_children)) == NULL ||
+	    worker_fds(&c) == -1) {
+		log_warn("pool %s: worker %d: its scoreboard and descriptors",
+		    c.pc->name, (int)getpid());
+		exit(WORKER_EXIT_SETUP);
+	}
+	close(WORKER_FD_SB);
+	worker_logging(&wc, c.has_log);
+	/* The time zone, before a chroot may hide /etc/localtime. */
+	tzset();
+	worker_run(&c);
 }

@@ -78,6 +78,16 @@ int	 procgroup_list(pid_t, struct procinfo *, int);
 /* compat/sockacl.c: listen.acl_users and listen.acl_groups. */
 int	 sockacl_grant(const char *, const id_t *, int, const id_t *, int);
 
+/* compat/shmanon.c: shared memory that a worker maps after its exec. */
+int	 shm_anon(void);
+void	 shm_anon_seal(int, int);
+
+/* compat/selfexec.c: the master's own binary, executed as a worker. */
+int	 selfexec_init(const char *);
+int	 selfexec_fd(void);
+void	 selfexec_run(int, char *const [], char *const []);
+void	 selfexec_name(const char *);
+
 /* Where setproctitle(3) overwrites argv, it must first move environ. */
 void	 compat_init_setproctitle(int, char **);
 

@@ -61,7 +61,7 @@ setup(void)
 	pc.read_timeout_ms = 1000;
 	pc.max_params_size = sizeof(params);
 	pc.max_params = 100;
-	sb = sb_new("www", NSLOTS);
+	sb = sb_new("www", NSLOTS, NULL);
 	sb->accepted_before = 40;
 	sb->max_children_reached = 2;
 	s = &sb->slots[0];
