@@ -78,6 +78,7 @@ static int			 sigchld[2] = { -1, -1 };
 static char			 root[PATH_MAX];	/* cgi.root, resolved */
 static volatile pid_t		 running;	/* the program's group */
 static int			 null_fd = -1;	/* stdin without a body */
+static volatile int64_t		*dropped_said_ns; /* the pool's, shared */
 static uint8_t			 body_mem[CGI_BODY_MEM_BYTES];
 
 struct cgi {
@@ -128,7 +129,7 @@ cgi_on_sigchld(int sig)
  * resolved on first use, inside the chroot.
  */
 void
-cgi_init(void)
+cgi_init(volatile int64_t *said_ns)
 {
 	struct sigaction	 sa;
 
@@ -143,6 +144,7 @@ cgi_init(void)
 	sa.sa_flags = SA_NOCLDSTOP;
 	sigaction(SIGCHLD, &sa, NULL);
 	root[0] = '\0';
+	dropped_said_ns = said_ns;
 }
 
 /*
@@ -362,22 +364,23 @@ cgi_dropped_add(char *list, size_t size, const struct proto_nv *nv)
 }
 
 /*
- * Say which params a request had dropped, at most once a minute: a web
- * server that sends one for every request must not fill the log.
+ * Say which params a request had dropped, at most once a minute for
+ * the whole pool: a web server that sends one for every request must
+ * not fill the log.  The time it was last said is in the scoreboard,
+ * which every worker of the pool maps; two workers that say it at once
+ * say it twice, and no harm done.
  */
 static void
 cgi_dropped_log(const struct conn *c, const char *list)
 {
-	static int64_t	 said_ns;
-	static int	 said;
-	int64_t		 now_ns;
+	int64_t		 now_ns, said_ns;
 
 	now_ns = ev_now();
-	if (list[0] == '\0' || (said &&
+	said_ns = *dropped_said_ns;
+	if (list[0] == '\0' || (said_ns != 0 &&
 	    now_ns - said_ns < ev_ms_to_ns(CGI_DROPPED_LOG_MS)))
 		return;
-	said = 1;
-	said_ns = now_ns;
+	*dropped_said_ns = now_ns;
 	log_warnx("pool %s: %s: dropped params that may not enter a CGI "
 	    "program's environment: %s (said at most once a minute)",
 	    c->pc->name, c->peer, list);

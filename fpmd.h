@@ -331,6 +331,8 @@ struct scoreboard {
 	uint64_t		 max_children_reached;
 	unsigned int		 max_active;
 	unsigned int		 max_listen_queue;
+	/* written by the workers, read by them alone */
+	volatile int64_t	 dropped_said_ns; /* cgi.c's line, last */
 	struct slot		 slots[1];	/* pm.max_children of them */
 };
 
@@ -652,7 +654,7 @@ void		 outcome_set(struct outcome *, int, const char *,
 double		 outcome_cpu_pct(int64_t, int64_t);
 
 /* cgi.c: a worker */
-void		 cgi_init(void);
+void		 cgi_init(volatile int64_t *);
 void		 cgi_run(struct conn *, struct outcome *);
 void		 cgi_signal(int);
 

@@ -713,7 +713,7 @@ worker_run(const struct worker_ctx *c)
 	if (ctx->pc->exec != NULL)
 		app_init(ctx->pc, &halt);
 	else
-		cgi_init();
+		cgi_init(&ctx->sb->dropped_said_ns);
 	if (worker_privileges(ctx->pc) == -1)
 		worker_exit(WORKER_EXIT_SETUP);
 #ifdef FPMD_TEST_HOSTILE
