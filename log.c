@@ -59,6 +59,7 @@ static int	 log_fd = -1;			/* the file, or the pipe */
 static char	*log_path;
 /* A worker's line is at most PIPE_BUF bytes; the relay holds two. */
 #define LOG_RELAY_MAX	(2 * PIPE_BUF)
+#define LOG_LINKS_MAX	16	/* followed on the way to a log */
 static char	 log_partial[LOG_RELAY_MAX];	/* log_relay()'s leftover */
 static size_t	 log_partial_len;
 
@@ -152,70 +153,168 @@ log_file_why(const char *path, int error, char *why, size_t whylen)
 }
 
 /*
- * Is path's directory root's, and writable by no one else?  Then every
- * name in it, links included, is root's own doing: /var/log/fpmd, or
- * /dev/stderr and /proc/self/fd/2, which php-fpm's container images
- * log to.
+ * Is the directory at fd root's, and can no one else change what its
+ * names lead to?  In a sticky one, as /tmp, others may add names but
+ * not replace root's, so it will do on the way (sticky_ok), but not as
+ * the directory of the file itself.
  */
 static int
-log_file_dir_trusted(const char *path)
+log_dir_root_only(int fd, int sticky_ok)
 {
-	char		 dir[PATH_MAX], *slash;
 	struct stat	 st;
 
-	if (strlcpy(dir, path, sizeof(dir)) >= sizeof(dir))
-		return 0;
-	if ((slash = strrchr(dir, '/')) == NULL)
-		strlcpy(dir, ".", sizeof(dir));
+	return fstat(fd, &st) == 0 && st.st_uid == 0 &&
+	    ((st.st_mode & (S_IWGRP | S_IWOTH)) == 0 ||
+	    (sticky_ok && (st.st_mode & S_ISVTX) != 0));
+}
+
+/*
+ * log_dir_open() cannot go on: close fd, say what in why, with
+ * strerror(error) unless error is ELOOP, a refusal of its own, and
+ * return -1 with errno set to error.
+ */
+static int
+log_dir_fail(int fd, char *why, size_t whylen, int error, const char *what)
+{
+	if (fd != -1)
+		close(fd);
+	if (error == ELOOP)
+		strlcpy(why, what, whylen);
 	else
-		slash[slash == dir] = '\0';
-	if (stat(dir, &st) == -1)
-		return 0;
-	return st.st_uid == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+		snprintf(why, whylen, "%s: %s", what, strerror(error));
+	errno = error;
+	return -1;
+}
+
+/*
+ * The directory of path, opened a part at a time from / (or from the
+ * working directory) without letting open(2) follow a link: a link on
+ * the way is followed only where it stands in a directory that is
+ * root's alone, where root put it; anywhere else it is refused, so
+ * that a pool's user who swaps a directory of its own for a link to
+ * one of root's redirects nothing.  Its last part goes in base.
+ * *trusted says whether every directory on the way is root's and no one
+ * else's to change (log_dir_root_only()): then every name in the last,
+ * links included, is root's own doing.  -1 with why and errno set if
+ * it cannot be had.
+ */
+static int
+log_dir_open(const char *path, char *base, size_t baselen, int *trusted,
+    char *why, size_t whylen)
+{
+	char	 dir[PATH_MAX], walk[PATH_MAX], link[PATH_MAX], *part, *next;
+	int	 fd, nfd, here, error, links = 0;
+	ssize_t	 n;
+
+	if (strlcpy(dir, path, sizeof(dir)) >= sizeof(dir) ||
+	    (part = strrchr(dir, '/')) == NULL || part[1] == '\0' ||
+	    strlcpy(base, part + 1, baselen) >= baselen ||
+	    strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+		strlcpy(why, "not a file's path", whylen);
+		errno = EINVAL;
+		return -1;
+	}
+	part[part == dir] = '\0';
+	*trusted = dir[0] == '/';
+	if ((fd = open(*trusted ? "/" : ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return log_dir_fail(-1, why, whylen, errno, "its directory");
+	for (part = dir; *part != '\0'; part = next) {
+		if (*part == '/') {
+			next = part + 1;
+			continue;
+		}
+		next = part + strcspn(part, "/");
+		if (*next != '\0')
+			*next++ = '\0';
+		here = log_dir_root_only(fd, 1);
+		if ((nfd = openat(fd, part, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC)) != -1) {
+			close(fd);
+			fd = nfd;
+			*trusted = *trusted && here;
+			continue;
+		}
+		error = errno;
+		if ((n = readlinkat(fd, part, link, sizeof(link) - 1)) == -1)
+			return log_dir_fail(fd, why, whylen, errno == EINVAL ?
+			    error : errno, part);
+		if (!here || ++links > LOG_LINKS_MAX)
+			return log_dir_fail(fd, why, whylen, ELOOP, !here ?
+			    "a link on the way, in a directory others can "
+			    "change" : "too many links on the way");
+		link[n] = '\0';
+		if ((size_t)snprintf(walk, sizeof(walk), "%s/%s", link, next) >=
+		    sizeof(walk) || strlcpy(dir, walk, sizeof(dir)) >=
+		    sizeof(dir))
+			return log_dir_fail(fd, why, whylen, ENAMETOOLONG,
+			    "its path");
+		next = dir;
+		if (dir[0] == '/') {
+			close(fd);
+			if ((fd = open("/", O_RDONLY | O_DIRECTORY |
+			    O_CLOEXEC)) == -1)
+				return log_dir_fail(-1, why, whylen, errno,
+				    "/");
+		}
+	}
+	*trusted = *trusted && log_dir_root_only(fd, 0);
+	return fd;
 }
 
 /*
  * Open a file that the master, as root, writes (or reads) by a path
- * that another user may have had a hand in: a log, the pidfile.  In a
- * directory others can write, never through a symbolic link at its
- * name, and only a regular file with one link, as the descriptor
- * itself shows after the open, so that no name swapped in meanwhile
- * counts.  In a directory only root can write, what is there is root's
- * choice, a link to a pipe or a terminal included.  A FIFO or a device
- * neither blocks the open (O_NONBLOCK, cleared after it) nor becomes
- * the master's terminal.  Returns the descriptor, or -1 with why
- * saying what is wrong with path and errno set.
+ * that another user may have had a hand in: a log, the pidfile.  Its
+ * directory comes from log_dir_open(), and the file is opened in it.
+ * Where a directory on the way is not root's alone, never through a
+ * symbolic link at its name, and only a regular file with one link, as
+ * the descriptor itself shows after the open, so that no name swapped
+ * in meanwhile counts.  Where every one is, what is there is root's
+ * choice, a link to a pipe or a terminal included: /var/log/fpmd, or
+ * /dev/stderr and /proc/self/fd/2, which php-fpm's container images
+ * log to.  A FIFO or a device neither blocks the open (O_NONBLOCK,
+ * cleared after it) nor becomes the master's terminal.  Returns the
+ * descriptor, or -1 with why saying what is wrong with path and errno
+ * set.
  */
 int
 log_file_open(const char *path, int flags, mode_t mode, char *why,
     size_t whylen)
 {
+	char		 base[NAME_MAX + 1];
 	struct stat	 st;
-	int		 fd, error, trusted;
+	int		 dfd, fd, error, trusted;
 
-	trusted = log_file_dir_trusted(path);
-	if ((fd = open(path, flags | (trusted ? 0 : O_NOFOLLOW) | O_NONBLOCK |
-	    O_NOCTTY | O_CLOEXEC, mode)) == -1) {
-		log_file_why(path, errno, why, whylen);
+	if ((dfd = log_dir_open(path, base, sizeof(base), &trusted, why,
+	    whylen)) == -1)
+		return -1;
+	fd = openat(dfd, base, flags | (trusted ? 0 : O_NOFOLLOW) |
+	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC, mode);
+	error = errno;
+	close(dfd);
+	if (fd == -1) {
+		log_file_why(path, error, why, whylen);
 		return -1;
 	}
 	if (fstat(fd, &st) == -1) {
 		error = errno;
 		strlcpy(why, strerror(error), whylen);
-	} else if (trusted && !S_ISDIR(st.st_mode)) {
-		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0)
-			return fd;
-		error = errno;
-		strlcpy(why, strerror(error), whylen);
-	} else if (!S_ISREG(st.st_mode)) {
+	} else if (!trusted && !S_ISREG(st.st_mode)) {
 		error = EINVAL;
 		strlcpy(why, "is not a regular file", whylen);
-	} else if (st.st_nlink != 1) {
+	} else if (!trusted && st.st_nlink != 1) {
 		error = EMLINK;
 		snprintf(why, whylen, "has %lu links",
 		    (unsigned long)st.st_nlink);
-	} else
+	} else if (S_ISDIR(st.st_mode)) {
+		error = EISDIR;
+		strlcpy(why, strerror(error), whylen);
+	} else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0)
 		return fd;
+	else {
+		error = errno;
+		strlcpy(why, strerror(error), whylen);
+	}
 	close(fd);
 	errno = error;
 	return -1;
