@@ -338,19 +338,8 @@ struct worker_ctx {
 	int			 listen_fd;
 	int			 queue_fd;	/* status: the pool's socket */
 	int			 life_fd;	/* readable: master gone */
-	int			 ready_fd;	/* "accepting", to the master */
-	int			 log_fd;	/* to the master's log, or -1 */
-	int			 reqlog_fd;	/* the pool's channel, or -1 */
+	int			 chan_fd;	/* its own channel to the master */
 };
-
-/*
- * A datagram on a pool's channel to its request logs (reqlog.c): a tag,
- * then an access line or a slow log entry, at most REQLOG_MSG_MAX
- * bytes in all.
- */
-#define REQLOG_ACCESS		'A'
-#define REQLOG_SLOW		'S'
-#define REQLOG_MSG_MAX		4096
 
 /*
  * What a request runner (cgi.c, or relay.c for a FastCGI application)
@@ -478,7 +467,7 @@ void		 conf_dump(const struct conf *, const char *);
 const char	*conf_pm_name(enum pm_style);
 
 /* pool.c: the master */
-void		 pools_init(struct ev_loop *, int, void (*)(const char *));
+void		 pools_init(struct ev_loop *, void (*)(const char *));
 int		 pools_open(struct conf *, char *, size_t);
 void		 pools_start(struct conf *);
 void		 pools_reload(struct conf *, int);
@@ -510,6 +499,8 @@ void		 sb_slot_state(struct slot *, int);
 int		 sb_count(const struct scoreboard *, int, int);
 void		 sb_totals(const struct scoreboard *, int, uint64_t *,
 		    uint64_t *);
+uint64_t	 sb_add(uint64_t, uint64_t);
+int64_t		 sb_sub(int64_t, int64_t);
 
 /* worker.c */
 __dead void	 worker_main(const struct worker_ctx *);
@@ -541,8 +532,8 @@ struct reqlog	*reqlog_find(const char *);
 void		 reqlog_put(const char *);
 void		 reqlog_release(struct reqlog *);
 void		 reqlog_reopen(void);
-int		 reqlog_channel(int[2]);
-void		 reqlog_relay(int, struct reqlog *, struct reqlog *);
+void		 reqlog_take(const char *, pid_t, char *, size_t,
+		    struct reqlog *, struct reqlog *);
 
 /* access.c: a worker */
 size_t		 access_render(char *, const char *, const struct access *);

@@ -18,19 +18,21 @@
  * Logging, after OpenBSD relayd's log.c: log_warn() and fatal() append
  * strerror(errno), the x variants do not.  A message goes to one sink:
  * stderr (-d, and until the daemon is up), syslog, or a file.  Only the
- * master writes the file; workers send it their lines through a pipe,
- * so that SIGUSR1 reopens one descriptor and no chrooted worker ever
- * needs to open the log itself.
+ * master writes the file; workers send it their lines on their own
+ * channels, so that SIGUSR1 reopens one descriptor and no chrooted
+ * worker ever needs to open the log itself.  The master puts the name
+ * of the pool whose channel a line came on in front of it, and cuts it
+ * at newlines: a worker speaks for its own pool only, one line at a time.
  */
 
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,12 +55,8 @@ static void	(*log_sink)(int, const char *) = log_to_stderr;
 static int	 log_priority = LOG_NOTICE;	/* the most verbose shown */
 static char	*log_ident;			/* openlog() keeps it */
 static int	 log_facility = LOG_DAEMON;
-static int	 log_fd = -1;			/* the file, or the pipe */
+static int	 log_fd = -1;			/* the file, or the channel */
 static char	*log_path;
-/* A worker's line is at most PIPE_BUF bytes; the relay holds two. */
-#define LOG_RELAY_MAX	(2 * PIPE_BUF)
-static char	 log_partial[LOG_RELAY_MAX];	/* log_relay()'s leftover */
-static size_t	 log_partial_len;
 
 /* log_level's names, and the tags of a line in the log file. */
 static const struct {
@@ -187,52 +185,50 @@ log_close(void)
 
 /*
  * The worker's descriptors are settled: reconnect to syslog now, before
- * any chroot, or send file lines to the master through pipefd.
+ * any chroot, or send file lines to the master on its channel, chan.
  */
 void
-log_child(int pipefd)
+log_child(int chan)
 {
 	if (log_sink == log_to_syslog)
 		openlog(log_ident, LOG_PID | LOG_NDELAY, log_facility);
 	else if (log_sink == log_to_file) {
-		log_fd = pipefd;
+		log_fd = chan;
 		log_sink = log_to_pipe;
 	}
 }
 
-/* The master's end of the log pipe: write whole lines to the file. */
+/*
+ * In the master: a CHAN_LOG message from a worker of pool, without its
+ * tag.  Workers escape their lines; one that does not, a hostile one,
+ * still puts no control character into the log, and each part between
+ * newlines goes as a line of its own, in pool's name.
+ */
 void
-log_relay(int fd, int events, void *arg)
+log_relay(const char *pool, const char *msg, size_t len)
 {
-	char	 buf[LOG_RELAY_MAX], *line, *nl, *p;
-	ssize_t	 n;
-	size_t	 len;
+	char		 part[LOG_LINE_MAX], line[LOG_LINE_MAX + 80];
+	const char	*eol;
+	size_t		 i, n, j;
+	int		 pri;
 
-	(void)events;
-	(void)arg;
-	memcpy(buf, log_partial, log_partial_len);
-	if ((n = read(fd, buf + log_partial_len,
-	    sizeof(buf) - log_partial_len - 1)) <= 0)
+	if (len == 0)
 		return;
-	len = log_partial_len + (size_t)n;
-	buf[len] = '\0';
-	/*
-	 * Workers escape their lines; one that does not, a hostile one,
-	 * still puts no control character into the file.
-	 */
-	for (p = buf + log_partial_len; p < buf + len; p++)
-		if ((*p != '\n' && (unsigned char)*p < 0x20) || *p == 0x7f)
-			*p = '?';
-	for (line = buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
-		*nl = '\0';
-		log_to_file(-1, line);
+	pri = log_levels[log_level_row(msg[0] - '0')].pri;
+	if (pri > log_priority)
+		return;
+	for (i = 1; i < len; i += n + 1) {
+		eol = memchr(msg + i, '\n', len - i);
+		n = eol != NULL ? (size_t)(eol - (msg + i)) : len - i;
+		if (n == 0)
+			continue;
+		for (j = 0; j < n && j < sizeof(part) - 1; j++)
+			part[j] = (unsigned char)msg[i + j] < 0x20 ||
+			    msg[i + j] == 0x7f ? '?' : msg[i + j];
+		part[j] = '\0';
+		snprintf(line, sizeof(line), "[pool %.64s] %s", pool, part);
+		log_sink(pri, line);
 	}
-	log_partial_len = strlen(line);
-	if (log_partial_len == sizeof(buf) - 1) {
-		log_to_file(-1, line);
-		log_partial_len = 0;
-	}
-	memcpy(log_partial, line, log_partial_len);
 }
 
 static void
@@ -248,7 +244,6 @@ log_to_syslog(int pri, const char *msg)
 	syslog(pri, "%s", msg);
 }
 
-/* pri -1: msg already carries its level tag (a relayed worker line). */
 static void
 log_to_file(int pri, const char *msg)
 {
@@ -259,28 +254,21 @@ log_to_file(int pri, const char *msg)
 	if ((tm = localtime(&now)) == NULL ||
 	    strftime(stamp, sizeof(stamp), "%d-%b-%Y %H:%M:%S", tm) == 0)
 		stamp[0] = '\0';
-	if (pri == -1)
-		dprintf(log_fd, "[%s] %s\n", stamp, msg);
-	else
-		dprintf(log_fd, "[%s] %s: %s\n", stamp, log_level_tag(pri),
-		    msg);
+	dprintf(log_fd, "[%s] %s: %s\n", stamp, log_level_tag(pri), msg);
 }
 
+/* A worker's line, as one CHAN_LOG message, which no other splits. */
 static void
 log_to_pipe(int pri, const char *msg)
 {
-	char	 line[PIPE_BUF];
+	char	 line[LOG_LINE_MAX + 2];
 	int	 n;
 
-	/* One write of at most PIPE_BUF bytes is never interleaved. */
-	n = snprintf(line, sizeof(line), "%s: %s\n", log_level_tag(pri), msg);
+	n = snprintf(line, sizeof(line), "%c%d%s", CHAN_LOG, pri, msg);
 	if (n < 0)
 		return;
-	if ((size_t)n >= sizeof(line)) {
-		n = sizeof(line) - 1;
-		line[n - 1] = '\n';
-	}
-	(void)write(log_fd, line, n);
+	(void)send(log_fd, line, (size_t)n < sizeof(line) ? (size_t)n :
+	    sizeof(line) - 1, 0);
 }
 
 /*

@@ -22,8 +22,9 @@
  * place of PHP's backtrace, what is running: the program's process
  * group, each process with its parent and command line (compat/
  * procgroup.c), up to request_slowlog_trace_depth of them.  The worker
- * asks about its own program's group only, which runs as its own user;
- * the master, which writes the entry, learns no pid from it.  The
+ * asks about its own program's group only, which runs as its own user,
+ * and sends the lines of the entry; the master, which writes it,
+ * writes its header itself (reqlog.c) and learns no pid from it.  The
  * error log gets php-fpm's one line, and the worker's slot counts the
  * request for the status page's slow requests.
  */
@@ -37,7 +38,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fpmd.h"
@@ -46,7 +46,7 @@
 
 /* An entry being written: a tag, then its lines. */
 struct entry {
-	char	 buf[REQLOG_MSG_MAX + 1];
+	char	 buf[CHAN_MSG_MAX + 1];
 	size_t	 len;
 };
 
@@ -118,23 +118,16 @@ slowlog_write(struct conn *c, pid_t pgid, int64_t running_ns)
 {
 	static struct entry	 e;
 	const struct slot	*s = c->slot;
-	char			 stamp[32], script[1024], request[1024];
-	time_t			 now = time(NULL);
-	struct tm		*tm;
+	char			 script[1024], request[1024];
 
-	if ((tm = localtime(&now)) == NULL ||
-	    strftime(stamp, sizeof(stamp), "[%d-%b-%Y %H:%M:%S]", tm) == 0)
-		stamp[0] = '\0';
 	escape_log(script, sizeof(script), s->script, strnlen(s->script,
 	    sizeof(s->script)));
 	slowlog_request(request, sizeof(request), s);
 	log_warnx("pool %s: worker %ld, script '%s' (request: \"%s\") "
 	    "executing too slow (%.6f sec), logging", c->pc->name,
 	    (long)getpid(), script, request, (double)running_ns / 1e9);
-	e.buf[0] = REQLOG_SLOW;
+	e.buf[0] = CHAN_SLOW;
 	e.len = 1;
-	entry_printf(&e, "\n%s  [pool %s] pid %ld\n", stamp, c->pc->name,
-	    (long)getpid());
 	entry_printf(&e, "script_filename = %s\nrequest = %s\n"
 	    "running = %.3f s\n", script, request, (double)running_ns / 1e9);
 	slowlog_group(&e, c->pc->slowlog_trace_depth, pgid);

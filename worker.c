@@ -62,8 +62,7 @@
 #include "fpmd.h"
 
 /* The descriptors a worker keeps, renumbered from 3 up. */
-enum { FD_LISTEN = 3, FD_LIFE, FD_READY, FD_LOG, FD_REQLOG, FD_QUEUE,
-    FD_FIRST_FREE };
+enum { FD_LISTEN = 3, FD_LIFE, FD_CHAN, FD_QUEUE, FD_FIRST_FREE };
 
 /* Out of descriptors, accept pauses this long, as slowcgi's does. */
 #define ACCEPT_BACKOFF_MS	1000
@@ -151,18 +150,19 @@ worker_signals(void)
 }
 
 /*
- * Keep only the listening socket, the master's pipes, the pool's
- * request log channel, the status worker's pool socket and fds 0-2;
- * everything else the master had open (other pools' sockets and
- * channels, the pidfile, the log files) is closed.  Only the socket
- * and the ready pipe are non-blocking.
+ * Keep only the listening socket, the master's life pipe, the worker's
+ * own channel to the master, the status worker's pool socket and fds
+ * 0-2; everything else the master had open (other pools' sockets,
+ * other workers' channels, the pidfile, the log files) is closed.
+ * Only the socket is non-blocking: a line waits for room on the
+ * channel rather than be lost.
  */
 static void
 worker_fds(void)
 {
-	int	 keep[] = { ctx->listen_fd, ctx->life_fd, ctx->ready_fd,
-	    ctx->log_fd, ctx->reqlog_fd, ctx->queue_fd };
-	int	 tmp[] = { -1, -1, -1, -1, -1, -1 }, i;
+	int	 keep[] = { ctx->listen_fd, ctx->life_fd, ctx->chan_fd,
+	    ctx->queue_fd };
+	int	 tmp[] = { -1, -1, -1, -1 }, i;
 
 	log_close();
 	for (i = 0; i < FD_FIRST_FREE - FD_LISTEN; i++)
@@ -174,11 +174,11 @@ worker_fds(void)
 			close(FD_LISTEN + i);
 		else if (dup2(tmp[i], FD_LISTEN + i) == -1 ||
 		    ev_cloexec(FD_LISTEN + i) == -1 ||
-		    ev_nonblock(FD_LISTEN + i, i == 0 || i == 2) == -1)
+		    ev_nonblock(FD_LISTEN + i, i == 0) == -1)
 			_exit(WORKER_EXIT_SETUP);
 	}
 	closefrom(FD_FIRST_FREE);
-	log_child(ctx->log_fd == -1 ? -1 : FD_LOG);
+	log_child(FD_CHAN);
 }
 
 static int
@@ -611,7 +611,7 @@ worker_dispatch(struct conn *c, struct outcome *o)
 static void
 worker_account(const struct outcome *o)
 {
-	slot->req_duration_ns = ev_now() - slot->req_start_ns;
+	slot->req_duration_ns = sb_sub(ev_now(), slot->req_start_ns);
 	slot->last_cpu_ns = o->user_ns + o->system_ns;
 	slot->last_memory_bytes = o->memory_bytes;
 	slot->req_start_ns = 0;
@@ -706,6 +706,7 @@ worker_main(const struct worker_ctx *c)
 	uint8_t	*params;
 	pid_t	 pid = getpid();
 	int	 fd;
+	char	 ready = CHAN_READY;
 
 	ctx = c;
 	slot = ctx->slot == -1 ? &own_slot : &ctx->sb->slots[ctx->slot];
@@ -728,15 +729,14 @@ worker_main(const struct worker_ctx *c)
 	if (ctx->pc->exec != NULL && app_start() == -1)
 		worker_app_lost();
 	sb_slot_state(slot, SLOT_IDLE);
-	if (ctx->ready_fd != -1 &&
-	    write(FD_READY, &pid, sizeof(pid)) != sizeof(pid))
+	if (ctx->slot != -1 && send(FD_CHAN, &ready, 1, 0) != 1)
 		worker_exit(WORKER_EXIT_QUIT);
 	for (;;) {
 		if ((fd = worker_accept()) == -1)
 			continue;
 		conn_open(&conn, fd, ctx->pc, slot, &halt, params);
-		if (ctx->reqlog_fd != -1)
-			conn.reqlog_fd = FD_REQLOG;
+		if (ctx->slot != -1)
+			conn.reqlog_fd = FD_CHAN;
 		worker_serve(&conn);
 		close(fd);
 		if (worker_recycled())
