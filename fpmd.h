@@ -338,7 +338,7 @@ struct worker_ctx {
 	int			 listen_fd;
 	int			 queue_fd;	/* status: the pool's socket */
 	int			 life_fd;	/* readable: master gone */
-	int			 chan_fd;	/* its own channel to the master */
+	int			 chan_fd;	/* its channel to the master */
 };
 
 /*

@@ -262,21 +262,19 @@ worker_take(struct worker *w, char *msg, size_t len)
 }
 
 /*
- * Take up to max messages from w's channel; 0 once it is empty.  An
- * empty message ends the read too, as the end of a stream would.
+ * Take up to max messages from w's channel, fewer if it runs dry: a
+ * bound, so that no worker keeps the master to itself, and no read of
+ * a channel that some system ends with an endless stream of empty
+ * reads goes on forever.
  */
-static int
+static void
 worker_read(struct worker *w, int max)
 {
 	char	 msg[CHAN_MSG_MAX + 1];
 	ssize_t	 n;
 
-	while (max-- > 0) {
-		if ((n = recv(w->chan, msg, sizeof(msg) - 1, 0)) <= 0)
-			return 0;
+	while (max-- > 0 && (n = recv(w->chan, msg, sizeof(msg) - 1, 0)) >= 0)
 		worker_take(w, msg, (size_t)n);
-	}
-	return 1;
 }
 
 static void
