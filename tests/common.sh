@@ -245,6 +245,24 @@ landed() {
 	flights=$((${flights:-0} + 16))
 }
 
+# The children of process $1 that have exited and wait to be reaped.
+zombies() {
+	ps -o stat= -p "$(pgrep -P "$1" | tr '\n' ',' | sed 's/,$//')" |
+	    grep -c '^Z'
+}
+
+# landed, with master $1 stopped meanwhile, after it has told its 16
+# busy workers to leave: they answer, send their access lines and exit,
+# and when the master goes on, their exits and their lines wait for it
+# together, in whichever order its event loop takes them.
+landed_while_stopped() {
+	kill -STOP "$1"
+	landed
+	wait_for 10 eval '[ "$(zombies '"$1"')" -ge 16 ]' ||
+	    atf_fail "$(zombies "$1") workers exited, not 16"
+	kill -CONT "$1"
+}
+
 # Every request answered has its line in access.log, no more.
 every_response_logged() {
 	wait_for 15 eval '[ "$(wc -l <access.log)" -ge '"$flights"' ]'
