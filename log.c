@@ -49,7 +49,7 @@
 static void	log_to_stderr(int, const char *);
 static void	log_to_syslog(int, const char *);
 static void	log_to_file(int, const char *);
-static void	log_to_pipe(int, const char *);
+static void	log_to_master(int, const char *);
 
 static void	(*log_sink)(int, const char *) = log_to_stderr;
 static int	 log_priority = LOG_NOTICE;	/* the most verbose shown */
@@ -194,7 +194,7 @@ log_child(int chan)
 		openlog(log_ident, LOG_PID | LOG_NDELAY, log_facility);
 	else if (log_sink == log_to_file) {
 		log_fd = chan;
-		log_sink = log_to_pipe;
+		log_sink = log_to_master;
 	}
 }
 
@@ -207,7 +207,7 @@ log_child(int chan)
 void
 log_relay(const char *pool, const char *msg, size_t len)
 {
-	char		 part[LOG_LINE_MAX], line[LOG_LINE_MAX + 80];
+	char		 part[LOG_LINE_MAX], line[2 * LOG_LINE_MAX];
 	const char	*eol;
 	size_t		 i, n, j;
 	int		 pri;
@@ -226,7 +226,7 @@ log_relay(const char *pool, const char *msg, size_t len)
 			part[j] = (unsigned char)msg[i + j] < 0x20 ||
 			    msg[i + j] == 0x7f ? '?' : msg[i + j];
 		part[j] = '\0';
-		snprintf(line, sizeof(line), "[pool %.64s] %s", pool, part);
+		snprintf(line, sizeof(line), "[pool %s] %s", pool, part);
 		log_sink(pri, line);
 	}
 }
@@ -259,7 +259,7 @@ log_to_file(int pri, const char *msg)
 
 /* A worker's line, as one CHAN_LOG message, which no other splits. */
 static void
-log_to_pipe(int pri, const char *msg)
+log_to_master(int pri, const char *msg)
 {
 	char	 line[LOG_LINE_MAX + 2];
 	int	 n;
