@@ -982,10 +982,11 @@ pool_tick(void *arg)
 	struct pool	*p = arg;
 	int64_t		 now_ns = ev_now();
 	unsigned int	 active, queue;
-	int		 idle = pool_idle(p);
+	int		 idle;
 
 	ev_timer_add(loop, &p->tick, TICK_MS);
 	/* The slots may say anything: more idle than there are workers. */
+	idle = pool_idle(p);
 	active = idle < p->nworkers ? (unsigned int)(p->nworkers - idle) : 0;
 	if (active > p->sb->max_active)
 		p->sb->max_active = active;

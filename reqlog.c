@@ -192,11 +192,12 @@ reqlog_slow(struct reqlog *r, const char *pool, pid_t pid, const char *body,
 	/* Each line of the body gains one newline at most. */
 	char		 entry[REQLOG_HEADER_MAX + CHAN_MSG_MAX + 1], stamp[32];
 	const char	*eol;
-	time_t		 now = time(NULL);
+	time_t		 now;
 	struct tm	*tm;
 	size_t		 i, n, o;
 	int		 head;
 
+	now = time(NULL);
 	if ((tm = localtime(&now)) == NULL ||
 	    strftime(stamp, sizeof(stamp), "[%d-%b-%Y %H:%M:%S]", tm) == 0)
 		stamp[0] = '\0';

@@ -88,16 +88,13 @@ slowlog_group(struct entry *e, int depth, pid_t pgid)
 		entry_printf(e, "[and %d more]\n", n - depth);
 }
 
-/* What the slot says of the request, escaped: method, URI, query. */
+/* What the slot says of the request, as it came: method, URI, query. */
 static void
 slowlog_request(char *buf, size_t len, const struct slot *s)
 {
-	char	 raw[sizeof(s->method) + sizeof(s->uri) + sizeof(s->query) + 2];
-
-	snprintf(raw, sizeof(raw), "%.*s %.*s%s%.*s", (int)sizeof(s->method),
+	snprintf(buf, len, "%.*s %.*s%s%.*s", (int)sizeof(s->method),
 	    s->method, (int)sizeof(s->uri), s->uri, s->query[0] != '\0' ?
 	    "?" : "", (int)sizeof(s->query), s->query);
-	escape_log(buf, len, raw, strlen(raw));
 }
 
 static void
@@ -112,20 +109,28 @@ slowlog_send(const struct conn *c, const struct entry *e)
 		}
 }
 
-/* The request on c has run for running_ns: log it, count it. */
+/*
+ * The request on c has run for running_ns: log it, count it.  The
+ * request's strings are escaped once for each log: by log_warnx() for
+ * the error log, here for the slow log.
+ */
 static void
 slowlog_write(struct conn *c, pid_t pgid, int64_t running_ns)
 {
 	static struct entry	 e;
 	const struct slot	*s = c->slot;
 	char			 script[1024], request[1024];
+	char			 raw[sizeof(s->method) + sizeof(s->uri) +
+	    sizeof(s->query) + 2];
+	int			 n;
 
-	escape_log(script, sizeof(script), s->script, strnlen(s->script,
-	    sizeof(s->script)));
-	slowlog_request(request, sizeof(request), s);
-	log_warnx("pool %s: worker %ld, script '%s' (request: \"%s\") "
+	n = (int)strnlen(s->script, sizeof(s->script));
+	slowlog_request(raw, sizeof(raw), s);
+	log_warnx("pool %s: worker %ld, script '%.*s' (request: \"%s\") "
 	    "executing too slow (%.6f sec), logging", c->pc->name,
-	    (long)getpid(), script, request, (double)running_ns / 1e9);
+	    (long)getpid(), n, s->script, raw, (double)running_ns / 1e9);
+	escape_log(script, sizeof(script), s->script, (size_t)n);
+	escape_log(request, sizeof(request), raw, strlen(raw));
 	e.buf[0] = CHAN_SLOW;
 	e.len = 1;
 	entry_printf(&e, "script_filename = %s\nrequest = %s\n"
