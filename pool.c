@@ -472,12 +472,9 @@ worker_signal(struct worker *w, int sig)
 static int
 pool_kill_orphan(pid_t pid)
 {
-	siginfo_t	 si;
-	int		 i;
+	int	 i;
 
-	memset(&si, 0, sizeof(si));
-	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
-	    0 && si.si_pid == pid)
+	if (reaper_ended(pid))
 		return 0;
 	(void)kill(-pid, SIGKILL);
 	if (kill(pid, SIGKILL) == -1)
