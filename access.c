@@ -327,7 +327,7 @@ access_log(const char *format, const struct access *a)
 	char	 msg[ACCESS_LINE_MAX + 2];
 	size_t	 n;
 
-	msg[0] = REQLOG_ACCESS;
+	msg[0] = CHAN_ACCESS;
 	if ((n = access_render(msg + 1, format, a)) == 0)
 		return;
 	if (a->c->reqlog_fd == -1)

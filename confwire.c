@@ -89,8 +89,6 @@ struct cw_field {
 static const struct cw_field cw_fields[] = {
 	{ 2, CW_STR, W(events) },
 	{ 3, CW_INT, W(log_level) },
-	{ 4, CW_STR, W(syslog_ident) },
-	{ 5, CW_INT, W(syslog_facility) },
 	{ 10, CW_STR, P(name) },
 	{ 11, CW_STR, P(listen) },
 	{ 12, CW_INT, P(backlog) },
@@ -537,6 +535,5 @@ confwire_free(struct worker_conf *wc)
 	if (wc->pc != NULL)
 		conf_pool_free(wc->pc);
 	free(wc->events);
-	free(wc->syslog_ident);
 	memset(wc, 0, sizeof(*wc));
 }

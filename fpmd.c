@@ -1244,8 +1244,7 @@ master_start(int debug)
 	/* The pidfile says fpmd is up: signals are loop events by now. */
 	if (pidfile_write(conf->pid) == -1)
 		fatal("pid %s", conf->pid);
-	pools_init(loop, strcmp(conf->error_log, "syslog") != 0 && !debug,
-	    master_emergency);
+	pools_init(loop, master_emergency);
 	master_pledge();
 	setproctitle("master process %s", cmdline);
 	log_info("fpmd started, events.mechanism %s", ev_name(loop));

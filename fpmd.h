@@ -375,8 +375,6 @@ struct worker_conf {
 	struct pool_conf	*pc;
 	char			*events;	/* events.mechanism */
 	int			 log_level;	/* the most verbose logged */
-	char			*syslog_ident;	/* NULL: not to syslog */
-	int			 syslog_facility;
 };
 
 /*
@@ -391,9 +389,7 @@ enum worker_fd {
 	WORKER_FD_LISTEN,	/* the socket it accepts on */
 	WORKER_FD_QUEUE,	/* the status worker's: its pool's socket */
 	WORKER_FD_LIFE,		/* readable once the master is gone */
-	WORKER_FD_READY,	/* "accepting", to the master */
-	WORKER_FD_LOG,		/* to the master's log file */
-	WORKER_FD_REQLOG,	/* to its pool's request logs */
+	WORKER_FD_CHAN,		/* its own channel to the master */
 	WORKER_FD_END
 };
 #define WORKER_NFDS		(WORKER_FD_END - WORKER_FD_CONF)
@@ -408,8 +404,8 @@ enum worker_fd {
 
 /*
  * A worker's context, for good: its pool's settings and scoreboard,
- * its slot, the event mechanism to wait with, and which of the
- * descriptors it might be handed it has.  Nothing of any other pool is
+ * its slot and the event mechanism to wait with; its descriptors are
+ * those of enum worker_fd.  Nothing of any other pool is
  * in a worker.  The status worker of pm.status_listen has no slot: it
  * answers ping and status only, and reads the pool's socket only for
  * its queue.
@@ -419,19 +415,7 @@ struct worker_ctx {
 	struct scoreboard	*sb;
 	int			 slot;		/* -1: pm.status_listen's */
 	const char		*events;
-	int			 has_ready;	/* WORKER_FD_READY */
-	int			 has_log;	/* WORKER_FD_LOG */
-	int			 has_reqlog;	/* WORKER_FD_REQLOG */
 };
-
-/*
- * A datagram on a pool's channel to its request logs (reqlog.c): a tag,
- * then an access line or a slow log entry, at most REQLOG_MSG_MAX
- * bytes in all.
- */
-#define REQLOG_ACCESS		'A'
-#define REQLOG_SLOW		'S'
-#define REQLOG_MSG_MAX		4096
 
 /*
  * What a request runner (cgi.c, or relay.c for a FastCGI application)
@@ -561,7 +545,7 @@ void		 conf_dump(const struct conf *, const char *);
 const char	*conf_pm_name(enum pm_style);
 
 /* pool.c: the master */
-void		 pools_init(struct ev_loop *, int, void (*)(const char *));
+void		 pools_init(struct ev_loop *, void (*)(const char *));
 int		 pools_open(struct conf *, char *, size_t);
 void		 pools_start(struct conf *);
 void		 pools_reload(struct conf *, int);
@@ -596,6 +580,8 @@ void		 sb_slot_state(struct slot *, int);
 int		 sb_count(const struct scoreboard *, int, int);
 void		 sb_totals(const struct scoreboard *, int, uint64_t *,
 		    uint64_t *);
+uint64_t	 sb_add(uint64_t, uint64_t);
+int64_t		 sb_sub(int64_t, int64_t);
 
 /* worker.c: fpmd started as a worker, by the master */
 __dead void	 worker_main(int, char *[]);
@@ -636,8 +622,8 @@ struct reqlog	*reqlog_find(const char *);
 void		 reqlog_put(const char *);
 void		 reqlog_release(struct reqlog *);
 void		 reqlog_reopen(void);
-int		 reqlog_channel(int[2]);
-void		 reqlog_relay(int, struct reqlog *, struct reqlog *);
+void		 reqlog_take(const char *, pid_t, char *, size_t,
+		    struct reqlog *, struct reqlog *);
 
 /* access.c: a worker */
 size_t		 access_render(char *, const char *, const struct access *);

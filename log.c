@@ -19,14 +19,17 @@
  * log_error(), log_warn() and fatal() append strerror(errno), the x
  * variants do not.  A message goes to one sink:
  * stderr (-d, and until the daemon is up), syslog, or a file.  Only the
- * master writes the file; workers send it their lines through a pipe,
- * so that SIGUSR1 reopens one descriptor and no chrooted worker ever
- * needs to open the log itself.
+ * master writes the file; workers send it their lines on their own
+ * channels, so that SIGUSR1 reopens one descriptor and no chrooted
+ * worker ever needs to open the log itself.  The master puts the name
+ * of the pool whose channel a line came on in front of it, and cuts it
+ * at newlines: a worker speaks for its own pool only, one line at a time.
  */
 
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -49,19 +52,15 @@
 static void	log_to_stderr(int, const char *);
 static void	log_to_syslog(int, const char *);
 static void	log_to_file(int, const char *);
-static void	log_to_pipe(int, const char *);
+static void	log_to_master(int, const char *);
 
 static void	(*log_sink)(int, const char *) = log_to_stderr;
 static int	 log_priority = LOG_NOTICE;	/* the most verbose shown */
 static char	*log_ident;			/* openlog() keeps it */
 static int	 log_facility = LOG_DAEMON;
-static int	 log_fd = -1;			/* the file, or the pipe */
+static int	 log_fd = -1;			/* the file, or the channel */
 static char	*log_path;
-/* A worker's line is at most PIPE_BUF bytes; the relay holds two. */
-#define LOG_RELAY_MAX	(2 * PIPE_BUF)
 #define LOG_LINKS_MAX	16	/* followed on the way to a log */
-static char	 log_partial[LOG_RELAY_MAX];	/* log_relay()'s leftover */
-static size_t	 log_partial_len;
 
 /* log_level's names, and the tags of a line in the log file. */
 static const struct {
@@ -374,57 +373,64 @@ log_getlevel(void)
 }
 
 /*
- * syslog's ident, and its facility in *facility, if this process logs
- * to syslog, for a new worker to log alike; else NULL.
+ * A worker: every line goes to the master on its own channel, chan, and
+ * the master logs it in its pool's name wherever it logs its own.
  */
-const char *
-log_syslog(int *facility)
+void
+log_child(int chan)
 {
-	*facility = log_facility;
-	return log_sink == log_to_syslog ? log_ident : NULL;
+	log_fd = chan;
+	log_sink = log_to_master;
 }
 
-/* A worker: its lines go to the master's log file through pipefd. */
-void
-log_pipe(int pipefd)
+/*
+ * A worker's line as the master logs it, in pool's name: as it is if
+ * it begins with "pool NAME: " for this very pool, as a worker's own
+ * lines do; otherwise with "[pool NAME] " before it, so that no line
+ * speaks for another pool.
+ */
+static const char *
+log_relay_line(char *buf, size_t len, const char *pool, const char *part)
 {
-	log_fd = pipefd;
-	log_sink = log_to_pipe;
+	size_t	 n = strlen(pool);
+
+	if (strncmp(part, "pool ", 5) == 0 &&
+	    strncmp(part + 5, pool, n) == 0 && part[5 + n] == ':')
+		return part;
+	snprintf(buf, len, "[pool %s] %s", pool, part);
+	return buf;
 }
 
-/* The master's end of the log pipe: write whole lines to the file. */
+/*
+ * In the master: a CHAN_LOG message from a worker of pool, without its
+ * tag.  Workers escape their lines; one that does not, a hostile one,
+ * still puts no control character into the log, and each part between
+ * newlines goes as a line of its own, in pool's name.
+ */
 void
-log_relay(int fd, int events, void *arg)
+log_relay(const char *pool, const char *msg, size_t len)
 {
-	char	 buf[LOG_RELAY_MAX], *line, *nl, *p;
-	ssize_t	 n;
-	size_t	 len;
+	char		 part[LOG_LINE_MAX], line[2 * LOG_LINE_MAX];
+	const char	*eol;
+	size_t		 i, n, j;
+	int		 pri;
 
-	(void)events;
-	(void)arg;
-	memcpy(buf, log_partial, log_partial_len);
-	if ((n = read(fd, buf + log_partial_len,
-	    sizeof(buf) - log_partial_len - 1)) <= 0)
+	if (len == 0)
 		return;
-	len = log_partial_len + (size_t)n;
-	buf[len] = '\0';
-	/*
-	 * Workers escape their lines; one that does not, a hostile one,
-	 * still puts no control character into the file.
-	 */
-	for (p = buf + log_partial_len; p < buf + len; p++)
-		if ((*p != '\n' && (unsigned char)*p < 0x20) || *p == 0x7f)
-			*p = '?';
-	for (line = buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
-		*nl = '\0';
-		log_to_file(-1, line);
+	pri = log_levels[log_level_row(msg[0] - '0')].pri;
+	if (pri > log_priority)
+		return;
+	for (i = 1; i < len; i += n + 1) {
+		eol = memchr(msg + i, '\n', len - i);
+		n = eol != NULL ? (size_t)(eol - (msg + i)) : len - i;
+		if (n == 0)
+			continue;
+		for (j = 0; j < n && j < sizeof(part) - 1; j++)
+			part[j] = (unsigned char)msg[i + j] < 0x20 ||
+			    msg[i + j] == 0x7f ? '?' : msg[i + j];
+		part[j] = '\0';
+		log_sink(pri, log_relay_line(line, sizeof(line), pool, part));
 	}
-	log_partial_len = strlen(line);
-	if (log_partial_len == sizeof(buf) - 1) {
-		log_to_file(-1, line);
-		log_partial_len = 0;
-	}
-	memcpy(log_partial, line, log_partial_len);
 }
 
 static void
@@ -440,7 +446,6 @@ log_to_syslog(int pri, const char *msg)
 	syslog(pri, "%s", msg);
 }
 
-/* pri -1: msg already carries its level tag (a relayed worker line). */
 static void
 log_to_file(int pri, const char *msg)
 {
@@ -451,28 +456,21 @@ log_to_file(int pri, const char *msg)
 	if ((tm = localtime(&now)) == NULL ||
 	    strftime(stamp, sizeof(stamp), "%d-%b-%Y %H:%M:%S", tm) == 0)
 		stamp[0] = '\0';
-	if (pri == -1)
-		dprintf(log_fd, "[%s] %s\n", stamp, msg);
-	else
-		dprintf(log_fd, "[%s] %s: %s\n", stamp, log_level_tag(pri),
-		    msg);
+	dprintf(log_fd, "[%s] %s: %s\n", stamp, log_level_tag(pri), msg);
 }
 
+/* A worker's line, as one CHAN_LOG message, which no other splits. */
 static void
-log_to_pipe(int pri, const char *msg)
+log_to_master(int pri, const char *msg)
 {
-	char	 line[PIPE_BUF];
+	char	 line[LOG_LINE_MAX + 2];
 	int	 n;
 
-	/* One write of at most PIPE_BUF bytes is never interleaved. */
-	n = snprintf(line, sizeof(line), "%s: %s\n", log_level_tag(pri), msg);
+	n = snprintf(line, sizeof(line), "%c%d%s", CHAN_LOG, pri, msg);
 	if (n < 0)
 		return;
-	if ((size_t)n >= sizeof(line)) {
-		n = sizeof(line) - 1;
-		line[n - 1] = '\n';
-	}
-	(void)write(log_fd, line, n);
+	(void)send(log_fd, line, (size_t)n < sizeof(line) ? (size_t)n :
+	    sizeof(line) - 1, 0);
 }
 
 /*

@@ -28,6 +28,17 @@
 #define __dead		__attribute__((__noreturn__))
 #endif
 
+/*
+ * A worker's channel to its master (pool.c): datagrams, one a message,
+ * each a tag and then what it carries.  The master knows which worker
+ * holds which channel; nothing in a message names a pool or a worker.
+ */
+#define CHAN_READY	'R'	/* accepting now */
+#define CHAN_LOG	'L'	/* a priority digit, then an error_log line */
+#define CHAN_ACCESS	'A'	/* an access.log line */
+#define CHAN_SLOW	'S'	/* a slow log entry's lines, its header not */
+#define CHAN_MSG_MAX	4096	/* a message's bytes, its tag among them */
+
 int	 log_level(const char *);
 void	 log_setlevel(int);
 const char *log_level_name(int);
@@ -35,10 +46,9 @@ void	 log_init(int, const char *, int);
 int	 log_init_file(const char *, char *, size_t);
 int	 log_file_open(const char *, int, mode_t, char *, size_t);
 int	 log_getlevel(void);
-const char *log_syslog(int *);
-void	 log_pipe(int);
+void	 log_child(int);
 void	 log_reopen(void);
-void	 log_relay(int, int, void *);
+void	 log_relay(const char *, const char *, size_t);
 const char *log_waitstatus(int, char *, size_t);
 void	 log_error(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));

@@ -28,6 +28,14 @@
  * one-second tick per pool does the idle reaping, the spare-server
  * policy, the request_terminate_timeout backstop and the statistics.
  *
+ * Each worker has a channel of its own to the master, a datagram
+ * socket pair made for it alone: on it come its "accepting", its
+ * error_log lines and its access and slow log lines (log.h), which the
+ * master takes as that worker's and its pool's, whatever they say.  A
+ * worker holds no other worker's channel, so it speaks for no other
+ * pool and no sibling.  A channel is read to its end before it is
+ * closed, when its worker has been reaped, so that no line is lost.
+ *
  * The master signals and waits for only its own children.  Where the
  * system has a subreaper (compat/reaper.c), what a dead worker leaves
  * behind becomes the master's child too, and is killed: any child that
@@ -43,6 +51,7 @@
 
 #include <sys/types.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -62,11 +71,17 @@
 #define BACKOFF_MAX_MS		(30 * 1000)
 #define TERMINATE_GRACE_MS	2000
 #define ORPHANS_MAX		256	/* killed per look */
+#define CHAN_READS_MAX		64	/* messages per wake-up, then others */
+#define CHAN_DRAIN_MAX		4096	/* more than a channel holds */
+/* Room for a worker's lines while the master is busy. */
+#define CHAN_SNDBUF_BYTES	(64 * 1024)
+#define CHAN_RCVBUF_BYTES	(256 * 1024)
 
 struct worker {
 	TAILQ_ENTRY(worker)	 entry;
 	struct pool		*pool;
 	pid_t			 pid;
+	int			 chan;		/* our end of its channel */
 	int			 slot;		/* -1: the status worker */
 	int64_t			 started_ns;
 	int			 ready;
@@ -83,7 +98,6 @@ struct pool {
 	struct worker		*statusw;	/* the one answering there */
 	struct reqlog		*access;	/* access.log, or NULL */
 	struct reqlog		*slow;		/* slowlog, or NULL */
-	int			 reqlog[2];	/* the channel: ours, theirs */
 	struct scoreboard	*sb;
 	int			 sb_fd;		/* its shared memory object */
 	int			 conf_fd;	/* what its workers are told */
@@ -109,12 +123,11 @@ struct pool {
 static TAILQ_HEAD(, pool)	 pools = TAILQ_HEAD_INITIALIZER(pools);
 static struct ev_loop		*loop;
 static int			 life[2] = { -1, -1 };
-static int			 ready[2] = { -1, -1 };
-static int			 logpipe[2] = { -1, -1 };
 static int			 stopping;
 static int			 generation;	/* reloads so far */
 static int			 reaping;	/* the master is a subreaper */
 static struct ev_timer		 orphan_tick;
+static pid_t			 orphans[ORPHANS_MAX];	/* killed, unreaped */
 static pid_t			 kept_pid;	/* a child, not an orphan */
 static void			(*kept_gone)(pid_t, int);
 /* emergency_restart_threshold and _interval, and what to do then. */
@@ -126,7 +139,6 @@ static char			 emergency_why[256];
 
 static void	pool_watch(struct pool *);
 static void	worker_signal(struct worker *, int);
-static void	pool_reqlog_close(struct pool *);
 static void	pool_free(struct pool *);
 static void	pool_drain_next(void *);
 static int64_t	pool_backoff_ms(const struct pool *);
@@ -170,10 +182,11 @@ pool_free_slot(const struct pool *p)
  * Every descriptor a worker of p in slot (-1: its status worker) is
  * handed: fds[i] for WORKER_FD_CONF + i, or -1 for none.  The status
  * worker accepts on pm.status_listen, keeps the pool's socket only to
- * read its queue, and sends no log line but its errors.
+ * read its queue, and sends no log line but its errors.  chan is the
+ * worker's end of its own channel to the master.
  */
 static void
-pool_handed(const struct pool *p, int slot, int fds[WORKER_NFDS])
+pool_handed(const struct pool *p, int slot, int chan, int fds[WORKER_NFDS])
 {
 	fds[WORKER_FD_CONF - WORKER_FD_CONF] = p->conf_fd;
 	fds[WORKER_FD_SB - WORKER_FD_CONF] = p->sb_fd;
@@ -181,10 +194,7 @@ pool_handed(const struct pool *p, int slot, int fds[WORKER_NFDS])
 	    p->status_lsn->fd : p->lsn->fd;
 	fds[WORKER_FD_QUEUE - WORKER_FD_CONF] = slot == -1 ? p->lsn->fd : -1;
 	fds[WORKER_FD_LIFE - WORKER_FD_CONF] = life[0];
-	fds[WORKER_FD_READY - WORKER_FD_CONF] = slot == -1 ? -1 : ready[1];
-	fds[WORKER_FD_LOG - WORKER_FD_CONF] = logpipe[1];
-	fds[WORKER_FD_REQLOG - WORKER_FD_CONF] = slot == -1 ? -1 :
-	    p->reqlog[1];
+	fds[WORKER_FD_CHAN - WORKER_FD_CONF] = chan;
 }
 
 /*
@@ -236,12 +246,12 @@ pool_child_env(const struct pool *p, char *tz[2])
  * descriptor, if it has one, goes last, and closes as it is executed.
  */
 static __dead void
-pool_child(struct pool *p, int slot)
+pool_child(struct pool *p, int slot, int chan)
 {
 	char	 slot_arg[16], *argv[5], *tz[2];
 	int	 fds[WORKER_NFDS + 1], exec_fd = -1;
 
-	pool_handed(p, slot, fds);
+	pool_handed(p, slot, chan, fds);
 	fds[WORKER_NFDS] = selfexec_fd();
 	if (pool_child_fds(fds, WORKER_NFDS + 1) == -1)
 		_exit(WORKER_EXIT_SETUP);
@@ -263,28 +273,144 @@ pool_child(struct pool *p, int slot)
 	_exit(WORKER_EXIT_EXEC);
 }
 
+/* A worker says it is accepting; ondemand may watch again. */
+static void
+worker_ready(struct worker *w)
+{
+	if (w->ready || w->slot == -1)
+		return;
+	w->ready = 1;
+	if (--w->pool->nstarting == 0)
+		pool_watch(w->pool);
+}
+
+/* One message from w, len bytes in a buffer with room for one more. */
+static void
+worker_take(struct worker *w, char *msg, size_t len)
+{
+	struct pool	*p = w->pool;
+
+	if (len == 0)
+		return;
+	switch (msg[0]) {
+	case CHAN_READY:
+		worker_ready(w);
+		break;
+	case CHAN_LOG:
+		log_relay(p->pc->name, msg + 1, len - 1);
+		break;
+	case CHAN_ACCESS:
+	case CHAN_SLOW:
+		if (w->slot != -1)
+			reqlog_take(p->pc->name, w->pid, msg, len, p->access,
+			    p->slow);
+		break;
+	}
+}
+
+/*
+ * Take up to max messages from w's channel, fewer if it runs dry: a
+ * bound, so that no worker keeps the master to itself, and no read of
+ * a channel that some system ends with an endless stream of empty
+ * reads goes on forever.
+ */
+static void
+worker_read(struct worker *w, int max)
+{
+	char	 msg[CHAN_MSG_MAX + 1];
+	ssize_t	 n;
+
+	while (max-- > 0 && (n = recv(w->chan, msg, sizeof(msg) - 1, 0)) >= 0)
+		worker_take(w, msg, (size_t)n);
+}
+
+static void
+worker_heard(int fd, int events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	worker_read(arg, CHAN_READS_MAX);
+}
+
+/*
+ * A new channel for a worker of p: chan[0] for the master to read,
+ * chan[1] for the worker; neither survives an exec.
+ */
+static int
+worker_channel(struct pool *p, int chan[2])
+{
+	int	 snd = CHAN_SNDBUF_BYTES, rcv = CHAN_RCVBUF_BYTES;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, chan) == -1) {
+		log_warn("pool %s: socketpair for a new worker", p->pc->name);
+		return -1;
+	}
+	if (ev_cloexec(chan[0]) == -1 || ev_cloexec(chan[1]) == -1 ||
+	    ev_nonblock(chan[0], 1) == -1) {
+		log_warn("pool %s: set up a new worker's channel",
+		    p->pc->name);
+		close(chan[0]);
+		close(chan[1]);
+		return -1;
+	}
+	(void)setsockopt(chan[1], SOL_SOCKET, SO_SNDBUF, &snd, sizeof(snd));
+	(void)setsockopt(chan[0], SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	return 0;
+}
+
+/* A record for a worker of p about to be forked, and its channel. */
+static struct worker *
+worker_new(struct pool *p, int slot, int chan[2])
+{
+	struct worker	*w;
+
+	if (worker_channel(p, chan) == -1)
+		return NULL;
+	w = xcalloc(1, sizeof(*w));
+	w->pool = p;
+	w->slot = slot;
+	w->chan = chan[0];
+	if (ev_add(loop, w->chan, EV_READ, worker_heard, w) == -1) {
+		log_warn("pool %s: watch a new worker's channel", p->pc->name);
+		close(chan[0]);
+		close(chan[1]);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+/* A worker is gone: its channel, read to its end already, and record. */
+static void
+worker_free(struct worker *w)
+{
+	ev_del(loop, w->chan);
+	close(w->chan);
+	free(w);
+}
+
 /* Fork a worker of p for slot (-1: its status worker); its record. */
 static struct worker *
 pool_fork(struct pool *p, int slot)
 {
 	struct worker	*w;
 	sigset_t	 all, saved;
-	pid_t		 pid;
+	int		 chan[2];
 
+	if ((w = worker_new(p, slot, chan)) == NULL)
+		return NULL;
 	/* The child gets its handlers before any signal reaches it. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &saved);
-	if ((pid = fork()) == 0)
-		pool_child(p, slot);
+	if ((w->pid = fork()) == 0)
+		pool_child(p, slot, chan[1]);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
-	if (pid == -1) {
+	close(chan[1]);
+	if (w->pid == -1) {
 		log_warn("pool %s: fork", p->pc->name);
+		worker_free(w);
 		return NULL;
 	}
-	w = xcalloc(1, sizeof(*w));
-	w->pool = p;
-	w->pid = pid;
-	w->slot = slot;
 	w->started_ns = ev_now();
 	return w;
 }
@@ -384,26 +510,67 @@ worker_signal(struct worker *w, int sig)
 }
 
 /*
+ * Kill an orphan, unless it has ended already, and remember it: only
+ * its wait status can tell whether this kill ended it or something
+ * else did, the TERM its worker sent its group, say, while the master
+ * looked.  Each is the master's own child, alive or not yet reaped, so
+ * the process group its pid names cannot be a stranger's.
+ */
+static int
+pool_kill_orphan(pid_t pid)
+{
+	int	 i;
+
+	if (reaper_ended(pid))
+		return 0;
+	(void)kill(-pid, SIGKILL);
+	if (kill(pid, SIGKILL) == -1)
+		return 0;
+	for (i = 0; i < ORPHANS_MAX; i++)
+		if (orphans[i] == 0 || orphans[i] == pid) {
+			orphans[i] = pid;
+			break;
+		}
+	return 1;
+}
+
+/* Reaped pid, no worker: 1 if the master's kill is what ended it. */
+static int
+pool_orphan_killed(pid_t pid, int status)
+{
+	int	 i;
+
+	for (i = 0; i < ORPHANS_MAX; i++)
+		if (orphans[i] == pid) {
+			orphans[i] = 0;
+			return WIFSIGNALED(status) &&
+			    WTERMSIG(status) == SIGKILL;
+		}
+	return 0;
+}
+
+/*
  * Kill every child of the master that is not a worker: with a
  * subreaper, those are what dead workers and CGI programs left behind.
- * Each is the master's own child, alive or not yet reaped, so the
- * process group its pid names cannot be a stranger's.
+ * How many were alive to kill; their reaping says which this ended.
  */
-static void
+static int
 pools_kill_orphans(void)
 {
 	pid_t	 pids[ORPHANS_MAX];
 	int	 i, n, killed = 0;
 
 	if (!reaping || (n = reaper_children(pids, ORPHANS_MAX)) <= 0)
-		return;
-	for (i = 0; i < n; i++) {
-		if (pids[i] == kept_pid || worker_find(pids[i]) != NULL)
-			continue;
-		kill(-pids[i], SIGKILL);
-		kill(pids[i], SIGKILL);
-		killed++;
-	}
+		return 0;
+	for (i = 0; i < n; i++)
+		if (pids[i] != kept_pid && worker_find(pids[i]) == NULL)
+			killed += pool_kill_orphan(pids[i]);
+	return killed;
+}
+
+static void
+pools_say_killed(int killed)
+{
 	if (killed > 0)
 		log_warnx("killed %d process%s that workers left behind",
 		    killed, killed == 1 ? "" : "es");
@@ -413,7 +580,7 @@ static void
 pools_orphan_tick(void *arg)
 {
 	(void)arg;
-	pools_kill_orphans();
+	(void)pools_kill_orphans();
 	ev_timer_add(loop, &orphan_tick, TICK_MS);
 }
 
@@ -713,7 +880,7 @@ pool_status_gone(struct worker *w, int status)
 	    "%d exited %s after %.3fs", p->pc->name, (int)w->pid,
 	    exit_cause(w, status, buf, sizeof(buf)), lived_ns / 1e9);
 	p->statusw = NULL;
-	free(w);
+	worker_free(w);
 	if (p->retired && !pool_alive(p)) {
 		log_info("pool %s: the old workers are gone", p->pc->name);
 		pool_free(p);
@@ -731,6 +898,8 @@ worker_gone(struct worker *w, int status)
 	char		 buf[64];
 	void		(*say)(const char *, ...);
 
+	/* All it said before it died comes first, "accepting" among it. */
+	worker_read(w, CHAN_DRAIN_MAX);
 	if (WIFSIGNALED(status) && crash_signal(WTERMSIG(status)))
 		pool_crashed(p, WTERMSIG(status));
 	if (w->slot == -1) {
@@ -753,7 +922,7 @@ worker_gone(struct worker *w, int status)
 		p->nstarting--;
 	p->nworkers--;
 	TAILQ_REMOVE(&p->workers, w, entry);
-	free(w);
+	worker_free(w);
 	if (p->retired && !pool_alive(p)) {
 		log_info("pool %s: the old workers are gone", p->pc->name);
 		pool_free(p);
@@ -770,7 +939,7 @@ pools_reap(void)
 {
 	struct worker	*w;
 	pid_t		 pid;
-	int		 status, look = 0;
+	int		 status, look = 0, killed = 0;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (pid == kept_pid) {
@@ -779,6 +948,7 @@ pools_reap(void)
 			continue;
 		}
 		if ((w = worker_find(pid)) == NULL) {
+			killed += pool_orphan_killed(pid, status);
 			look = 1;
 			continue;
 		}
@@ -788,8 +958,9 @@ pools_reap(void)
 			look = 1;
 		worker_gone(w, status);
 	}
+	pools_say_killed(killed);
 	if (look)
-		pools_kill_orphans();
+		(void)pools_kill_orphans();
 }
 
 /*
@@ -803,32 +974,14 @@ pools_keep_child(pid_t pid, void (*gone)(pid_t, int))
 	kept_gone = gone;
 }
 
-/* A worker says it is accepting; ondemand may watch again. */
-static void
-pool_ready(int fd, int events, void *arg)
-{
-	struct worker	*w;
-	pid_t		 pids[64];
-	ssize_t		 n;
-	size_t		 i;
-
-	(void)events;
-	(void)arg;
-	while ((n = read(fd, pids, sizeof(pids))) > 0)
-		for (i = 0; i < (size_t)n / sizeof(pids[0]); i++) {
-			if ((w = worker_find(pids[i])) == NULL || w->ready)
-				continue;
-			w->ready = 1;
-			if (--w->pool->nstarting == 0)
-				pool_watch(w->pool);
-		}
-}
-
 /*
  * The master is the backstop for request_terminate_timeout: a worker
  * still on a request well past it is killed, unless the request has
  * been answered (Finishing) and the timeout does not track finished
- * ones.  Its slot can only ever get that worker itself killed.
+ * ones.  Any worker of the pool can write any slot of it, so a hostile
+ * one can get its siblings killed this way, or keep respawns back by
+ * making every slot look busy; but it reaches no other pool, and no
+ * process but the pool's own workers.
  */
 static void
 pool_terminate_stuck(struct pool *p, int64_t now_ns)
@@ -843,7 +996,7 @@ pool_terminate_stuck(struct pool *p, int64_t now_ns)
 	    TERMINATE_GRACE_MS);
 	TAILQ_FOREACH(w, &p->workers, entry) {
 		s = &p->sb->slots[w->slot];
-		if (s->req_start_ns == 0 || now_ns - s->req_start_ns <
+		if (s->req_start_ns == 0 || sb_sub(now_ns, s->req_start_ns) <
 		    limit_ns || (s->state == SLOT_FINISHING &&
 		    !p->pc->terminate_track_finished))
 			continue;
@@ -866,7 +1019,8 @@ pool_reap_idle(struct pool *p, int64_t now_ns)
 	TAILQ_FOREACH(w, &p->workers, entry) {
 		s = &p->sb->slots[w->slot];
 		if (s->state == SLOT_IDLE && !w->stopping &&
-		    now_ns - s->since_ns >= ev_ms_to_ns(p->pc->idle_timeout_ms))
+		    sb_sub(now_ns, s->since_ns) >=
+		    ev_ms_to_ns(p->pc->idle_timeout_ms))
 			worker_signal(w, SIGQUIT);
 	}
 }
@@ -877,9 +1031,12 @@ pool_tick(void *arg)
 	struct pool	*p = arg;
 	int64_t		 now_ns = ev_now();
 	unsigned int	 active, queue;
+	int		 idle;
 
 	ev_timer_add(loop, &p->tick, TICK_MS);
-	active = (unsigned int)(p->nworkers - pool_idle(p));
+	/* The slots may say anything: more idle than there are workers. */
+	idle = pool_idle(p);
+	active = idle < p->nworkers ? (unsigned int)(p->nworkers - idle) : 0;
 	if (active > p->sb->max_active)
 		p->sb->max_active = active;
 	queue = listener_queue(p->lsn->fd, NULL);
@@ -895,25 +1052,18 @@ pool_tick(void *arg)
 }
 
 /*
- * The master's half of the pipes every worker shares, and the
- * subreaper where the system has one.  on_emergency restarts every
- * pool, saying why.
+ * The life pipe, which only the master writes to (never, in fact: its
+ * end tells a worker the master is gone), and the subreaper where the
+ * system has one.  on_emergency restarts every pool, saying why.
  */
 void
-pools_init(struct ev_loop *l, int file_log, void (*on_emergency)(const char *))
+pools_init(struct ev_loop *l, void (*on_emergency)(const char *))
 {
 	loop = l;
 	emergency = on_emergency;
 	ev_timer_init(&emergency_timer, pools_emergency, NULL);
 	if (ev_pipe(life) == -1)
 		fatal("the workers' life pipe");
-	if (ev_pipe(ready) == -1 || ev_nonblock(ready[0], 1) == -1 ||
-	    ev_add(loop, ready[0], EV_READ, pool_ready, NULL) == -1)
-		fatal("the workers' ready pipe");
-	if (file_log && (ev_pipe(logpipe) == -1 ||
-	    ev_nonblock(logpipe[0], 1) == -1 ||
-	    ev_add(loop, logpipe[0], EV_READ, log_relay, NULL) == -1))
-		fatal("the workers' log pipe");
 	if (reaper_acquire() == 0) {
 		reaping = 1;
 		ev_timer_init(&orphan_tick, pools_orphan_tick, NULL);
@@ -944,46 +1094,12 @@ pool_begin(void *arg)
 	pool_status_spawn(p);
 }
 
-/* A worker sent an access line or a slow log entry. */
-static void
-pool_reqlog_read(int fd, int events, void *arg)
-{
-	struct pool	*p = arg;
-
-	(void)events;
-	reqlog_relay(fd, p->access, p->slow);
-}
-
-/*
- * The pool's request log files, which pools_open() opened, and the
- * channel its workers send their lines on.  Without a channel, the
- * pool runs, and says it logs no request.
- */
+/* The pool's request log files, which pools_open() opened. */
 static void
 pool_reqlog_open(struct pool *p)
 {
-	p->reqlog[0] = p->reqlog[1] = -1;
 	p->access = reqlog_find(p->pc->access_log);
 	p->slow = reqlog_find(p->pc->slowlog);
-	if (p->access == NULL && p->slow == NULL)
-		return;
-	if (reqlog_channel(p->reqlog) == -1 || ev_add(loop, p->reqlog[0],
-	    EV_READ, pool_reqlog_read, p) == -1) {
-		log_warn("pool %s: no channel for access.log and slowlog; "
-		    "they get nothing", p->pc->name);
-		pool_reqlog_close(p);
-	}
-}
-
-static void
-pool_reqlog_close(struct pool *p)
-{
-	if (p->reqlog[0] != -1) {
-		ev_del(loop, p->reqlog[0]);
-		close(p->reqlog[0]);
-		close(p->reqlog[1]);
-	}
-	p->reqlog[0] = p->reqlog[1] = -1;
 }
 
 /*
@@ -996,7 +1112,6 @@ static int
 pool_conf_fd(const struct pool *p)
 {
 	struct worker_conf	 wc;
-	const char		*ident;
 	uint8_t			*data;
 	size_t			 len;
 	void			*map;
@@ -1006,11 +1121,8 @@ pool_conf_fd(const struct pool *p)
 	wc.pc = p->pc;
 	wc.events = xstrdup(ev_name(loop));
 	wc.log_level = log_getlevel();
-	if ((ident = log_syslog(&wc.syslog_facility)) != NULL)
-		wc.syslog_ident = xstrdup(ident);
 	confwire_encode(&wc, &data, &len);
 	free(wc.events);
-	free(wc.syslog_ident);
 	if ((fd = shm_anon()) == -1 || ftruncate(fd, (off_t)len) == -1 ||
 	    (map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 	    0)) == MAP_FAILED)
@@ -1070,10 +1182,19 @@ pool_new(struct pool_conf *pc)
 	return p;
 }
 
-/* Free a pool whose workers are all gone, and its listener if unshared. */
+/*
+ * Free a pool whose workers are all gone, and its listener if unshared;
+ * or, when the master exits, with some left, after what they sent.
+ */
 static void
 pool_free(struct pool *p)
 {
+	struct worker	*w;
+
+	TAILQ_FOREACH(w, &p->workers, entry)
+		worker_read(w, CHAN_DRAIN_MAX);
+	if (p->statusw != NULL)
+		worker_read(p->statusw, CHAN_DRAIN_MAX);
 	pool_unwatch(p);
 	ev_timer_del(loop, &p->begin);
 	ev_timer_del(loop, &p->tick);
@@ -1087,7 +1208,6 @@ pool_free(struct pool *p)
 		    "pool, as fpmd was handed it", p->pc->name, p->lsn->addr);
 	if (p->status_lsn != NULL)
 		listener_release(p->status_lsn);
-	pool_reqlog_close(p);
 	reqlog_release(p->access);
 	reqlog_release(p->slow);
 	free(p->crashes_ns);
@@ -1359,7 +1479,8 @@ pools_close(void)
 	struct pool	*p;
 
 	stopping = 1;
-	pools_kill_orphans();
+	/* No reaping follows: what was alive to kill is what was left. */
+	pools_say_killed(pools_kill_orphans());
 	while ((p = TAILQ_FIRST(&pools)) != NULL)
 		pool_free(p);
 }

@@ -21,33 +21,33 @@
  * several pools, or by a pool and its reload, is one open file, and
  * SIGUSR1 reopens them all.  No worker ever opens one.
  *
- * Each pool that has one of them gets a channel, a datagram socket
- * pair: its workers hold one end and send each access line, or each
- * slow log entry, as one datagram, so that lines never mix.  The
- * master reads the other end and writes what comes into that pool's
- * own files, nowhere else: a worker chooses neither the file nor, with
- * control characters made '?', the shape of what lands in it.
+ * A worker sends each access line, or each slow log entry, as one
+ * message on its own channel (log.h), so that lines never mix.  The
+ * master writes what comes into the own files of the pool whose worker
+ * holds that channel, nowhere else, and shapes it itself: an access
+ * line is one line; a slow log entry gets its header (the time, the
+ * pool, the worker's pid) from the master, and the worker's lines
+ * below it, with no blank line among them, so that no entry can pass
+ * for another's.  A worker chooses neither the file nor, with control
+ * characters made '?', the shape of what lands in it.
  */
 
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/socket.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fpmd.h"
 
-/* A datagram on the channel is one line or entry, at most this long. */
-#define REQLOG_RECV_MAX		(2 * REQLOG_MSG_MAX)
-/* Room for many lines while the master is busy, where it can be had. */
-#define REQLOG_SNDBUF_BYTES	(64 * 1024)
-#define REQLOG_RCVBUF_BYTES	(256 * 1024)
+/* A slow log entry's header: "\n[time]  [pool name] pid N\n". */
+#define REQLOG_HEADER_MAX	512
 
 /* One open log file. */
 struct reqlog {
@@ -153,28 +153,6 @@ reqlog_reopen(void)
 	}
 }
 
-/*
- * A new channel for a pool's workers: ours[0] for the master to read,
- * ours[1] for the workers to send on.
- */
-int
-reqlog_channel(int ours[2])
-{
-	int	 snd = REQLOG_SNDBUF_BYTES, rcv = REQLOG_RCVBUF_BYTES;
-
-	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, ours) == -1)
-		return -1;
-	if (ev_cloexec(ours[0]) == -1 || ev_cloexec(ours[1]) == -1 ||
-	    ev_nonblock(ours[0], 1) == -1) {
-		close(ours[0]);
-		close(ours[1]);
-		return -1;
-	}
-	(void)setsockopt(ours[1], SOL_SOCKET, SO_SNDBUF, &snd, sizeof(snd));
-	(void)setsockopt(ours[0], SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
-	return 0;
-}
-
 static void
 reqlog_write(struct reqlog *r, const char *buf, size_t len)
 {
@@ -187,40 +165,80 @@ reqlog_write(struct reqlog *r, const char *buf, size_t len)
 	r->failing = 1;
 }
 
-/*
- * One datagram from a worker: a tag, then an access line or a slow log
- * entry.  Only an entry may hold newlines, between its lines; every
- * other control character is made '?', and a line ends in one newline.
- */
+/* A worker's bytes, with every control character made '?'. */
 static void
-reqlog_take(char *msg, size_t len, struct reqlog *access, struct reqlog *slow)
+reqlog_clean(char *s, size_t len)
 {
-	struct reqlog	*to;
-	size_t		 i;
-	int		 entry;
+	size_t	 i;
 
-	if (len < 2 || (msg[0] != REQLOG_ACCESS && msg[0] != REQLOG_SLOW))
-		return;
-	entry = msg[0] == REQLOG_SLOW;
-	if ((to = entry ? slow : access) == NULL)
-		return;
-	for (i = 1; i < len; i++)
-		if (((unsigned char)msg[i] < 0x20 && (msg[i] != '\n' ||
-		    !entry)) || msg[i] == 0x7f)
-			msg[i] = '?';
-	if (msg[len - 1] != '\n')
-		msg[len++] = '\n';
-	reqlog_write(to, msg + 1, len - 1);
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			s[i] = '?';
 }
 
-/* The master's end of a pool's channel is readable. */
-void
-reqlog_relay(int fd, struct reqlog *access, struct reqlog *slow)
+/* An access line: one line, however many a worker put in it. */
+static void
+reqlog_access(struct reqlog *r, char *line, size_t len)
 {
-	char	 msg[REQLOG_RECV_MAX + 1];
-	ssize_t	 n;
+	if (len == 0)
+		return;
+	reqlog_clean(line, len);
+	line[len] = '\n';
+	reqlog_write(r, line, len + 1);
+}
 
-	while ((n = recv(fd, msg, sizeof(msg) - 1, 0)) >= 0)
-		if (n > 0)
-			reqlog_take(msg, (size_t)n, access, slow);
+/*
+ * A slow log entry: the master's header, in php-fpm's form, then each
+ * line the worker sent that is not empty; the whole in one write, so
+ * that pools sharing the file never mix their entries.
+ */
+static void
+reqlog_slow(struct reqlog *r, const char *pool, pid_t pid, const char *body,
+    size_t len)
+{
+	/* Each line of the body gains one newline at most. */
+	char		 entry[REQLOG_HEADER_MAX + CHAN_MSG_MAX + 1], stamp[32];
+	const char	*eol;
+	time_t		 now;
+	struct tm	*tm;
+	size_t		 i, n, o;
+	int		 head;
+
+	now = time(NULL);
+	if ((tm = localtime(&now)) == NULL ||
+	    strftime(stamp, sizeof(stamp), "[%d-%b-%Y %H:%M:%S]", tm) == 0)
+		stamp[0] = '\0';
+	head = snprintf(entry, REQLOG_HEADER_MAX, "\n%s  [pool %s] pid %ld\n",
+	    stamp, pool, (long)pid);
+	if (head < 0)
+		return;
+	o = (size_t)head < REQLOG_HEADER_MAX ? (size_t)head :
+	    REQLOG_HEADER_MAX - 1;
+	for (i = 0; i < len; i += n + 1) {
+		eol = memchr(body + i, '\n', len - i);
+		n = eol != NULL ? (size_t)(eol - (body + i)) : len - i;
+		if (n == 0)
+			continue;
+		memcpy(entry + o, body + i, n);
+		reqlog_clean(entry + o, n);
+		o += n;
+		entry[o++] = '\n';
+	}
+	reqlog_write(r, entry, o);
+}
+
+/*
+ * A CHAN_ACCESS or CHAN_SLOW message from worker pid of pool, tag and
+ * all, len bytes in a buffer with room for one more.
+ */
+void
+reqlog_take(const char *pool, pid_t pid, char *msg, size_t len,
+    struct reqlog *access, struct reqlog *slow)
+{
+	if (len == 0)
+		return;
+	if (msg[0] == CHAN_ACCESS && access != NULL)
+		reqlog_access(access, msg + 1, len - 1);
+	else if (msg[0] == CHAN_SLOW && slow != NULL)
+		reqlog_slow(slow, pool, pid, msg + 1, len - 1);
 }

@@ -21,7 +21,9 @@
  * makes, resets and frees them; a worker writes its own slot's state;
  * both count from the slots.  The number of slots is always the
  * caller's own pm.max_children, never read from the mapping, which any
- * worker of the pool can write.
+ * worker of the pool can write; and every figure computed from it goes
+ * through the saturating helpers here (sb_add(), sb_sub()), so that no
+ * value a worker writes, however extreme, makes a reader overflow.
  */
 
 #include "config.h"
@@ -119,6 +121,24 @@ sb_slot_state(struct slot *s, int state)
 	s->since_ns = ev_now();
 }
 
+/* a + b, at most UINT64_MAX: counts a worker wrote. */
+uint64_t
+sb_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* a - b, within int64_t: a time, less one a worker wrote. */
+int64_t
+sb_sub(int64_t a, int64_t b)
+{
+	if (b < 0 && a > INT64_MAX + b)
+		return INT64_MAX;
+	if (b > 0 && a < INT64_MIN + b)
+		return INT64_MIN;
+	return a - b;
+}
+
 int
 sb_count(const struct scoreboard *sb, int nslots, int state)
 {
@@ -140,7 +160,7 @@ sb_totals(const struct scoreboard *sb, int nslots, uint64_t *accepted,
 	*accepted = sb->accepted_before;
 	*slow = sb->slow_before;
 	for (i = 0; i < nslots; i++) {
-		*accepted += sb->slots[i].accepted;
-		*slow += sb->slots[i].slow;
+		*accepted = sb_add(*accepted, sb->slots[i].accepted);
+		*slow = sb_add(*slow, sb->slots[i].slow);
 	}
 }

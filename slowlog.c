@@ -22,8 +22,9 @@
  * place of PHP's backtrace, what is running: the program's process
  * group, each process with its parent and command line (compat/
  * procgroup.c), up to request_slowlog_trace_depth of them.  The worker
- * asks about its own program's group only, which runs as its own user;
- * the master, which writes the entry, learns no pid from it.  The
+ * asks about its own program's group only, which runs as its own user,
+ * and sends the lines of the entry; the master, which writes it,
+ * writes its header itself (reqlog.c) and learns no pid from it.  The
  * error log gets php-fpm's one line, and the worker's slot counts the
  * request for the status page's slow requests.
  */
@@ -37,7 +38,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fpmd.h"
@@ -46,7 +46,7 @@
 
 /* An entry being written: a tag, then its lines. */
 struct entry {
-	char	 buf[REQLOG_MSG_MAX + 1];
+	char	 buf[CHAN_MSG_MAX + 1];
 	size_t	 len;
 };
 
@@ -88,16 +88,13 @@ slowlog_group(struct entry *e, int depth, pid_t pgid)
 		entry_printf(e, "[and %d more]\n", n - depth);
 }
 
-/* What the slot says of the request, escaped: method, URI, query. */
+/* What the slot says of the request, as it came: method, URI, query. */
 static void
 slowlog_request(char *buf, size_t len, const struct slot *s)
 {
-	char	 raw[sizeof(s->method) + sizeof(s->uri) + sizeof(s->query) + 2];
-
-	snprintf(raw, sizeof(raw), "%.*s %.*s%s%.*s", (int)sizeof(s->method),
+	snprintf(buf, len, "%.*s %.*s%s%.*s", (int)sizeof(s->method),
 	    s->method, (int)sizeof(s->uri), s->uri, s->query[0] != '\0' ?
 	    "?" : "", (int)sizeof(s->query), s->query);
-	escape_log(buf, len, raw, strlen(raw));
 }
 
 static void
@@ -112,29 +109,30 @@ slowlog_send(const struct conn *c, const struct entry *e)
 		}
 }
 
-/* The request on c has run for running_ns: log it, count it. */
+/*
+ * The request on c has run for running_ns: log it, count it.  The
+ * request's strings are escaped once for each log: by log_warnx() for
+ * the error log, here for the slow log.
+ */
 static void
 slowlog_write(struct conn *c, pid_t pgid, int64_t running_ns)
 {
 	static struct entry	 e;
 	const struct slot	*s = c->slot;
-	char			 stamp[32], script[1024], request[1024];
-	time_t			 now = time(NULL);
-	struct tm		*tm;
+	char			 script[1024], request[1024];
+	char			 raw[sizeof(s->method) + sizeof(s->uri) +
+	    sizeof(s->query) + 2];
+	int			 n;
 
-	if ((tm = localtime(&now)) == NULL ||
-	    strftime(stamp, sizeof(stamp), "[%d-%b-%Y %H:%M:%S]", tm) == 0)
-		stamp[0] = '\0';
-	escape_log(script, sizeof(script), s->script, strnlen(s->script,
-	    sizeof(s->script)));
-	slowlog_request(request, sizeof(request), s);
-	log_warnx("pool %s: worker %ld, script '%s' (request: \"%s\") "
+	n = (int)strnlen(s->script, sizeof(s->script));
+	slowlog_request(raw, sizeof(raw), s);
+	log_warnx("pool %s: worker %ld, script '%.*s' (request: \"%s\") "
 	    "executing too slow (%.6f sec), logging", c->pc->name,
-	    (long)getpid(), script, request, (double)running_ns / 1e9);
-	e.buf[0] = REQLOG_SLOW;
+	    (long)getpid(), n, s->script, raw, (double)running_ns / 1e9);
+	escape_log(script, sizeof(script), s->script, (size_t)n);
+	escape_log(request, sizeof(request), raw, strlen(raw));
+	e.buf[0] = CHAN_SLOW;
 	e.len = 1;
-	entry_printf(&e, "\n%s  [pool %s] pid %ld\n", stamp, c->pc->name,
-	    (long)getpid());
 	entry_printf(&e, "script_filename = %s\nrequest = %s\n"
 	    "running = %.3f s\n", script, request, (double)running_ns / 1e9);
 	slowlog_group(&e, c->pc->slowlog_trace_depth, pgid);

@@ -197,7 +197,7 @@ render_pool(struct buf *b, const struct pool_view *p, const struct figures *f,
 	snprintf(v[1], sizeof(v[1]), "%s", conf_pm_name(p->pc->pm));
 	when(v[2], sizeof(v[2]), fmt, p->sb->started_epoch);
 	snprintf(v[3], sizeof(v[3]), "%lld",
-	    (long long)(time(NULL) - p->sb->started_epoch));
+	    (long long)sb_sub(time(NULL), p->sb->started_epoch));
 	snprintf(v[4], sizeof(v[4]), "%llu", (unsigned long long)f->accepted);
 	snprintf(v[5], sizeof(v[5]), "%u", f->queue);
 	snprintf(v[6], sizeof(v[6]), "%u", f->queue_max);
@@ -260,13 +260,13 @@ render_worker(struct buf *b, const struct slot *s, enum format fmt,
 	int64_t			 dur_ns;
 	size_t			 i;
 
-	dur_ns = s->req_start_ns != 0 ? ev_now() - s->req_start_ns :
+	dur_ns = s->req_start_ns != 0 ? sb_sub(ev_now(), s->req_start_ns) :
 	    s->req_duration_ns;
 	snprintf(v[0], sizeof(v[0]), "%d", (int)s->pid);
 	snprintf(v[1], sizeof(v[1]), "%s", state_name(s->state));
 	when(v[2], sizeof(v[2]), fmt, s->started_epoch);
 	snprintf(v[3], sizeof(v[3]), "%lld",
-	    (long long)(time(NULL) - s->started_epoch));
+	    (long long)sb_sub(time(NULL), s->started_epoch));
 	snprintf(v[4], sizeof(v[4]), "%llu", (unsigned long long)s->requests);
 	snprintf(v[5], sizeof(v[5]), "%lld", (long long)(dur_ns / 1000));
 	snprintf(v[6], sizeof(v[6]), "%.*s", (int)sizeof(s->method),
@@ -376,7 +376,7 @@ render_openmetrics(struct buf *b, const struct pool_view *p,
 	metric(b, "up", "gauge", up, 1);
 	metric(b, "start_since", "counter",
 	    "The number of seconds since FPM has started.",
-	    (unsigned long long)(time(NULL) - p->sb->started_epoch));
+	    (unsigned long long)sb_sub(time(NULL), p->sb->started_epoch));
 	metric(b, "accepted_connections", "counter",
 	    "The number of requests accepted by the pool.", f->accepted);
 	metric(b, "listen_queue", "gauge", "The number of requests in the "

@@ -151,28 +151,25 @@ worker_signals(void)
 }
 
 /*
- * The descriptors the master handed: which it handed, and none of
- * them to a CGI program or an application.  Only the socket and the
- * ready pipe are non-blocking.
+ * The descriptors the master handed, and none of them to a CGI program
+ * or an application.  Only the socket is non-blocking: a line waits
+ * for room on the channel rather than be lost.
  */
 static int
-worker_fds(struct worker_ctx *c)
+worker_fds(void)
 {
 	int	 fd;
 
 	for (fd = WORKER_FD_LISTEN; fd < WORKER_FD_END; fd++)
 		if (fcntl(fd, F_GETFD) != -1 && (ev_cloexec(fd) == -1 ||
-		    ev_nonblock(fd, fd == WORKER_FD_LISTEN ||
-		    fd == WORKER_FD_READY) == -1))
+		    ev_nonblock(fd, fd == WORKER_FD_LISTEN) == -1))
 			return -1;
 	if (fcntl(WORKER_FD_LISTEN, F_GETFD) == -1 ||
-	    fcntl(WORKER_FD_LIFE, F_GETFD) == -1) {
+	    fcntl(WORKER_FD_LIFE, F_GETFD) == -1 ||
+	    fcntl(WORKER_FD_CHAN, F_GETFD) == -1) {
 		errno = EBADF;
 		return -1;
 	}
-	c->has_ready = fcntl(WORKER_FD_READY, F_GETFD) != -1;
-	c->has_log = fcntl(WORKER_FD_LOG, F_GETFD) != -1;
-	c->has_reqlog = fcntl(WORKER_FD_REQLOG, F_GETFD) != -1;
 	return 0;
 }
 
@@ -607,7 +604,7 @@ worker_dispatch(struct conn *c, struct outcome *o)
 static void
 worker_account(const struct outcome *o)
 {
-	slot->req_duration_ns = ev_now() - slot->req_start_ns;
+	slot->req_duration_ns = sb_sub(ev_now(), slot->req_start_ns);
 	slot->last_cpu_ns = o->user_ns + o->system_ns;
 	slot->last_memory_bytes = o->memory_bytes;
 	slot->req_start_ns = 0;
@@ -668,18 +665,96 @@ worker_serve(struct conn *c)
 
 #ifdef FPMD_TEST_HOSTILE
 /*
- * A compromised worker, in the test build tests/fpmd-hostile only: it
- * writes the pid in $FPMD_HOSTILE_PID over every slot of its pool, as a
- * busy request started long ago, and dies by SIGABRT, which sanitizers
- * leave alone.  tests/boundary_test checks that the master signals
- * nothing but its own children for it.
+ * A compromised worker, in the test build tests/fpmd-hostile only.
+ * With $FPMD_HOSTILE_PID, it writes that pid over every slot of its
+ * pool, as a busy request started long ago, and dies by SIGABRT, which
+ * sanitizers leave alone: tests/boundary_test checks that the master
+ * signals nothing but its own children for it.  With
+ * $FPMD_HOSTILE_VICTIM, the name of another pool, it writes extreme
+ * values into every field of every slot of its pool and the header,
+ * sends garbage on its channel, lines in the victim's name among it,
+ * and the same on every descriptor number it has, then goes on as a
+ * worker: the test checks that the master survives, and that the
+ * victim's logs and workers are untouched.
  */
+static void
+hostile_slot(struct slot *s, int i)
+{
+	int64_t	 v = i % 2 ? INT64_MAX : INT64_MIN + 1;
+
+	s->state = i % 9 - 1;
+	s->started_epoch = (time_t)v;
+	s->since_ns = v;
+	s->req_start_ns = v;
+	s->req_duration_ns = -v;
+	s->requests = s->accepted = s->slow = UINT64_MAX - (uint64_t)i;
+	s->last_cpu_ns = v;
+	s->last_memory_bytes = s->content_length = UINT64_MAX;
+	memset(s->method, 'M', sizeof(s->method));
+	memset(s->uri, '\n', sizeof(s->uri));
+	memset(s->query, 0x7f, sizeof(s->query));
+	memset(s->script, 'S', sizeof(s->script));
+	memset(s->user, 0xff, sizeof(s->user));
+}
+
+static void
+hostile_scoreboard(void)
+{
+	struct scoreboard	*sb = ctx->sb;
+	int			 i;
+
+	sb->started_epoch = (time_t)(INT64_MIN + 1);
+	sb->accepted_before = sb->slow_before = UINT64_MAX;
+	sb->max_children_reached = UINT64_MAX;
+	sb->max_active = sb->max_listen_queue = UINT_MAX;
+	for (i = 0; i < ctx->pc->max_children; i++)
+		hostile_slot(&sb->slots[i], i);
+}
+
+/* Every message it can think of, on fd, whatever fd is: a pipe too. */
+static void
+hostile_send(int fd, const char *victim)
+{
+	static char	 huge[2 * CHAN_MSG_MAX];
+	char		 msg[512];
+	const char	 tags[] = { CHAN_READY, CHAN_LOG, CHAN_ACCESS,
+	    CHAN_SLOW, 'X', 0 };
+	size_t		 i;
+	int		 n;
+
+	if (ev_nonblock(fd, 1) == -1)
+		return;
+	for (i = 0; i < sizeof(tags); i++) {
+		n = snprintf(msg, sizeof(msg), "%c3forged\n[pool %s] forged "
+		    "line\nNOTICE: [pool %s] forged line\n\n[06-Dec-2026 "
+		    "00:00:00]  [pool %s] pid 1\nforged entry", tags[i],
+		    victim, victim, victim);
+		(void)write(fd, msg, (size_t)n);
+		(void)write(fd, msg, 1);
+		(void)send(fd, msg, 0, 0);
+		memset(huge, 'H', sizeof(huge));
+		huge[0] = tags[i];
+		(void)write(fd, huge, CHAN_MSG_MAX);
+		(void)write(fd, huge, sizeof(huge));
+	}
+}
+
 static void
 worker_hostile(void)
 {
 	const char	*v;
-	int		 i;
+	int		 i, fd;
 
+	if ((v = getenv("FPMD_HOSTILE_VICTIM")) != NULL) {
+		if (strcmp(v, ctx->pc->name) == 0)
+			return;
+		hostile_scoreboard();
+		for (fd = 0; fd < 1024; fd++)
+			if (fd != STDIN_FILENO && fd != STDOUT_FILENO &&
+			    fd != STDERR_FILENO)
+				hostile_send(fd, v);
+		return;
+	}
 	if ((v = getenv("FPMD_HOSTILE_PID")) == NULL)
 		return;
 	for (i = 0; i < ctx->pc->max_children; i++) {
@@ -702,6 +777,7 @@ worker_run(const struct worker_ctx *c)
 	uint8_t	*params;
 	pid_t	 pid = getpid();
 	int	 fd;
+	char	 ready = CHAN_READY;
 
 	ctx = c;
 	slot = ctx->slot == -1 ? &own_slot : &ctx->sb->slots[ctx->slot];
@@ -723,15 +799,14 @@ worker_run(const struct worker_ctx *c)
 	if (ctx->pc->exec != NULL && app_start() == -1)
 		worker_app_lost();
 	sb_slot_state(slot, SLOT_IDLE);
-	if (ctx->has_ready &&
-	    write(WORKER_FD_READY, &pid, sizeof(pid)) != sizeof(pid))
+	if (ctx->slot != -1 && send(WORKER_FD_CHAN, &ready, 1, 0) != 1)
 		worker_exit(WORKER_EXIT_QUIT);
 	for (;;) {
 		if ((fd = worker_accept()) == -1)
 			continue;
 		conn_open(&conn, fd, ctx->pc, slot, &halt, params);
-		if (ctx->has_reqlog)
-			conn.reqlog_fd = WORKER_FD_REQLOG;
+		if (ctx->slot != -1)
+			conn.reqlog_fd = WORKER_FD_CHAN;
 		worker_serve(&conn);
 		close(fd);
 		if (worker_recycled())
@@ -804,15 +879,19 @@ worker_settings(struct worker_conf *wc)
 	return 0;
 }
 
-/* Log as the master does: to its file through the pipe, or alike. */
+/*
+ * Every line goes to the master on the worker's channel, if it has one
+ * (not when run by hand), and the master logs it in the pool's name
+ * wherever it logs its own: no worker needs syslog's socket or a file
+ * in its chroot.
+ */
 static void
-worker_logging(const struct worker_conf *wc, int has_log)
+worker_logging(void)
 {
-	log_setlevel(wc->log_level);
-	if (has_log)
-		log_pipe(WORKER_FD_LOG);
-	else if (wc->syslog_ident != NULL)
-		log_init(0, wc->syslog_ident, wc->syslog_facility);
+	struct stat	 st;
+
+	if (fstat(WORKER_FD_CHAN, &st) == 0 && S_ISSOCK(st.st_mode))
+		log_child(WORKER_FD_CHAN);
 }
 
 /*
@@ -831,8 +910,7 @@ worker_main(int argc, char *argv[])
 
 	compat_init_setproctitle(argc, argv);
 	selfexec_name(argv[0]);
-	if (fcntl(WORKER_FD_LOG, F_GETFD) != -1)
-		log_pipe(WORKER_FD_LOG);
+	worker_logging();
 	if (worker_args(argc, argv, &c.slot, &pool) == -1) {
 		log_warnx("%s is fpmd's own: usage: fpmd %s slot pool",
 		    WORKER_MARK, WORKER_MARK);
@@ -848,13 +926,13 @@ worker_main(int argc, char *argv[])
 		exit(WORKER_EXIT_SETUP);
 	}
 	if ((c.sb = sb_map(WORKER_FD_SB, c.pc->max_children)) == NULL ||
-	    worker_fds(&c) == -1) {
+	    worker_fds() == -1) {
 		log_warn("pool %s: worker %d: its scoreboard and descriptors",
 		    c.pc->name, (int)getpid());
 		exit(WORKER_EXIT_SETUP);
 	}
 	close(WORKER_FD_SB);
-	worker_logging(&wc, c.has_log);
+	log_setlevel(wc.log_level);
 	/* The time zone, before a chroot may hide /etc/localtime. */
 	tzset();
 	worker_run(&c);

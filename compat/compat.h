@@ -64,6 +64,7 @@ void	 setproctitle(const char *, ...)
  */
 int	 reaper_acquire(void);
 int	 reaper_children(pid_t *, int);
+int	 reaper_ended(pid_t);
 int	 reaper_tie(void);
 
 /* compat/procgroup.c: the processes of a group, for the slow log. */

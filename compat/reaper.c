@@ -21,11 +21,14 @@
  * init, so whatever a dead worker or CGI program leaves behind becomes
  * the master's own child: a process the master can prove is its
  * descendant, and so may signal.  reaper_children() lists the master's
- * children as the kernel knows them.  reaper_tie(), in a worker's
- * FastCGI application before it executes, has the kernel kill it when
- * its worker dies, by whatever death, even one that takes the master
- * with it: Linux's PR_SET_PDEATHSIG, FreeBSD's PROC_PDEATHSIG_CTL.
- * Elsewhere all three fail with ENOSYS.
+ * children as the kernel knows them, and reaper_ended() says whether
+ * one has ended already and waits to be reaped (waitid(2) with
+ * WNOWAIT, which OpenBSD 6.6 lacks: it has no subreaper either).
+ * reaper_tie(), in a worker's FastCGI application before it executes,
+ * has the kernel kill it when its worker dies, by whatever death, even
+ * one that takes the master with it: Linux's PR_SET_PDEATHSIG,
+ * FreeBSD's PROC_PDEATHSIG_CTL.  Elsewhere the three fail with ENOSYS,
+ * and reaper_ended() says no.
  */
 
 #include "../config.h"
@@ -41,6 +44,7 @@
 
 #if defined(__linux__)
 #include <sys/prctl.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #elif defined(__FreeBSD__)
@@ -208,6 +212,29 @@ reaper_tie(void)
 {
 	errno = ENOSYS;
 	return -1;
+}
+
+#endif
+
+#if defined(__linux__) || defined(__FreeBSD__)
+
+int
+reaper_ended(pid_t pid)
+{
+	siginfo_t	 si;
+
+	memset(&si, 0, sizeof(si));
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
+	    0 && si.si_pid == pid;
+}
+
+#else
+
+int
+reaper_ended(pid_t pid)
+{
+	(void)pid;
+	return 0;
 }
 
 #endif

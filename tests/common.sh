@@ -224,3 +224,56 @@ expect_fail() {
 	grep -q -- "$_re" expect.err ||
 	    atf_fail "$2: no /$_re/ in: $(oneline expect.out expect.err)"
 }
+
+# The CGI programs the workers of the master in the pidfile run now.
+cgis() {
+	pgrep -P "$(workers | tr '\n' ',' | sed 's/,$//')" | wc -l | tr -d ' '
+}
+
+# A pool's retirement with requests in flight: in_flight starts 16
+# requests of slow.cgi of 1.5 s on $SOCK, at once, and waits until a
+# CGI program runs for each; landed waits for them, which must all be
+# answered.  Each request counts in flights, for the access lines that
+# access.log must then hold.
+in_flight() {
+	"$CLIENT" -t 30 -c 16 -n 1 -q -e slept -p QUERY_STRING=1.5 \
+	    -p SCRIPT_NAME=/slow.cgi -p "SCRIPT_FILENAME=$CGIBIN/slow.cgi" \
+	    "$SOCK" >flight.out 2>&1 &
+	_flight=$!
+	echo $_flight >flight.bgpid
+	wait_for 10 eval '[ "$(cgis)" -ge 16 ]' ||
+	    atf_fail "16 requests are not running: $(cgis)"
+}
+
+landed() {
+	wait $_flight || atf_fail "requests failed: $(oneline flight.out)"
+	grep -q "16 requests: 16 ok, 0 failed" flight.out ||
+	    atf_fail "not every request answered: $(oneline flight.out)"
+	flights=$((${flights:-0} + 16))
+}
+
+# The children of process $1 that have exited and wait to be reaped.
+zombies() {
+	ps -o stat= -p "$(pgrep -P "$1" | tr '\n' ',' | sed 's/,$//')" |
+	    grep -c '^Z'
+}
+
+# landed, with master $1 stopped meanwhile, after it has told its 16
+# busy workers to leave: they answer, send their access lines and exit,
+# and when the master goes on, their exits and their lines wait for it
+# together, in whichever order its event loop takes them.
+landed_while_stopped() {
+	kill -STOP "$1"
+	landed
+	wait_for 10 eval '[ "$(zombies '"$1"')" -ge 16 ]' ||
+	    atf_fail "$(zombies "$1") workers exited, not 16"
+	kill -CONT "$1"
+}
+
+# Every request answered has its line in access.log, no more.
+every_response_logged() {
+	wait_for 15 eval '[ "$(wc -l <access.log)" -ge '"$flights"' ]'
+	_lines=$(wc -l <access.log | tr -d ' ')
+	[ "$_lines" = "$flights" ] ||
+	    atf_fail "$flights requests answered, $_lines access lines"
+}

@@ -115,8 +115,6 @@ setup(void)
 	wc.pc = &pc;
 	wc.events = "epoll";
 	wc.log_level = 7;
-	wc.syslog_ident = "fpmd";
-	wc.syslog_facility = 3 << 3;
 }
 
 static void
@@ -151,8 +149,6 @@ same(const struct worker_conf *w)
 
 	ATF_CHECK_STREQ(w->events, wc.events);
 	ATF_CHECK_EQ(w->log_level, wc.log_level);
-	same_str(w->syslog_ident, wc.syslog_ident);
-	ATF_CHECK_EQ(w->syslog_facility, wc.syslog_facility);
 	same_str(pc.name, d->name);
 	same_str(pc.listen, d->listen);
 	ATF_CHECK_EQ(d->backlog, pc.backlog);
@@ -294,7 +290,6 @@ ATF_TC_BODY(unset_strings_stay_unset, tc)
 
 	(void)tc;
 	setup();
-	wc.syslog_ident = NULL;
 	pc.chroot = pc.exec = pc.access_log = NULL;
 	pc.env = NULL;
 	pc.nenv = pc.nacl = 0;
