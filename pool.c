@@ -342,12 +342,12 @@ worker_channel(struct pool *p, int chan[2])
 	int	 snd = CHAN_SNDBUF_BYTES, rcv = CHAN_RCVBUF_BYTES;
 
 	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, chan) == -1) {
-		log_warn("pool %s: socketpair for a new worker", p->pc->name);
+		log_error("pool %s: socketpair for a new worker", p->pc->name);
 		return -1;
 	}
 	if (ev_cloexec(chan[0]) == -1 || ev_cloexec(chan[1]) == -1 ||
 	    ev_nonblock(chan[0], 1) == -1) {
-		log_warn("pool %s: set up a new worker's channel",
+		log_error("pool %s: set up a new worker's channel",
 		    p->pc->name);
 		close(chan[0]);
 		close(chan[1]);
@@ -371,7 +371,7 @@ worker_new(struct pool *p, int slot, int chan[2])
 	w->slot = slot;
 	w->chan = chan[0];
 	if (ev_add(loop, w->chan, EV_READ, worker_heard, w) == -1) {
-		log_warn("pool %s: watch a new worker's channel", p->pc->name);
+		log_error("pool %s: watch a new worker's channel", p->pc->name);
 		close(chan[0]);
 		close(chan[1]);
 		free(w);
@@ -407,7 +407,7 @@ pool_fork(struct pool *p, int slot)
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	close(chan[1]);
 	if (w->pid == -1) {
-		log_warn("pool %s: fork", p->pc->name);
+		log_error("pool %s: fork", p->pc->name);
 		worker_free(w);
 		return NULL;
 	}
@@ -505,7 +505,7 @@ worker_signal(struct worker *w, int sig)
 	if (sig != SIGKILL)
 		w->stopping = sig;
 	if (kill(w->pid, sig) == -1 && errno != ESRCH)
-		log_warn("pool %s: kill worker %d", w->pool->pc->name,
+		log_error("pool %s: kill worker %d", w->pool->pc->name,
 		    (int)w->pid);
 }
 
@@ -658,7 +658,7 @@ pool_watch(struct pool *p)
 	    p->pc->pm != PM_ONDEMAND || p->nstarting > 0)
 		return;
 	if (ev_add(loop, p->lsn->fd, EV_READ, pool_ondemand, p) == -1) {
-		log_warn("pool %s: watch %s", p->pc->name, p->lsn->addr);
+		log_error("pool %s: watch %s", p->pc->name, p->lsn->addr);
 		return;
 	}
 	p->lsn->watcher = p;

@@ -143,7 +143,7 @@ reqlog_reopen(void)
 
 	TAILQ_FOREACH(r, &reqlogs, entry) {
 		if ((fd = reqlog_file(r->path, why, sizeof(why))) == -1) {
-			log_warnx("reopen %s: %s; keeping the old file",
+			log_errorx("reopen %s: %s; keeping the old file",
 			    r->path, why);
 			continue;
 		}
@@ -161,7 +161,7 @@ reqlog_write(struct reqlog *r, const char *buf, size_t len)
 		return;
 	}
 	if (!r->failing)
-		log_warn("write %s", r->path);
+		log_error("write %s", r->path);
 	r->failing = 1;
 }
 

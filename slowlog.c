@@ -104,7 +104,8 @@ slowlog_send(const struct conn *c, const struct entry *e)
 		return;
 	while (send(c->reqlog_fd, e->buf, e->len, 0) == -1)
 		if (errno != EINTR) {
-			log_warn("pool %s: send a slow log entry", c->pc->name);
+			log_error("pool %s: send a slow log entry",
+			    c->pc->name);
 			return;
 		}
 }

@@ -182,7 +182,7 @@ worker_rlimit(const struct pool_conf *pc, int resource, rlim_t value,
 	rl.rlim_cur = rl.rlim_max = value;
 	if (setrlimit(resource, &rl) == 0)
 		return 0;
-	log_warn("pool %s: %s", pc->name, key);
+	log_error("pool %s: %s", pc->name, key);
 	return -1;
 }
 
@@ -196,40 +196,40 @@ worker_privileges(const struct pool_conf *pc)
 	    pc->rlimit_core, "rlimit_core") == -1)
 		return -1;
 	if (pc->setuser && setgroups(pc->ngroups, pc->groups) == -1) {
-		log_warn("pool %s: setgroups for %s", pc->name, pc->user);
+		log_error("pool %s: setgroups for %s", pc->name, pc->user);
 		return -1;
 	}
 	if (pc->priority != CONF_PRIORITY_UNSET &&
 	    setpriority(PRIO_PROCESS, 0, pc->priority) == -1) {
-		log_warn("pool %s: process.priority %d", pc->name,
+		log_error("pool %s: process.priority %d", pc->name,
 		    pc->priority);
 		return -1;
 	}
 	if (pc->chroot != NULL && (chroot(pc->chroot) == -1 ||
 	    chdir("/") == -1)) {
-		log_warn("pool %s: chroot %s", pc->name, pc->chroot);
+		log_error("pool %s: chroot %s", pc->name, pc->chroot);
 		return -1;
 	}
 	if (pc->chdir != NULL && chdir(pc->chdir) == -1) {
-		log_warn("pool %s: chdir %s", pc->name, pc->chdir);
+		log_error("pool %s: chdir %s", pc->name, pc->chdir);
 		return -1;
 	}
 	if (pc->setuser && (setresgid(pc->gid, pc->gid, pc->gid) == -1 ||
 	    setresuid(pc->uid, pc->uid, pc->uid) == -1)) {
-		log_warn("pool %s: cannot become %s", pc->name, pc->user);
+		log_error("pool %s: cannot become %s", pc->name, pc->user);
 		return -1;
 	}
 #if CONF_DUMPABLE
 	/* A change of user cleared it; php-fpm only logs a failure. */
 	if (pc->dumpable && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) == -1)
-		log_warn("pool %s: process.dumpable", pc->name);
+		log_error("pool %s: process.dumpable", pc->name);
 #endif
 #ifdef __OpenBSD__
 	/* ps: the slow log lists a CGI program's process group. */
 	if (pledge(pc->slowlog_timeout_ms > 0 ?
 	    "stdio rpath proc exec unix inet ps" :
 	    "stdio rpath proc exec unix inet", NULL) == -1) {
-		log_warn("pool %s: pledge", pc->name);
+		log_error("pool %s: pledge", pc->name);
 		return -1;
 	}
 #endif
@@ -368,7 +368,7 @@ worker_resume_accept(void *arg)
 {
 	(void)arg;
 	if (worker_watch_listen() == -1) {
-		log_warn("pool %s: worker %d: watch %s", ctx->pc->name,
+		log_error("pool %s: worker %d: watch %s", ctx->pc->name,
 		    (int)getpid(), ctx->pc->listen);
 		worker_exit(WORKER_EXIT_FATAL);
 	}
@@ -400,7 +400,7 @@ worker_accept_loop(void)
 	    NULL) == -1 ||
 	    (ctx->pc->exec != NULL &&
 	    app_watch(accept_loop, worker_on_app) == -1)) {
-		log_warn("pool %s: worker %d: %s loop", ctx->pc->name,
+		log_error("pool %s: worker %d: %s loop", ctx->pc->name,
 		    (int)getpid(), ctx->events);
 		worker_exit(WORKER_EXIT_SETUP);
 	}
@@ -441,7 +441,7 @@ worker_accept_fd(struct sockaddr_storage *ss)
 		worker_pause_accept();
 	else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
 	    errno != ECONNABORTED)
-		log_warn("pool %s: accept on %s", ctx->pc->name,
+		log_error("pool %s: accept on %s", ctx->pc->name,
 		    ctx->pc->listen);
 	return -1;
 }
@@ -858,7 +858,7 @@ worker_settings(struct worker_conf *wc)
 	    st.st_size > CONFWIRE_MAX_BYTES || (data = mmap(NULL,
 	    (size_t)st.st_size, PROT_READ, MAP_PRIVATE, WORKER_FD_CONF,
 	    0)) == MAP_FAILED) {
-		log_warnx("%s is fpmd's own: no worker settings on descriptor "
+		log_errorx("%s is fpmd's own: no worker settings on descriptor "
 		    "%d", WORKER_MARK, WORKER_FD_CONF);
 		return WORKER_EXIT_SETUP;
 	}
@@ -866,13 +866,13 @@ worker_settings(struct worker_conf *wc)
 	munmap(data, (size_t)st.st_size);
 	close(WORKER_FD_CONF);
 	if (r == CONFWIRE_BUILD) {
-		log_warnx("worker %d: %s: %s; a new binary reaches workers "
+		log_errorx("worker %d: %s: %s; a new binary reaches workers "
 		    "only through a binary upgrade (USR2)", (int)getpid(),
 		    WORKER_MARK, why);
 		return WORKER_EXIT_BUILD;
 	}
 	if (r != CONFWIRE_OK) {
-		log_warnx("worker %d: %s: its settings: %s", (int)getpid(),
+		log_errorx("worker %d: %s: its settings: %s", (int)getpid(),
 		    WORKER_MARK, why);
 		return WORKER_EXIT_SETUP;
 	}
@@ -912,7 +912,7 @@ worker_main(int argc, char *argv[])
 	selfexec_name(argv[0]);
 	worker_logging();
 	if (worker_args(argc, argv, &c.slot, &pool) == -1) {
-		log_warnx("%s is fpmd's own: usage: fpmd %s slot pool",
+		log_errorx("%s is fpmd's own: usage: fpmd %s slot pool",
 		    WORKER_MARK, WORKER_MARK);
 		exit(WORKER_EXIT_SETUP);
 	}
@@ -921,13 +921,13 @@ worker_main(int argc, char *argv[])
 	c.pc = wc.pc;
 	c.events = wc.events;
 	if (strcmp(pool, c.pc->name) != 0 || c.slot >= c.pc->max_children) {
-		log_warnx("worker %d: slot %d of pool %s is not in its "
+		log_errorx("worker %d: slot %d of pool %s is not in its "
 		    "settings", (int)getpid(), c.slot, pool);
 		exit(WORKER_EXIT_SETUP);
 	}
 	if ((c.sb = sb_map(WORKER_FD_SB, c.pc->max_children)) == NULL ||
 	    worker_fds() == -1) {
-		log_warn("pool %s: worker %d: its scoreboard and descriptors",
+		log_error("pool %s: worker %d: its scoreboard and descriptors",
 		    c.pc->name, (int)getpid());
 		exit(WORKER_EXIT_SETUP);
 	}
