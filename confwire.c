@@ -46,8 +46,7 @@
 
 #include "fpmd.h"
 
-/* Which build: a binary of another build has another codec, maybe. */
-#define CONFWIRE_ID	"fpmd " FPMD_VERSION " built " __DATE__ " " __TIME__
+#define CW_ID_MAX	128
 
 #define CW_HEADER	5	/* tag and length */
 #define CW_NUMBER	8
@@ -138,6 +137,37 @@ static const struct cw_field cw_fields[] = {
 
 #define CW_NFIELDS	(sizeof(cw_fields) / sizeof(cw_fields[0]))
 #define CW_TAG_ID	1
+
+/*
+ * Which build: the version, a hash of the field table and of the
+ * structs' layout, so that a binary whose codec differs is told apart
+ * even where a reproducible build pins __DATE__ and __TIME__, and the
+ * build's time.
+ */
+static const char *
+cw_id(void)
+{
+	static char	 id[CW_ID_MAX];
+	uint32_t	 h = 2166136261U;
+	size_t		 i, v[5];
+	unsigned int	 j;
+
+	if (id[0] != '\0')
+		return id;
+	for (i = 0; i < CW_NFIELDS; i++) {
+		v[0] = cw_fields[i].tag;
+		v[1] = cw_fields[i].type;
+		v[2] = cw_fields[i].in;
+		v[3] = cw_fields[i].off;
+		v[4] = cw_fields[i].count_off;
+		for (j = 0; j < sizeof(v) / sizeof(v[0]); j++)
+			h = (h ^ (uint32_t)v[j]) * 16777619U;
+	}
+	h = (h ^ (uint32_t)sizeof(struct pool_conf)) * 16777619U;
+	snprintf(id, sizeof(id), "fpmd %s codec %08x built %s %s",
+	    FPMD_VERSION, (unsigned int)h, __DATE__, __TIME__);
+	return id;
+}
 
 struct cw_buf {
 	uint8_t		*data;
@@ -260,7 +290,7 @@ confwire_encode(const struct worker_conf *wc, uint8_t **data, size_t *len)
 	struct cw_buf	 b = { NULL, 0, 0 };
 	size_t		 i;
 
-	cw_put(&b, CW_TAG_ID, CONFWIRE_ID, strlen(CONFWIRE_ID));
+	cw_put(&b, CW_TAG_ID, cw_id(), strlen(cw_id()));
 	for (i = 0; i < CW_NFIELDS; i++)
 		cw_put_field(&b, wc, &cw_fields[i]);
 	*data = b.data;
@@ -467,12 +497,21 @@ cw_next(struct cw_in_state *s, uint8_t *tag, const uint8_t **v,
 static int
 cw_complete(struct cw_in_state *s, const struct worker_conf *wc)
 {
+	size_t	 i;
+
 	if (wc->events == NULL || wc->pc->name == NULL ||
 	    wc->pc->listen == NULL)
 		return cw_refuse(s, "a missing name, listen or events", NULL);
 	if (wc->pc->max_children < 1 || wc->pc->max_params_size == 0)
 		return cw_refuse(s, "no pm.max_children or params size",
 		    NULL);
+	/* Numbers are always written: one missing, a user's, say, is no 0. */
+	for (i = 0; i < CW_NFIELDS; i++)
+		if (cw_fields[i].type != CW_STR &&
+		    cw_fields[i].type != CW_STRS &&
+		    cw_fields[i].type != CW_GIDS &&
+		    cw_fields[i].type != CW_ACLS && !s->seen[cw_fields[i].tag])
+			return cw_refuse(s, "no value", cw_fields[i].name);
 	return 0;
 }
 
@@ -486,10 +525,10 @@ cw_decode(struct cw_in_state *s, struct worker_conf *wc)
 
 	if (cw_next(s, &tag, &v, &len) == -1)
 		return -1;
-	if (tag != CW_TAG_ID || len != strlen(CONFWIRE_ID) ||
-	    memcmp(v, CONFWIRE_ID, len) != 0) {
+	if (tag != CW_TAG_ID || len != strlen(cw_id()) ||
+	    memcmp(v, cw_id(), len) != 0) {
 		snprintf(s->why, s->whylen, "settings from another build "
-		    "(this binary is %s)", CONFWIRE_ID);
+		    "(this binary is %s)", cw_id());
 		return CONFWIRE_BUILD;
 	}
 	for (s->off += CW_HEADER + len; s->off < s->len;

@@ -374,6 +374,39 @@ ATF_TC_BODY(an_unknown_tag_is_refused, tc)
 	refused(0, 1, 1, "x", 1, "an unknown tag");
 }
 
+/*
+ * A number left out is refused, not read as 0: the pool's uid and
+ * setuser among them, which a worker would otherwise keep as root.
+ */
+ATF_TC_WITHOUT_HEAD(a_missing_number_is_refused);
+ATF_TC_BODY(a_missing_number_is_refused, tc)
+{
+	uint8_t		*data, *cut;
+	size_t		 len, off, n, cutlen = 0;
+	uint32_t	 vlen;
+	char		 why[256];
+
+	(void)tc;
+	setup();
+	confwire_encode(&wc, &data, &len);
+	ATF_REQUIRE((cut = malloc(len)) != NULL);
+	for (off = 0; off + 5 <= len; off += n) {
+		vlen = (uint32_t)data[off + 1] << 24 |
+		    (uint32_t)data[off + 2] << 16 |
+		    (uint32_t)data[off + 3] << 8 | data[off + 4];
+		n = 5 + vlen;
+		if (data[off] != 15) {
+			memcpy(cut + cutlen, data + off, n);
+			cutlen += n;
+		}
+	}
+	ATF_REQUIRE_EQ(cutlen + 5 + 8, len);
+	ATF_CHECK_EQ(decode(cut, cutlen, 0, why, sizeof(why)), CONFWIRE_BAD);
+	ATF_CHECK_MSG(strstr(why, "no value in uid") != NULL, "why: %s", why);
+	free(cut);
+	free(data);
+}
+
 ATF_TC_WITHOUT_HEAD(a_nul_in_a_string_is_refused);
 ATF_TC_BODY(a_nul_in_a_string_is_refused, tc)
 {
@@ -434,6 +467,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, a_length_beyond_the_end_is_refused);
 	ATF_TP_ADD_TC(tp, a_second_value_is_refused);
 	ATF_TP_ADD_TC(tp, an_unknown_tag_is_refused);
+	ATF_TP_ADD_TC(tp, a_missing_number_is_refused);
 	ATF_TP_ADD_TC(tp, a_nul_in_a_string_is_refused);
 	ATF_TP_ADD_TC(tp, a_number_that_does_not_fit_is_refused);
 	ATF_TP_ADD_TC(tp, random_bytes_never_crash_it);
