@@ -50,6 +50,7 @@
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -921,7 +922,9 @@ listener_name_decode(const char *name, char *buf, size_t len)
 	unsigned int	 c;
 
 	for (; *name != '\0' && n + 1 < len; name++) {
-		if (*name == '%' && sscanf(name + 1, "%2x", &c) == 1) {
+		if (name[0] == '%' && isxdigit((unsigned char)name[1]) &&
+		    isxdigit((unsigned char)name[2]) &&
+		    sscanf(name + 1, "%2x", &c) == 1) {
 			buf[n++] = (char)c;
 			name += 2;
 		} else
