@@ -19,12 +19,13 @@ backends() {
 }
 
 # Declare test case $1 once per backend, as $1_<backend>; its body is
-# the shell function $1 with BACKEND set.  $2 is the description.
+# the shell function $1 with BACKEND set.  $2 is the description, $3 a
+# timeout other than 120 seconds.
 backend_cases() {
 	for b in $(backends); do
 		atf_test_case "${1}_${b}" cleanup
 		eval "${1}_${b}_head() { atf_set descr \"$2 ($b)\"; \
-		    atf_set timeout 120; }"
+		    atf_set timeout ${3:-120}; }"
 		eval "${1}_${b}_body() { BACKEND=$b; $1; }"
 		eval "${1}_${b}_cleanup() { fpmd_cleanup; }"
 		atf_add_test_case "${1}_${b}"
