@@ -1108,10 +1108,11 @@ php_arg(const char *flag, const char *value)
 static void
 php_parse_flags(int argc, char *argv[], struct flags *f)
 {
+	char	**args;
 	int	 ch;
 
-	argc = php_long_options(argc, argv, &argv);
-	while ((ch = getopt(argc, argv, "c:d:DeFg:himnOp:PRtvy:")) != -1) {
+	argc = php_long_options(argc, argv, &args);
+	while ((ch = getopt(argc, args, "c:d:DeFg:himnOp:PRtvy:")) != -1) {
 		switch (ch) {
 		case 'c':
 		case 'd':
@@ -1160,6 +1161,8 @@ php_parse_flags(int argc, char *argv[], struct flags *f)
 	}
 	if (argc != optind)
 		php_usage(1);
+	/* Its strings are argv's or php_longs' own. */
+	free(args);
 	/* -O is for the foreground only, as in php-fpm. */
 	if (php.daemonize != 0)
 		f->debug = 0;
