@@ -553,8 +553,10 @@ listener_unix(struct pool_conf *pc, const char *addr, int replacing,
 	int			 fd = -1;
 
 	if (strlen(addr) >= sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "pool %s: listen: %s: path too long",
-		    pc->name, addr);
+		snprintf(err, errlen, "pool %s: listen: %.*s...: path too long "
+		    "(%zu bytes, at most %zu)", pc->name,
+		    (int)sizeof(sun.sun_path) / 2, addr, strlen(addr),
+		    sizeof(sun.sun_path) - 1);
 		return -1;
 	}
 	b = xcalloc(1, sizeof(*b));
