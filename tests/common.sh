@@ -115,6 +115,17 @@ fpmd_start() {
 	test -s fpmd.pid || atf_fail "fpmd did not start: $(cat fpmd.log)"
 }
 
+# Start program $1 (fpmd by default) as fpmd_start does, but without
+# -d, so that it logs where the configuration's error_log says (which
+# sets daemonize = no); its stdout and stderr go to fpmd.out.
+fpmd_start_logging() {
+	rm -f fpmd.pid
+	"${1:-$FPMD}" $ROOT_OK -f "$PWD/fpmd.conf" >fpmd.out 2>&1 &
+	echo $! >fpmd.bgpid
+	wait_for 10 eval "test -s fpmd.pid || ! alive $!"
+	test -s fpmd.pid || atf_fail "fpmd did not start: $(oneline fpmd.out)"
+}
+
 # Stop with SIGTERM and wait until the master is gone.
 fpmd_stop() {
 	_pid=$(master_pid)
