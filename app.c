@@ -15,28 +15,54 @@
  */
 
 /*
- * A worker's FastCGI application: the one instance of the pool's exec
- * program that the worker owns.  It runs in a worker, as the pool's
- * user and inside its chroot, and the application it starts inherits
- * both, with the pool's limits, its own process group, env[] (and
- * fpmd's environment with clear_env = no), its user's USER and HOME as
- * php-fpm gives them, PHP_FCGI_CHILDREN=0 and, unless env[] says
- * otherwise, PHP_FCGI_MAX_REQUESTS=0.  php-cgi gets the pool's PHP
- * settings as -d arguments after exec's own words.
+ * A pool's FastCGI application, in one of three roles (enum app_role).
+ * With exec.mode = worker, each worker owns an instance of the pool's
+ * exec program (APP_OWN).  With exec.mode = shared, the pool's keeper
+ * (keeper.c) owns the one instance (APP_KEEPER), which forks its own
+ * children, and each worker connects to it (APP_CLIENT).
+ *
+ * An owner runs as the pool's user and inside its chroot, and the
+ * application it starts inherits both, with the pool's limits, its own
+ * process group, env[] (and fpmd's environment with clear_env = no),
+ * its user's USER and HOME as php-fpm gives them, and php-cgi's two
+ * variables: PHP_FCGI_CHILDREN, 0 for a worker's own instance and
+ * pm.max_children for the keeper's; PHP_FCGI_MAX_REQUESTS, unless
+ * env[] sets it, 0 for a worker's own (fpmd's pm.max_requests recycles
+ * the worker and its instance) and pm.max_requests for the keeper's,
+ * whose children then leave after that many and come back warm.
+ * php-cgi gets the pool's PHP settings as -d arguments after exec's
+ * own words.
  *
  * As the FastCGI specification says, the application gets a listening
  * socket as fd 0 and speaks FastCGI on what it accepts; its stdout and
  * stderr go to the log with catch_workers_output, to /dev/null
- * without.  The socket is a unix one in a directory of mode 0700 that
- * the worker made with mkdtemp(3) under TMPDIR (env[TMPDIR], or /tmp)
- * when it started, so only the pool's user can reach it; the directory
- * goes when the worker does.  The instance is ready once it has
- * answered FCGI_GET_VALUES, and the relay (relay.c) then keeps one
- * connection to it open.  The worker ends it, and only it does: TERM
- * to its group, KILL after a grace, then the reap.  SIGCHLD reaches the
- * worker through a self-pipe and says the instance exited without
- * reaping it, so its group is killed while the zombie still holds the
- * id.  app_signal() and app_stop() are safe in a signal handler.
+ * without.  The socket is a unix one in TMPDIR (env[TMPDIR], or /tmp),
+ * in the directory fpmd-UID of mode 0700 that the owner makes, or
+ * finds made and its own, so only the pool's user can reach it: "wPID"
+ * for a worker's own, "sID" for the keeper's, ID being the one the
+ * master gave the pool.  An owner removes what an owner killed with
+ * SIGKILL left there: the socket of a worker, or of a master, whose
+ * pid is gone.  The instance is ready once it has answered
+ * FCGI_GET_VALUES, and the keeper's must say there FCGI_MAX_CONNS of at
+ * least pm.max_children, as php-cgi does with PHP_FCGI_CHILDREN, or it
+ * could not serve the workers it is shared by.  The relay (relay.c)
+ * then keeps one connection to it open.  Its owner ends it, and only it
+ * does: TERM to its group, KILL after a grace, then the reap.  SIGCHLD
+ * reaches the owner through a self-pipe and says the instance exited
+ * without reaping it, so its group is killed while the zombie still
+ * holds the id.  app_signal() and app_stop() are safe in a signal
+ * handler.
+ *
+ * A client connects, waiting up to fastcgi.read_timeout for an
+ * instance that is starting.  The child that accepted its connection
+ * serves it for as long as it is kept, and the kernel says which child
+ * that is with the first bytes it sends (compat/peerproc.c).  Killing
+ * the request (request_terminate_timeout, an abort not obeyed) kills
+ * that child alone: TERM, KILL after the grace.  Before the child has
+ * sent anything, Linux can still name it (peerproc_find()); where the
+ * system cannot say, the client cannot tell it from its siblings, and
+ * kills the whole instance, whose keeper starts it again; that
+ * instance's other requests fail with it.
  */
 
 #include "config.h"
@@ -47,6 +73,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -63,11 +90,15 @@
 /* Shorter than the master's KILL_GRACE_MS, as for a CGI program. */
 #define APP_KILL_GRACE_MS	(KILL_GRACE_MS / 2)
 #define APP_TMPDIR		"/tmp"
-#define APP_BACKLOG		8
+#define APP_BACKLOG		8	/* a worker's own instance */
 #define APP_LINE_MAX		512	/* of output, in one log line */
+#define APP_JOIN_WAIT_MS	100	/* a client's longest between tries */
 
 extern char		**environ;
 
+static enum app_role		 role;
+static const char		*id;		/* the pool's, for "sID" */
+static volatile pid_t		*shared_pid;	/* the scoreboard's */
 static const struct pool_conf	*pc;
 static const volatile sig_atomic_t *halt;	/* the worker's: stop now */
 static char			**argv;		/* exec, split */
@@ -82,6 +113,9 @@ static int			 out[2] = { -1, -1 };	/* its stdout, stderr */
 static int			 null_fd = -1;
 static volatile pid_t		 pid;		/* and its group; 0: none */
 static volatile int		 conn = -1;	/* the kept connection */
+static pid_t			 child;		/* a client's: on conn, or 0 */
+static int			 reused;	/* conn served a request */
+static int			 dir_ok;	/* dir is the user's own */
 static volatile sig_atomic_t	 chld_seen;	/* SIGCHLD not yet looked at */
 static int			 exited;	/* SIGCHLD: a zombie now */
 static uint64_t			 served;	/* by this instance */
@@ -134,21 +168,25 @@ app_user(void)
 }
 
 /*
- * The environment, most binding first: one process per worker, the
- * pool's env[], its user's USER and HOME, php-cgi never leaving on its
- * own, fpmd's own with clear_env = no, and a PATH.
+ * The environment, most binding first: the instance's children, the
+ * pool's env[], its user's USER and HOME, how long php-cgi's children
+ * last, fpmd's own with clear_env = no, and a PATH.
  */
 static void
 app_environment(void)
 {
-	char		**e;
+	char		**e, var[64];
 	size_t		 i;
 
-	app_setenv("PHP_FCGI_CHILDREN=0");
+	snprintf(var, sizeof(var), "PHP_FCGI_CHILDREN=%d",
+	    role == APP_KEEPER ? pc->max_children : 0);
+	app_setenv(var);
 	for (i = 0; i < pc->nenv; i++)
 		app_setenv(pc->env[i]);
 	app_user();
-	app_setenv("PHP_FCGI_MAX_REQUESTS=0");
+	snprintf(var, sizeof(var), "PHP_FCGI_MAX_REQUESTS=%ld",
+	    role == APP_KEEPER ? pc->max_requests : 0);
+	app_setenv(var);
 	for (e = environ; !pc->clear_env && *e != NULL; e++)
 		app_setenv(*e);
 	app_setenv(DEFAULT_PATH);
@@ -177,17 +215,25 @@ app_arguments(void)
 }
 
 /*
- * Once per worker, before chroot: the SIGCHLD pipe, the output pipe or
- * /dev/null, and the program's arguments and environment.  A start
- * gives up when *stop is set.
+ * Once per process, before chroot.  An owner sets up the SIGCHLD pipe,
+ * the output pipe or /dev/null, and the program's arguments and
+ * environment.  A start, or a client's wait, gives up when *stop is
+ * set.  A shared instance is named by the pool's app_id, and its owner
+ * writes its pid in *instance for the clients.
  */
 void
-app_init(const struct pool_conf *conf, const volatile sig_atomic_t *stop)
+app_init(const struct pool_conf *conf, const volatile sig_atomic_t *stop,
+    enum app_role r, const char *app_id, volatile pid_t *instance)
 {
 	struct sigaction	 sa;
 
 	pc = conf;
 	halt = stop;
+	role = r;
+	id = app_id;
+	shared_pid = instance;
+	if (role == APP_CLIENT)
+		return;
 	if (ev_pipe(sigchld) == -1 || ev_nonblock(sigchld[0], 1) == -1 ||
 	    ev_nonblock(sigchld[1], 1) == -1)
 		fatal("pool %s: the SIGCHLD pipe", pc->name);
@@ -206,11 +252,38 @@ app_init(const struct pool_conf *conf, const volatile sig_atomic_t *stop)
 	app_environment();
 }
 
-/* The instance's process id, which is also its process group's. */
+/*
+ * The process that runs a request: the instance, which is also its
+ * process group, or a client's child, 0 while it is not known.
+ */
 pid_t
 app_pid(void)
 {
-	return pid;
+	return role == APP_CLIENT ? child : pid;
+}
+
+/*
+ * The process that runs a request, found if it must be: a client asks
+ * the system which child holds its connection.
+ */
+pid_t
+app_runner(void)
+{
+	if (role == APP_CLIENT && child == 0 && conn != -1)
+		child = peerproc_find(conn, app_group());
+	return app_pid();
+}
+
+/* The instance's process group, or 0 if there is none known. */
+pid_t
+app_group(void)
+{
+	pid_t	 p;
+
+	if (role != APP_CLIENT)
+		return pid;
+	p = *shared_pid;
+	return p > 1 ? p : 0;
 }
 
 /* Signal the instance's whole group, if there is one; handler-safe. */
@@ -261,6 +334,8 @@ app_close_conn(void)
 		close(conn);
 		conn = -1;
 	}
+	child = 0;
+	reused = 0;
 }
 
 /*
@@ -291,15 +366,17 @@ app_end(void)
 	return status;
 }
 
-/* Leave for good: the instance ends and its directory goes. */
+/* Leave for good: an owner's instance ends, and its socket goes. */
 void
 app_stop(void)
 {
+	if (role == APP_CLIENT) {
+		app_close_conn();
+		return;
+	}
 	app_end();
 	if (sun.sun_path[0] != '\0')
 		unlink(sun.sun_path);
-	if (dir[0] != '\0')
-		rmdir(dir);
 }
 
 /*
@@ -307,7 +384,7 @@ app_stop(void)
  * connection a moment before SIGCHLD comes, so wait a grace for it.
  * 1 with its wait status once it is reaped, 0 while it runs.
  */
-int
+static int
 app_died(int *status)
 {
 	app_wait_exit(APP_KILL_GRACE_MS);
@@ -351,11 +428,88 @@ app_output(void)
 		}
 }
 
-/* The private directory, made once, and the socket's name in it. */
+/*
+ * Is the directory the user's own, of mode 0700, and no link?  Once it
+ * is, it stays so: in a sticky TMPDIR no one else may move it.  -1
+ * with errno ENOENT while it is not there, EPERM if it is another's,
+ * said once.
+ */
+static int
+app_dir_check(void)
+{
+	static int	 said;
+	struct stat	 st;
+
+	if (dir_ok)
+		return 0;
+	if (lstat(dir, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077) != 0) {
+		if (!said++)
+			log_errorx("pool %s: %s is not the pool user's own "
+			    "directory of mode 0700; remove it, or set "
+			    "env[TMPDIR]", pc->name, dir);
+		errno = EPERM;
+		return -1;
+	}
+	dir_ok = 1;
+	return 0;
+}
+
+/* Did the process whose pid a name in the directory starts with go? */
+static int
+app_gone(const char *digits)
+{
+	char	*end;
+	long	 n;
+
+	n = strtol(digits, &end, 10);
+	if (end == digits || n <= 1 || n > INT_MAX ||
+	    (*end != '\0' && *end != '.'))
+		return 0;
+	return kill((pid_t)n, 0) == -1 && errno == ESRCH;
+}
+
+/*
+ * What an owner killed with SIGKILL left in the directory: the socket
+ * of a worker ("wPID"), or of a master's pool ("sPID.N"), whose pid is
+ * gone.
+ */
+static void
+app_sweep(void)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	char		 path[PATH_MAX];
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if ((de->d_name[0] != 'w' && de->d_name[0] != 's') ||
+		    !app_gone(de->d_name + 1) ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    de->d_name) >= sizeof(path) || lstat(path, &st) == -1 ||
+		    !S_ISSOCK(st.st_mode))
+			continue;
+		if (unlink(path) == 0)
+			log_info("pool %s: removed %s, which a process killed "
+			    "before it could left", pc->name, path);
+	}
+	closedir(d);
+}
+
+/*
+ * The directory and the socket's name in it, once.  An owner makes the
+ * directory if it must, and sweeps it; a client only names them, and
+ * looks at the directory when it connects.
+ */
 static int
 app_directory(void)
 {
 	const char	*tmp = APP_TMPDIR;
+	char		 name[64];
 	size_t		 i;
 
 	if (dir[0] != '\0')
@@ -364,29 +518,38 @@ app_directory(void)
 		if (strncmp(pc->env[i], "TMPDIR=", 7) == 0 &&
 		    pc->env[i][7] == '/')
 			tmp = pc->env[i] + 7;
+	if (role == APP_OWN)
+		snprintf(name, sizeof(name), "w%ld", (long)getpid());
+	else
+		snprintf(name, sizeof(name), "s%s", id);
 	sun.sun_family = AF_UNIX;
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/fpmd.XXXXXX", tmp) >=
-	    sizeof(dir) || (size_t)snprintf(sun.sun_path,
-	    sizeof(sun.sun_path), "%s/fpmd.XXXXXX/app", tmp) >=
-	    sizeof(sun.sun_path)) {
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/fpmd-%ld", tmp,
+	    (long)geteuid()) >= sizeof(dir) ||
+	    (size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/%s",
+	    dir, name) >= sizeof(sun.sun_path)) {
 		log_errorx("pool %s: %s: too long for a socket's name",
 		    pc->name, tmp);
 		dir[0] = sun.sun_path[0] = '\0';
 		return -1;
 	}
-	if (mkdtemp(dir) == NULL) {
-		log_error("pool %s: a directory for the application's socket "
-		    "in %s", pc->name, tmp);
+	if (role == APP_CLIENT)
+		return 0;
+	if ((mkdir(dir, 0700) == -1 && errno != EEXIST) ||
+	    app_dir_check() == -1) {
+		if (errno != EPERM)
+			log_error("pool %s: the directory for the "
+			    "application's socket, %s", pc->name, dir);
 		dir[0] = sun.sun_path[0] = '\0';
 		return -1;
 	}
-	/* As long as the template was: it fits. */
-	strlcpy(sun.sun_path, dir, sizeof(sun.sun_path));
-	strlcat(sun.sun_path, "/app", sizeof(sun.sun_path));
+	app_sweep();
 	return 0;
 }
 
-/* A new listening socket on the private name. */
+/*
+ * A new listening socket on the name.  A shared instance's queue holds
+ * every worker that waits for one of its children.
+ */
 static int
 app_listen(void)
 {
@@ -396,7 +559,7 @@ app_listen(void)
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
 	    ev_cloexec(fd) == -1 ||
 	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    listen(fd, APP_BACKLOG) == -1) {
+	    listen(fd, role == APP_KEEPER ? SOMAXCONN : APP_BACKLOG) == -1) {
 		log_error("pool %s: application socket %s", pc->name,
 		    sun.sun_path);
 		if (fd != -1)
@@ -440,18 +603,18 @@ static int
 app_spawn(int lsn)
 {
 	int	 p[2], e = 0;
-	pid_t	 child, worker = getpid();
+	pid_t	 forked, owner = getpid();
 
 	if (ev_pipe(p) == -1)
 		return -1;
-	if ((child = fork()) == 0)
-		app_child(worker, lsn, p[1]);
+	if ((forked = fork()) == 0)
+		app_child(owner, lsn, p[1]);
 	close(p[1]);
-	if (child == -1)
+	if (forked == -1)
 		e = errno;
 	else {
-		setpgid(child, child);
-		pid = child;
+		setpgid(forked, forked);
+		pid = forked;
 		if (read(p[0], &e, sizeof(e)) != sizeof(e))
 			e = 0;
 	}
@@ -464,20 +627,49 @@ app_spawn(int lsn)
 	return 0;
 }
 
-/* A new connection to the instance, non-blocking; -1 if it refuses. */
+/*
+ * A new connection to the instance, non-blocking; -1 with errno if
+ * there is none.  A client asks the kernel who answers on it, and
+ * connects only in the user's own directory.
+ */
 static int
 app_dial(void)
 {
-	int	 fd;
+	int	 fd, e;
 
+	if (role == APP_CLIENT && app_dir_check() == -1)
+		return -1;
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
 		return -1;
 	if (ev_cloexec(fd) == -1 || ev_nonblock(fd, 1) == -1 ||
+	    (role == APP_CLIENT && peerproc_watch(fd) == -1 &&
+	    errno != EOPNOTSUPP) ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		e = errno;
 		close(fd);
+		errno = e;
 		return -1;
 	}
 	return fd;
+}
+
+/* FCGI_MAX_CONNS in an answer to the probe, or -1 without one. */
+static long
+app_max_conns(const struct proto_event *ev)
+{
+	struct proto_nv	 nv;
+	char		 value[16];
+	size_t		 off = 0;
+
+	while (ev->type == PROTO_VALUES &&
+	    proto_nv_next(ev->data, ev->len, &off, &nv) == 1)
+		if (nv.nlen == strlen(FCGI_MAX_CONNS) && memcmp(nv.name,
+		    FCGI_MAX_CONNS, nv.nlen) == 0 && nv.vlen < sizeof(value)) {
+			memcpy(value, nv.value, nv.vlen);
+			value[nv.vlen] = '\0';
+			return strtol(value, NULL, 10);
+		}
+	return -1;
 }
 
 /*
@@ -486,7 +678,7 @@ app_dial(void)
  * type, UNKNOWN_TYPE), 0 for more, -1 with why.
  */
 static int
-app_answer(int fd, struct proto_parser *p, const char **why)
+app_answer(int fd, struct proto_parser *p, const char **why, long *conns)
 {
 	struct proto_event	 ev;
 	uint8_t			 buf[PROTO_MGMT_MAX + 64];
@@ -502,8 +694,10 @@ app_answer(int fd, struct proto_parser *p, const char **why)
 	}
 	while (off < (size_t)n) {
 		off += proto_feed(p, buf + off, (size_t)n - off, &ev);
-		if (ev.type == PROTO_VALUES || ev.type == PROTO_UNKNOWN_REPLY)
+		if (ev.type == PROTO_VALUES || ev.type == PROTO_UNKNOWN_REPLY) {
+			*conns = app_max_conns(&ev);
 			return 1;
+		}
 		if (ev.type == PROTO_ERROR) {
 			*why = proto_strerror(ev.error);
 			return -1;
@@ -536,15 +730,18 @@ app_question(uint8_t *rec, size_t size)
 /*
  * Wait until the new instance answers FCGI_GET_VALUES on a connection
  * of its own, for at most fastcgi.read_timeout, logging its output
- * meanwhile: 0 when it did, -1 with why.
+ * meanwhile: 0 when it did, -1 with why.  A shared one must say it
+ * takes a connection from each worker.
  */
 static int
 app_probe(const char **why)
 {
+	static char		 few[256];
 	struct proto_parser	 p;
 	struct pollfd		 pfd[3];
 	uint8_t			 rec[256];
 	int64_t			 until_ns;
+	long			 conns = -1;
 	int			 fd, r = 0;
 
 	*why = "exited";
@@ -584,10 +781,18 @@ app_probe(const char **why)
 		if (poll(pfd, 3, ev_ns_to_ms(until_ns - ev_now())) > 0) {
 			app_output();
 			if (pfd[0].revents)
-				r = app_answer(fd, &p, why);
+				r = app_answer(fd, &p, why, &conns);
 		}
 	}
 	close(fd);
+	if (r == 1 && role == APP_KEEPER && conns < pc->max_children) {
+		snprintf(few, sizeof(few), "answered FCGI_MAX_CONNS %ld, "
+		    "fewer than pm.max_children (%d): exec.mode = shared needs "
+		    "an application that forks its own children, as php-cgi "
+		    "does", conns, pc->max_children);
+		*why = few;
+		r = -1;
+	}
 	return r == 1 ? 0 : -1;
 }
 
@@ -630,7 +835,12 @@ app_start(void)
 	app_end();
 	app_close_conn();
 	served = 0;
-	if (app_directory() == -1 || (lsn = app_listen()) == -1)
+	if (app_directory() == -1)
+		return -1;
+	/* A client's instance is the keeper's to start. */
+	if (role == APP_CLIENT)
+		return 0;
+	if ((lsn = app_listen()) == -1)
 		return -1;
 	if (app_spawn(lsn) == -1) {
 		log_error("pool %s: cannot run the application %s", pc->name,
@@ -648,13 +858,61 @@ app_start(void)
 	}
 	log_debug("pool %s: application pid %d ready in %.3fs", pc->name,
 	    (int)pid, (ev_now() - started_ns) / 1e9);
+	if (role == APP_KEEPER)
+		*shared_pid = pid;
 	return 0;
 }
 
-/* End the instance now; the caller says why, or needs not. */
+/* Wait up to ms for the child on the connection to let go of it. */
+static void
+app_wait_child(int64_t ms)
+{
+	struct pollfd	 pfd;
+	int64_t		 until_ns = ev_now() + ev_ms_to_ns(ms);
+	char		 buf[4096];
+
+	pfd.fd = conn;
+	pfd.events = POLLIN;
+	while (ev_now() < until_ns &&
+	    poll(&pfd, 1, ev_ns_to_ms(until_ns - ev_now())) != 0)
+		if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL) ||
+		    read(conn, buf, sizeof(buf)) == 0)
+			return;
+}
+
+/*
+ * A client ends the child that runs its request: TERM, then KILL after
+ * the grace, to that child alone.  One it cannot tell from its siblings
+ * costs the whole instance.
+ */
+static void
+app_kill_child(void)
+{
+	pid_t	 group = app_group();
+
+	if (conn == -1)
+		return;
+	app_runner();
+	if (child != 0 && peerproc_signal(conn, child, SIGTERM) == 0) {
+		app_wait_child(APP_KILL_GRACE_MS);
+		(void)peerproc_signal(conn, child, SIGKILL);
+	} else if (child == 0 && group != 0 && peerproc_connected(conn)) {
+		log_warnx("pool %s: which child of application pid %d runs "
+		    "the request is not known yet; killing them all, and the "
+		    "keeper starts it again", pc->name, (int)group);
+		kill(-group, SIGKILL);
+	}
+	app_close_conn();
+}
+
+/* End the instance, or a client's child, now; the caller says why. */
 void
 app_kill(void)
 {
+	if (role == APP_CLIENT) {
+		app_kill_child();
+		return;
+	}
 	app_end();
 	app_output();
 }
@@ -684,6 +942,8 @@ app_restart(const char *why)
 static int
 app_alive(void)
 {
+	if (role == APP_CLIENT)
+		return 0;
 	if (pid == 0)
 		return app_start();
 	if (!app_exited())
@@ -701,6 +961,39 @@ app_check(void)
 {
 	app_output();
 	return app_alive();
+}
+
+/*
+ * A client's new connection, to an instance that may be starting:
+ * tries, further apart each time, for up to fastcgi.read_timeout.
+ */
+static int
+app_join(void)
+{
+	int64_t	 until_ns = ev_now() + ev_ms_to_ns(pc->read_timeout_ms);
+	int	 fd, wait_ms = 1;
+
+	while ((fd = app_dial()) == -1) {
+		if (errno != ENOENT && errno != ECONNREFUSED &&
+		    errno != EAGAIN) {
+			if (errno != EPERM)
+				log_error("pool %s: connect to the "
+				    "application at %s", pc->name,
+				    sun.sun_path);
+			return -1;
+		}
+		if (*halt)
+			return -1;
+		if (ev_now() >= until_ns) {
+			log_warnx("pool %s: no application at %s within "
+			    "fastcgi.read_timeout", pc->name, sun.sun_path);
+			return -1;
+		}
+		poll(NULL, 0, wait_ms);
+		if ((wait_ms *= 2) > APP_JOIN_WAIT_MS)
+			wait_ms = APP_JOIN_WAIT_MS;
+	}
+	return fd;
 }
 
 /*
@@ -725,11 +1018,49 @@ app_connection(void)
 			    "requests; reconnecting", pc->name, (int)pid);
 		app_close_conn();
 	}
+	if (conn == -1 && role == APP_CLIENT)
+		return conn = app_join();
 	if (conn == -1 && (conn = app_dial()) == -1 &&
 	    (app_restart("refused a connection") == -1 ||
 	    (conn = app_dial()) == -1))
 		return -1;
 	return conn;
+}
+
+/*
+ * The application closed the connection mid-request: may the request
+ * go to another (1) or not (0)?  how says how it went, or is left
+ * alone.  A worker's own instance that exited cleanly was leaving
+ * anyway, as php-cgi does after PHP_FCGI_MAX_REQUESTS.  A client
+ * cannot reap a child; one that closes a connection it had served
+ * before is leaving after its PHP_FCGI_MAX_REQUESTS too.
+ */
+int
+app_closed(char *how, size_t len)
+{
+	int	 status, again = reused;
+
+	if (role == APP_CLIENT) {
+		app_close_conn();
+		return again;
+	}
+	if (!app_died(&status))
+		return 0;
+	log_waitstatus(status, how, len);
+	strlcat(how, " mid-request", len);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/*
+ * Read from the application: a client learns from the first bytes
+ * which child it is talking to.
+ */
+ssize_t
+app_read(int fd, void *buf, size_t len)
+{
+	if (role != APP_CLIENT || child != 0)
+		return read(fd, buf, len);
+	return peerproc_read(fd, buf, len, &child);
 }
 
 /*
@@ -743,6 +1074,7 @@ app_done(int keep)
 {
 	if (!keep)
 		app_close_conn();
+	reused = keep;
 	served++;
 	if (php_max <= 0 || served < (uint64_t)php_max)
 		return;
@@ -752,10 +1084,12 @@ app_done(int keep)
 	app_kill();
 }
 
-/* While the worker is idle, its loop watches the instance too. */
+/* While the worker is idle, its loop watches its instance too. */
 int
 app_watch(struct ev_loop *loop, ev_fd_cb cb)
 {
+	if (role == APP_CLIENT)
+		return 0;
 	if (ev_add(loop, sigchld[0], EV_READ, cb, NULL) == -1)
 		return -1;
 	return out[0] == -1 ? 0 : ev_add(loop, out[0], EV_READ, cb, NULL);

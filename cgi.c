@@ -928,7 +928,7 @@ cgi_timeout(struct cgi *g)
 			return 0;
 		}
 	}
-	if (!g->finished && (t_ns = slowlog_check(c, g->pid)) > 0 &&
+	if (!g->finished && (t_ns = slowlog_check(c, g->pid, NULL)) > 0 &&
 	    (left_ns == -1 || t_ns < left_ns))
 		left_ns = t_ns;
 	/* Waiting for the web server to take output. */

@@ -136,6 +136,8 @@ static int	set_include(struct parse *, const struct key *, void *,
 		    const char *);
 static int	set_exec(struct parse *, const struct key *, void *,
 		    const char *);
+static int	set_exec_mode(struct parse *, const struct key *, void *,
+		    const char *);
 
 #define G(f)	offsetof(struct conf, f)
 #define P(f)	offsetof(struct pool_conf, f)
@@ -269,6 +271,8 @@ static const struct key keys[] = {
 	    P(max_params), 0, 1, "1000" },
 	{ "exec", IN_POOL, set_exec, T_STR,
 	    P(exec), 0, 0, NULL },
+	{ "exec.mode", IN_POOL, set_exec_mode, T_STR,
+	    P(exec_mode), 0, 0, NULL },
 	{ "cgi.root", IN_POOL, set_abs, T_STR,
 	    P(cgi_root), 0, 0, NULL },
 	{ "security.limit_extensions", IN_POOL, set_extensions, T_LIST,
@@ -528,6 +532,16 @@ set_exec(struct parse *p, const struct key *k, void *base, const char *v)
 	if (v[0] != '/')
 		return conf_err(p, k->name, "'%s' does not start with the "
 		    "program's absolute path", v);
+	return set_str(p, k, base, v);
+}
+
+/* exec.mode = worker or shared; unset, check_exec_mode() decides. */
+static int
+set_exec_mode(struct parse *p, const struct key *k, void *base,
+    const char *v)
+{
+	if (strcmp(v, "worker") != 0 && strcmp(v, "shared") != 0)
+		return conf_err(p, k->name, "'%s' is not worker or shared", v);
 	return set_str(p, k, base, v);
 }
 
@@ -1932,6 +1946,23 @@ check_php(struct parse *p, struct pool_conf *pc)
 	}
 }
 
+/*
+ * exec.mode: shared needs an application to share.  Unset, it is
+ * shared for php-cgi in php-fpm mode, as php-fpm's workers share one
+ * PHP, and worker otherwise.
+ */
+static void
+check_exec_mode(struct parse *p, struct pool_conf *pc)
+{
+	if (pc->exec_mode == NULL)
+		pc->exec_mode = xstrdup(php_fpm != NULL && pc->exec != NULL &&
+		    exec_is_php_cgi(pc->exec) ? "shared" : "worker");
+	pc->exec_shared = strcmp(pc->exec_mode, "shared") == 0;
+	if (pc->exec_shared && pc->exec == NULL)
+		pool_err(p, pc, "exec.mode", "shared, but there is no exec, "
+		    "the application to share");
+}
+
 static void
 check_pool(struct parse *p, struct pool_conf *pc)
 {
@@ -1940,6 +1971,7 @@ check_pool(struct parse *p, struct pool_conf *pc)
 	check_pm(p, pc);
 	check_user(p, pc);
 	check_php(p, pc);
+	check_exec_mode(p, pc);
 	if (pc->chroot != NULL && !is_dir(pc->chroot))
 		pool_err(p, pc, "chroot", "%s is not a directory", pc->chroot);
 	if (pc->exec != NULL)
@@ -2189,6 +2221,7 @@ conf_pool_free(struct pool_conf *pc)
 	strlist_free(pc->suppress_paths, pc->nsuppress_paths);
 	free(pc->slowlog);
 	free(pc->exec);
+	free(pc->exec_mode);
 	strlist_free(pc->php_args, pc->nphp_args);
 	free(pc->cgi_root);
 	free(pc->body_temp_dir);

@@ -88,6 +88,7 @@ struct cw_field {
 static const struct cw_field cw_fields[] = {
 	{ 2, CW_STR, W(events) },
 	{ 3, CW_INT, W(log_level) },
+	{ 4, CW_STR, W(app_id) },
 	{ 10, CW_STR, P(name) },
 	{ 11, CW_STR, P(listen) },
 	{ 12, CW_INT, P(backlog) },
@@ -132,7 +133,8 @@ static const struct cw_field cw_fields[] = {
 	{ 51, CW_INT, P(catch_output) },
 	{ 52, CW_STRS, PL(allowed_params, nallowed_params) },
 	{ 53, CW_STRS, PL(php_args, nphp_args) },
-	{ 54, CW_INT, P(decorate_output) }
+	{ 54, CW_INT, P(decorate_output) },
+	{ 55, CW_INT, P(exec_shared) }
 };
 
 #define CW_NFIELDS	(sizeof(cw_fields) / sizeof(cw_fields[0]))
@@ -574,5 +576,6 @@ confwire_free(struct worker_conf *wc)
 	if (wc->pc != NULL)
 		conf_pool_free(wc->pc);
 	free(wc->events);
+	free(wc->app_id);
 	memset(wc, 0, sizeof(*wc));
 }

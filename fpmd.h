@@ -226,6 +226,8 @@ struct pool_conf {
 	size_t			 max_params;
 
 	char			*exec;		/* the application, or NULL */
+	char			*exec_mode;	/* "worker" or "shared" */
+	int			 exec_shared;	/* one instance for the pool */
 	/*
 	 * php-cgi's arguments after exec's own words: php-fpm mode's -c,
 	 * -d, -e and -n, then "-d" "name=value" for each php_value,
@@ -316,6 +318,7 @@ struct slot {
 	int64_t			 last_cpu_ns;	/* the last request's program */
 	uint64_t		 last_memory_bytes;
 	uint64_t		 content_length;
+	volatile pid_t		 app_pid;	/* the application serving it */
 	char			 method[16];
 	char			 uri[256];
 	char			 query[256];
@@ -333,6 +336,7 @@ struct scoreboard {
 	unsigned int		 max_listen_queue;
 	/* written by the workers, read by them alone */
 	volatile int64_t	 dropped_said_ns; /* cgi.c's line, last */
+	volatile pid_t		 app_pid;	/* the keeper's instance */
 	struct slot		 slots[1];	/* pm.max_children of them */
 };
 
@@ -375,6 +379,7 @@ struct worker_conf {
 	struct pool_conf	*pc;
 	char			*events;	/* events.mechanism */
 	int			 log_level;	/* the most verbose logged */
+	char			*app_id;	/* exec.mode = shared: app.c */
 };
 
 /*
@@ -397,10 +402,19 @@ enum worker_fd {
 /*
  * fpmd's second argument when the master starts it as a worker; no
  * flag of fpmd's looks like it.  The third is the worker's slot, or
- * "status", and the fourth its pool's name, for ps(1).
+ * "status" or "app", and the fourth its pool's name, for ps(1).
  */
 #define WORKER_MARK		"--fpmd-worker"
 #define WORKER_STATUS		"status"
+#define WORKER_KEEPER		"app"
+
+/*
+ * The two processes of a pool that are not its workers, and have no
+ * slot: the status worker of pm.status_listen, and the keeper of an
+ * exec.mode = shared pool's application (keeper.c).
+ */
+#define SLOT_STATUS		(-1)
+#define SLOT_KEEPER		(-2)
 
 /*
  * A worker's context, for good: its pool's settings and scoreboard,
@@ -408,13 +422,15 @@ enum worker_fd {
  * those of enum worker_fd.  Nothing of any other pool is
  * in a worker.  The status worker of pm.status_listen has no slot: it
  * answers ping and status only, and reads the pool's socket only for
- * its queue.
+ * its queue.  Nor has the keeper, which runs the application of an
+ * exec.mode = shared pool and accepts nothing.
  */
 struct worker_ctx {
 	struct pool_conf	*pc;
 	struct scoreboard	*sb;
-	int			 slot;		/* -1: pm.status_listen's */
+	int			 slot;		/* or SLOT_STATUS, SLOT_KEEPER */
 	const char		*events;
+	const char		*app_id;	/* exec.mode = shared's */
 };
 
 /*
@@ -585,6 +601,7 @@ int64_t		 sb_sub(int64_t, int64_t);
 
 /* worker.c: fpmd started as a worker, by the master */
 __dead void	 worker_main(int, char *[]);
+int		 worker_privileges(const struct pool_conf *);
 
 /* confwire.c: the master writes a worker's settings; the worker reads */
 #define CONFWIRE_MAX_BYTES	(16 * 1024 * 1024)
@@ -632,7 +649,7 @@ int		 access_suppressed(const struct pool_conf *,
 void		 access_log(const char *, const struct access *);
 
 /* slowlog.c: a worker */
-int64_t		 slowlog_check(struct conn *, pid_t);
+int64_t		 slowlog_check(struct conn *, pid_t, pid_t (*)(void));
 
 /* outcome.c: a worker */
 void		 outcome_set(struct outcome *, int, const char *,
@@ -644,22 +661,34 @@ void		 cgi_init(volatile int64_t *);
 void		 cgi_run(struct conn *, struct outcome *);
 void		 cgi_signal(int);
 
-/* app.c: a worker's FastCGI application */
+/* app.c: a pool's FastCGI application, in one of three roles */
+enum app_role {
+	APP_OWN,	/* a worker's own instance (exec.mode = worker) */
+	APP_KEEPER,	/* the pool's one instance, in its keeper */
+	APP_CLIENT	/* a worker connected to the keeper's instance */
+};
 void		 app_init(const struct pool_conf *,
-		    const volatile sig_atomic_t *);
+		    const volatile sig_atomic_t *, enum app_role,
+		    const char *, volatile pid_t *);
 int		 app_start(void);
 int		 app_check(void);
 int		 app_connection(void);
+ssize_t		 app_read(int, void *, size_t);
 void		 app_done(int);
+int		 app_closed(char *, size_t);
 void		 app_kill(void);
-int		 app_died(int *);
 void		 app_stop(void);
 void		 app_signal(int);
 pid_t		 app_pid(void);
+pid_t		 app_runner(void);
+pid_t		 app_group(void);
 int		 app_exited(void);
 void		 app_output(void);
 int		 app_fds(int *, int *);
 int		 app_watch(struct ev_loop *, ev_fd_cb);
+
+/* keeper.c: the keeper of an exec.mode = shared pool's application */
+__dead void	 keeper_run(const struct worker_ctx *);
 
 /* relay.c: a worker */
 int		 relay_run(struct conn *, struct outcome *);

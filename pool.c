@@ -82,7 +82,7 @@ struct worker {
 	struct pool		*pool;
 	pid_t			 pid;
 	int			 chan;		/* our end of its channel */
-	int			 slot;		/* -1: the status worker */
+	int			 slot;		/* or SLOT_STATUS, SLOT_KEEPER */
 	int64_t			 started_ns;
 	int			 ready;
 	int			 stopping;	/* QUIT or TERM sent */
@@ -96,6 +96,9 @@ struct pool {
 	struct listener		*lsn;
 	struct listener		*status_lsn;	/* pm.status_listen, or NULL */
 	struct worker		*statusw;	/* the one answering there */
+	struct worker		*keeper;	/* exec.mode = shared's */
+	int			 keeper_fails;	/* in a row, for the back-off */
+	char			 app_id[32];	/* its application's name */
 	struct reqlog		*access;	/* access.log, or NULL */
 	struct reqlog		*slow;		/* slowlog, or NULL */
 	struct scoreboard	*sb;
@@ -118,10 +121,12 @@ struct pool {
 	struct ev_timer		 recheck;
 	struct ev_timer		 drain;
 	struct ev_timer		 status_respawn;
+	struct ev_timer		 keeper_respawn;
 };
 
 static TAILQ_HEAD(, pool)	 pools = TAILQ_HEAD_INITIALIZER(pools);
 static struct ev_loop		*loop;
+static unsigned int		 apps;		/* shared applications named */
 static int			 life[2] = { -1, -1 };
 static int			 stopping;
 static int			 generation;	/* reloads so far */
@@ -160,6 +165,8 @@ worker_find(pid_t pid)
 	TAILQ_FOREACH(p, &pools, entry) {
 		if (p->statusw != NULL && p->statusw->pid == pid)
 			return p->statusw;
+		if (p->keeper != NULL && p->keeper->pid == pid)
+			return p->keeper;
 		TAILQ_FOREACH(w, &p->workers, entry)
 			if (w->pid == pid)
 				return w;
@@ -179,20 +186,22 @@ pool_free_slot(const struct pool *p)
 }
 
 /*
- * Every descriptor a worker of p in slot (-1: its status worker) is
- * handed: fds[i] for WORKER_FD_CONF + i, or -1 for none.  The status
+ * Every descriptor a worker of p in slot (or SLOT_STATUS, SLOT_KEEPER)
+ * is handed: fds[i] for WORKER_FD_CONF + i, or -1 for none.  The status
  * worker accepts on pm.status_listen, keeps the pool's socket only to
- * read its queue, and sends no log line but its errors.  chan is the
- * worker's end of its own channel to the master.
+ * read its queue, and sends no log line but its errors.  The keeper
+ * accepts on nothing.  chan is the worker's end of its own channel to
+ * the master.
  */
 static void
 pool_handed(const struct pool *p, int slot, int chan, int fds[WORKER_NFDS])
 {
 	fds[WORKER_FD_CONF - WORKER_FD_CONF] = p->conf_fd;
 	fds[WORKER_FD_SB - WORKER_FD_CONF] = p->sb_fd;
-	fds[WORKER_FD_LISTEN - WORKER_FD_CONF] = slot == -1 ?
-	    p->status_lsn->fd : p->lsn->fd;
-	fds[WORKER_FD_QUEUE - WORKER_FD_CONF] = slot == -1 ? p->lsn->fd : -1;
+	fds[WORKER_FD_LISTEN - WORKER_FD_CONF] = slot == SLOT_STATUS ?
+	    p->status_lsn->fd : slot == SLOT_KEEPER ? -1 : p->lsn->fd;
+	fds[WORKER_FD_QUEUE - WORKER_FD_CONF] = slot == SLOT_STATUS ?
+	    p->lsn->fd : -1;
 	fds[WORKER_FD_LIFE - WORKER_FD_CONF] = life[0];
 	fds[WORKER_FD_CHAN - WORKER_FD_CONF] = chan;
 }
@@ -260,8 +269,10 @@ pool_child(struct pool *p, int slot, int chan)
 		if (fcntl(exec_fd, F_SETFD, FD_CLOEXEC) == -1)
 			_exit(WORKER_EXIT_SETUP);
 	}
-	if (slot == -1)
+	if (slot == SLOT_STATUS)
 		strlcpy(slot_arg, WORKER_STATUS, sizeof(slot_arg));
+	else if (slot == SLOT_KEEPER)
+		strlcpy(slot_arg, WORKER_KEEPER, sizeof(slot_arg));
 	else
 		snprintf(slot_arg, sizeof(slot_arg), "%d", slot);
 	argv[0] = "fpmd";
@@ -277,7 +288,7 @@ pool_child(struct pool *p, int slot, int chan)
 static void
 worker_ready(struct worker *w)
 {
-	if (w->ready || w->slot == -1)
+	if (w->ready || w->slot < 0)
 		return;
 	w->ready = 1;
 	if (--w->pool->nstarting == 0)
@@ -301,7 +312,7 @@ worker_take(struct worker *w, char *msg, size_t len)
 		break;
 	case CHAN_ACCESS:
 	case CHAN_SLOW:
-		if (w->slot != -1)
+		if (w->slot >= 0)
 			reqlog_take(p->pc->name, w->pid, msg, len, p->access,
 			    p->slow);
 		break;
@@ -389,7 +400,7 @@ worker_free(struct worker *w)
 	free(w);
 }
 
-/* Fork a worker of p for slot (-1: its status worker); its record. */
+/* Fork a worker of p for slot, or its status worker or keeper. */
 static struct worker *
 pool_fork(struct pool *p, int slot)
 {
@@ -450,7 +461,7 @@ pool_status_spawn(struct pool *p)
 	if (p->status_lsn == NULL || p->statusw != NULL || stopping ||
 	    p->retired)
 		return;
-	if ((p->statusw = pool_fork(p, -1)) == NULL) {
+	if ((p->statusw = pool_fork(p, SLOT_STATUS)) == NULL) {
 		ev_timer_add(loop, &p->status_respawn, TICK_MS);
 		return;
 	}
@@ -465,7 +476,52 @@ pool_status_respawn(void *arg)
 	pool_status_spawn(arg);
 }
 
-/* Signal every worker of p, its status worker too. */
+/*
+ * exec.mode = shared: the keeper, one more process outside the
+ * scoreboard, which runs the pool's one application (keeper.c) for
+ * the workers to connect to.  It starts before them, and they wait
+ * for the application, up to fastcgi.read_timeout, while it starts.
+ */
+static void
+pool_keeper_spawn(struct pool *p)
+{
+	if (!p->pc->exec_shared || p->keeper != NULL || stopping ||
+	    p->retired)
+		return;
+	if ((p->keeper = pool_fork(p, SLOT_KEEPER)) == NULL) {
+		ev_timer_add(loop, &p->keeper_respawn, TICK_MS);
+		return;
+	}
+	p->keeper->ready = 1;
+	log_debug("pool %s: application keeper %d started", p->pc->name,
+	    (int)p->keeper->pid);
+}
+
+static void
+pool_keeper_respawn(void *arg)
+{
+	pool_keeper_spawn(arg);
+}
+
+/*
+ * The keeper leaves after the workers: TERM once a stopping or retired
+ * pool has no other process left.
+ */
+static void
+pool_keeper_stop(struct pool *p)
+{
+	if (p->keeper == NULL || p->keeper->stopping ||
+	    (!stopping && !p->retired) || p->nworkers > 0 ||
+	    p->statusw != NULL)
+		return;
+	worker_signal(p->keeper, SIGTERM);
+}
+
+/*
+ * Signal every worker of p, its status worker too, and its keeper but
+ * for QUIT: the keeper's application serves the workers to their last
+ * request, and pool_keeper_stop() ends it after them.
+ */
 static void
 pool_signal_all(struct pool *p, int sig)
 {
@@ -475,13 +531,16 @@ pool_signal_all(struct pool *p, int sig)
 		worker_signal(w, sig);
 	if (p->statusw != NULL)
 		worker_signal(p->statusw, sig);
+	if (p->keeper != NULL && sig != SIGQUIT)
+		worker_signal(p->keeper, sig);
+	pool_keeper_stop(p);
 }
 
-/* Has p a process left, a worker or its status worker? */
+/* Has p a process left, a worker, its status worker or its keeper? */
 static int
 pool_alive(const struct pool *p)
 {
-	return p->nworkers > 0 || p->statusw != NULL;
+	return p->nworkers > 0 || p->statusw != NULL || p->keeper != NULL;
 }
 
 /* Fork up to n workers; when fork fails, try again after a back-off. */
@@ -887,6 +946,41 @@ pool_status_gone(struct worker *w, int status)
 	} else if (!stopping && !p->retired)
 		ev_timer_add(loop, &p->status_respawn,
 		    lived_ns < ev_ms_to_ns(QUICK_DEATH_MS) ? TICK_MS : 0);
+	else
+		pool_keeper_stop(p);
+}
+
+/*
+ * The keeper exited: another, at once unless it failed at birth or its
+ * application could not start, when it waits a back-off that doubles,
+ * as the workers' does.  Its application went with it.
+ */
+static void
+pool_keeper_gone(struct worker *w, int status)
+{
+	struct pool	*p = w->pool;
+	int64_t		 lived_ns = ev_now() - w->started_ns, wait_ms = 0;
+	char		 buf[64];
+
+	(w->stopping && !WIFSIGNALED(status) ? log_info : log_warnx)(
+	    "pool %s: application keeper %d exited %s after %.3fs",
+	    p->pc->name, (int)w->pid, exit_cause(w, status, buf, sizeof(buf)),
+	    lived_ns / 1e9);
+	p->keeper = NULL;
+	if (death_is_quick(w, status, lived_ns)) {
+		wait_ms = (int64_t)TICK_MS << (p->keeper_fails < 5 ?
+		    p->keeper_fails : 5);
+		p->keeper_fails++;
+		log_warnx("pool %s: the next application keeper in %.1fs",
+		    p->pc->name, wait_ms / 1e3);
+	} else
+		p->keeper_fails = 0;
+	worker_free(w);
+	if (p->retired && !pool_alive(p)) {
+		log_info("pool %s: the old workers are gone", p->pc->name);
+		pool_free(p);
+	} else if (!stopping && !p->retired)
+		ev_timer_add(loop, &p->keeper_respawn, wait_ms);
 }
 
 static void
@@ -902,8 +996,12 @@ worker_gone(struct worker *w, int status)
 	worker_read(w, CHAN_DRAIN_MAX);
 	if (WIFSIGNALED(status) && crash_signal(WTERMSIG(status)))
 		pool_crashed(p, WTERMSIG(status));
-	if (w->slot == -1) {
+	if (w->slot == SLOT_STATUS) {
 		pool_status_gone(w, status);
+		return;
+	}
+	if (w->slot == SLOT_KEEPER) {
+		pool_keeper_gone(w, status);
 		return;
 	}
 	say = WIFSIGNALED(status) || death_is_quick(w, status, lived_ns) ?
@@ -926,7 +1024,9 @@ worker_gone(struct worker *w, int status)
 	if (p->retired && !pool_alive(p)) {
 		log_info("pool %s: the old workers are gone", p->pc->name);
 		pool_free(p);
-	} else
+	} else if (stopping || p->retired)
+		pool_keeper_stop(p);
+	else
 		pool_refill(p);
 }
 
@@ -1080,6 +1180,7 @@ pool_begin(void *arg)
 
 	if (stopping || p->retired)
 		return;
+	pool_keeper_spawn(p);
 	switch (p->pc->pm) {
 	case PM_STATIC:
 		pool_spawn_n(p, p->pc->max_children);
@@ -1121,6 +1222,7 @@ pool_conf_fd(const struct pool *p)
 	wc.pc = p->pc;
 	wc.events = xstrdup(ev_name(loop));
 	wc.log_level = log_getlevel();
+	wc.app_id = (char *)p->app_id;
 	confwire_encode(&wc, &data, &len);
 	free(wc.events);
 	if ((fd = shm_anon()) == -1 || ftruncate(fd, (off_t)len) == -1 ||
@@ -1163,6 +1265,8 @@ pool_new(struct pool_conf *pc)
 		fatalx("pool %s: %s is not open", pc->name, pc->status_listen);
 	pool_reqlog_open(p);
 	p->sb = sb_new(pc->name, pc->max_children, &p->sb_fd);
+	snprintf(p->app_id, sizeof(p->app_id), "%ld.%u", (long)getpid(),
+	    ++apps);
 	p->conf_fd = pool_conf_fd(p);
 	p->spawn_rate = 1;
 	p->generation = generation;
@@ -1173,6 +1277,7 @@ pool_new(struct pool_conf *pc)
 	ev_timer_init(&p->recheck, pool_recheck, p);
 	ev_timer_init(&p->drain, pool_drain_next, p);
 	ev_timer_init(&p->status_respawn, pool_status_respawn, p);
+	ev_timer_init(&p->keeper_respawn, pool_keeper_respawn, p);
 	TAILQ_INSERT_TAIL(&pools, p, entry);
 	ev_timer_add(loop, &p->begin, 0);
 	ev_timer_add(loop, &p->tick, TICK_MS);
@@ -1195,6 +1300,8 @@ pool_free(struct pool *p)
 		worker_read(w, CHAN_DRAIN_MAX);
 	if (p->statusw != NULL)
 		worker_read(p->statusw, CHAN_DRAIN_MAX);
+	if (p->keeper != NULL)
+		worker_read(p->keeper, CHAN_DRAIN_MAX);
 	pool_unwatch(p);
 	ev_timer_del(loop, &p->begin);
 	ev_timer_del(loop, &p->tick);
@@ -1202,6 +1309,7 @@ pool_free(struct pool *p)
 	ev_timer_del(loop, &p->recheck);
 	ev_timer_del(loop, &p->drain);
 	ev_timer_del(loop, &p->status_respawn);
+	ev_timer_del(loop, &p->keeper_respawn);
 	TAILQ_REMOVE(&pools, p, entry);
 	if (listener_release(p->lsn) && !stopping)
 		log_info("pool %s: gone; socket %s stays open for a later "
@@ -1246,6 +1354,7 @@ pool_retire(struct pool *p, int64_t grace_ms)
 	ev_timer_del(loop, &p->respawn);
 	ev_timer_del(loop, &p->recheck);
 	ev_timer_del(loop, &p->status_respawn);
+	ev_timer_del(loop, &p->keeper_respawn);
 	if (!pool_alive(p)) {
 		pool_free(p);
 		return;

@@ -40,7 +40,6 @@
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -330,9 +329,11 @@ relay_read_app(struct relay *r)
 	relay_compact(r);
 	if (r->down_len == RELAY_DOWN_BYTES)
 		return 0;
-	n = read(r->fd, r->down + r->down_len, RELAY_DOWN_BYTES -
+	n = app_read(r->fd, r->down + r->down_len, RELAY_DOWN_BYTES -
 	    r->down_len);
 	if (n > 0) {
+		if (!r->got)
+			r->c->slot->app_pid = r->pid = app_pid();
 		r->got = 1;
 		r->down_len += (size_t)n;
 		relay_parse(r);
@@ -419,7 +420,7 @@ relay_timeout(struct relay *r)
 		else
 			left_ns = relay_min(left_ns, t_ns);
 	}
-	if ((t_ns = slowlog_check(r->c, r->pid)) > 0)
+	if ((t_ns = slowlog_check(r->c, app_group(), app_runner)) > 0)
 		left_ns = relay_min(left_ns, t_ns);
 	if (r->abort_ns != 0) {
 		t_ns = r->abort_ns + ev_ms_to_ns(RELAY_ABORT_GRACE_MS) - now_ns;
@@ -510,7 +511,7 @@ relay_begin(struct relay *r, struct conn *c, int fd)
 	r->c = c;
 	conn_param(c, "SCRIPT_FILENAME", r->script, sizeof(r->script));
 	r->fd = fd;
-	r->pid = app_pid();
+	r->c->slot->app_pid = r->pid = app_pid();
 	r->progress_ns = ev_now();
 	proto_init(&r->parser, PROTO_WEB);
 	proto_expect(&r->parser, c->id);
@@ -519,23 +520,24 @@ relay_begin(struct relay *r, struct conn *c, int fd)
 }
 
 /*
- * The application closed the connection: if it died, say how.  One
- * that left cleanly, exit status 0, before it had any of the request
- * to answer, was leaving anyway (php-cgi after PHP_FCGI_MAX_REQUESTS
- * does): the request may go to a new instance as if it were the first.
+ * The application closed the connection: app.c says how, and whether
+ * it was leaving anyway (php-cgi after PHP_FCGI_MAX_REQUESTS does).
+ * Then, before it had sent anything, the request may go to a new
+ * instance, or a new child, as if it were the first.
  */
 static int
 relay_again(struct relay *r)
 {
-	int	 status;
+	int	 again;
 
-	if (!r->closed || !app_died(&status))
+	if (!r->closed)
 		return 0;
-	log_waitstatus(status, r->how, sizeof(r->how));
-	strlcat(r->how, " mid-request", sizeof(r->how));
-	r->failed = r->how;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 && !r->got &&
-	    !r->body_sent && !r->gone && r->abort_ns == 0 && !*r->c->halt;
+	r->how[0] = '\0';
+	again = app_closed(r->how, sizeof(r->how));
+	if (r->how[0] != '\0')
+		r->failed = r->how;
+	return again && !r->got && !r->body_sent && !r->gone &&
+	    r->abort_ns == 0 && !*r->c->halt;
 }
 
 /*
@@ -556,6 +558,8 @@ relay_fail(struct relay *r)
 		snprintf(answer, sizeof(answer), "answering %s", status);
 		then = answer;
 	}
+	if (r->pid == 0)
+		r->pid = app_runner();
 	log_warnx("pool %s: %s: application pid %d %s; %s", c->pc->name,
 	    c->peer, (int)r->pid, r->timed_out ?
 	    "reached request_terminate_timeout" : r->failed, then);

@@ -20,9 +20,11 @@
  * php-fpm's form: a blank line, the time, the pool and the worker's
  * pid, the script; then the request and how long it has run, and, in
  * place of PHP's backtrace, what is running: the program's process
- * group, each process with its parent and command line (compat/
- * procgroup.c), up to request_slowlog_trace_depth of them.  The worker
- * asks about its own program's group only, which runs as its own user,
+ * group, or for a shared application the child that runs the request
+ * and what it started, each process with its parent and command line
+ * (compat/procgroup.c), up to request_slowlog_trace_depth of them.  The
+ * worker asks about its own pool's processes only, which run as its
+ * own user,
  * and sends the lines of the entry; the master, which writes it,
  * writes its header itself (reqlog.c) and learns no pid from it.  The
  * error log gets php-fpm's one line, and the worker's slot counts the
@@ -66,26 +68,60 @@ entry_printf(struct entry *e, const char *fmt, ...)
 		    sizeof(e->buf) - e->len - 1;
 }
 
-/* The program's process group, a line a process, or its pid alone. */
+/* Is pi[i] root, or descended from it, within the n in pi? */
+static int
+slowlog_under(const struct procinfo *pi, int n, int i, pid_t root)
+{
+	int	 hops, j;
+
+	for (hops = 0; hops < n; hops++) {
+		if (pi[i].pid == root)
+			return 1;
+		for (j = 0; j < n && pi[j].pid != pi[i].ppid; j++)
+			;
+		if (j == n)
+			return 0;
+		i = j;
+	}
+	return 0;
+}
+
+/*
+ * The process tree of root in the program's process group pgid, a line
+ * a process, or root's pid alone: the whole group when root is its
+ * leader, one child and what it started when root is a shared
+ * application's child.
+ */
 static void
-slowlog_group(struct entry *e, int depth, pid_t pgid)
+slowlog_group(struct entry *e, int depth, pid_t pgid, pid_t root)
 {
 	struct procinfo	 pi[SLOWLOG_PROCS_MAX];
 	char		 cmd[4 * PROCGROUP_CMD_MAX];
-	int		 n, i;
+	int		 n, i, shown = 0, more = 0;
 
 	if (pgid <= 0)
 		return;
+	if (root <= 0)
+		root = pgid;
 	if ((n = procgroup_list(pgid, pi, SLOWLOG_PROCS_MAX)) <= 0) {
-		entry_printf(e, "[pid %ld]\n", (long)pgid);
+		entry_printf(e, "[pid %ld]\n", (long)root);
 		return;
 	}
-	for (i = 0; i < n && i < depth; i++)
+	for (i = 0; i < n; i++) {
+		if (!slowlog_under(pi, n, i, root))
+			continue;
+		if (shown++ >= depth) {
+			more++;
+			continue;
+		}
 		entry_printf(e, "[pid %ld, ppid %ld] %s\n", (long)pi[i].pid,
 		    (long)pi[i].ppid, escape_log(cmd, sizeof(cmd), pi[i].cmd,
 		    strlen(pi[i].cmd)));
-	if (n > depth)
-		entry_printf(e, "[and %d more]\n", n - depth);
+	}
+	if (shown == 0)
+		entry_printf(e, "[pid %ld]\n", (long)root);
+	if (more > 0)
+		entry_printf(e, "[and %d more]\n", more);
 }
 
 /* What the slot says of the request, as it came: method, URI, query. */
@@ -116,7 +152,8 @@ slowlog_send(const struct conn *c, const struct entry *e)
  * the error log, here for the slow log.
  */
 static void
-slowlog_write(struct conn *c, pid_t pgid, int64_t running_ns)
+slowlog_write(struct conn *c, pid_t pgid, pid_t (*root)(void),
+    int64_t running_ns)
 {
 	static struct entry	 e;
 	const struct slot	*s = c->slot;
@@ -136,7 +173,8 @@ slowlog_write(struct conn *c, pid_t pgid, int64_t running_ns)
 	e.len = 1;
 	entry_printf(&e, "script_filename = %s\nrequest = %s\n"
 	    "running = %.3f s\n", script, request, (double)running_ns / 1e9);
-	slowlog_group(&e, c->pc->slowlog_trace_depth, pgid);
+	slowlog_group(&e, c->pc->slowlog_trace_depth, pgid,
+	    root != NULL ? root() : 0);
 	slowlog_send(c, &e);
 	c->slot->slow++;
 }
@@ -145,10 +183,12 @@ slowlog_write(struct conn *c, pid_t pgid, int64_t running_ns)
  * A request runner calls this from its loop while its program runs:
  * the time left until the request is slow, for its poll timeout, or -1
  * for none.  When the time has come, it logs the request, once, with
- * pgid, the program's process group (0 for none).
+ * the program's process group pgid (0 for none), or the tree of the
+ * process in it that root() names then (root NULL, or 0 from it: the
+ * whole group).
  */
 int64_t
-slowlog_check(struct conn *c, pid_t pgid)
+slowlog_check(struct conn *c, pid_t pgid, pid_t (*root)(void))
 {
 	int64_t	 left_ns;
 
@@ -160,6 +200,6 @@ slowlog_check(struct conn *c, pid_t pgid)
 	if (left_ns > 0)
 		return left_ns;
 	c->slow_logged = 1;
-	slowlog_write(c, pgid, ev_now() - c->req_start_ns);
+	slowlog_write(c, pgid, root, ev_now() - c->req_start_ns);
 	return -1;
 }

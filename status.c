@@ -239,12 +239,16 @@ render_pool(struct buf *b, const struct pool_view *p, const struct figures *f,
 	}
 }
 
-/* A worker's fields in ?full, in php-fpm's order. */
+/*
+ * A worker's fields in ?full, in php-fpm's order, then fpmd's own: the
+ * application process that serves the worker (its own instance, or the
+ * shared instance's child on its connection), 0 for none or not known.
+ */
 static const char *const worker_fields[] = {
 	"pid", "state", "start time", "start since", "requests",
 	"request duration", "request method", "request uri",
 	"content length", "user", "script", "last request cpu",
-	"last request memory"
+	"last request memory", "application pid"
 };
 #define NWORKER_FIELDS	(sizeof(worker_fields) / sizeof(worker_fields[0]))
 
@@ -255,7 +259,7 @@ render_worker(struct buf *b, const struct slot *s, enum format fmt,
 {
 	/* Which fields are strings, quoted in JSON. */
 	static const int	 quoted[NWORKER_FIELDS] = { 0, 1, 0, 0, 0, 0,
-	    1, 1, 0, 1, 1, 0, 0 };
+	    1, 1, 0, 1, 1, 0, 0, 0 };
 	char			 v[NWORKER_FIELDS][600];
 	int64_t			 dur_ns;
 	size_t			 i;
@@ -284,6 +288,7 @@ render_worker(struct buf *b, const struct slot *s, enum format fmt,
 	    outcome_cpu_pct(s->last_cpu_ns, s->req_duration_ns));
 	snprintf(v[12], sizeof(v[12]), "%llu",
 	    (unsigned long long)s->last_memory_bytes);
+	snprintf(v[13], sizeof(v[13]), "%d", (int)s->app_pid);
 	if (fmt == F_TEXT)
 		bprintf(b, "\n************************\n");
 	else if (fmt == F_JSON)

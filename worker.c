@@ -83,6 +83,13 @@ static struct ev_loop		*accept_loop;	/* waits for connections */
 static struct ev_timer		 accept_backoff;
 static int			 app_woke;	/* the application, idle */
 
+/* Has the worker an application?  The status worker answers no other. */
+static int
+worker_has_app(void)
+{
+	return ctx->pc->exec != NULL && ctx->slot != SLOT_STATUS;
+}
+
 static __dead void
 worker_exit(int code)
 {
@@ -153,10 +160,10 @@ worker_signals(void)
 /*
  * The descriptors the master handed, and none of them to a CGI program
  * or an application.  Only the socket is non-blocking: a line waits
- * for room on the channel rather than be lost.
+ * for room on the channel rather than be lost.  The keeper has none.
  */
 static int
-worker_fds(void)
+worker_fds(int keeper)
 {
 	int	 fd;
 
@@ -164,7 +171,7 @@ worker_fds(void)
 		if (fcntl(fd, F_GETFD) != -1 && (ev_cloexec(fd) == -1 ||
 		    ev_nonblock(fd, fd == WORKER_FD_LISTEN) == -1))
 			return -1;
-	if (fcntl(WORKER_FD_LISTEN, F_GETFD) == -1 ||
+	if ((!keeper && fcntl(WORKER_FD_LISTEN, F_GETFD) == -1) ||
 	    fcntl(WORKER_FD_LIFE, F_GETFD) == -1 ||
 	    fcntl(WORKER_FD_CHAN, F_GETFD) == -1) {
 		errno = EBADF;
@@ -186,7 +193,11 @@ worker_rlimit(const struct pool_conf *pc, int resource, rlim_t value,
 	return -1;
 }
 
-static int
+/*
+ * The pool's limits, chroot, directory and user, for a worker or the
+ * keeper, before it takes any request: 0, or -1 after a log line.
+ */
+int
 worker_privileges(const struct pool_conf *pc)
 {
 	if (pc->rlimit_files != 0 && worker_rlimit(pc, RLIMIT_NOFILE,
@@ -398,7 +409,7 @@ worker_accept_loop(void)
 	    worker_watch_listen() == -1 ||
 	    ev_add(accept_loop, WORKER_FD_LIFE, EV_READ, worker_on_life,
 	    NULL) == -1 ||
-	    (ctx->pc->exec != NULL &&
+	    (worker_has_app() &&
 	    app_watch(accept_loop, worker_on_app) == -1)) {
 		log_error("pool %s: worker %d: %s loop", ctx->pc->name,
 		    (int)getpid(), ctx->events);
@@ -587,10 +598,10 @@ worker_dispatch(struct conn *c, struct outcome *o)
 		outcome_set(o, 200, NULL, NULL, 0, NULL);
 	} else if (pc->status_path != NULL &&
 	    strcmp(script, pc->status_path) == 0) {
-		status_page(c, pc, ctx->sb, ctx->slot == -1 ? WORKER_FD_QUEUE :
-		    WORKER_FD_LISTEN);
+		status_page(c, pc, ctx->sb, ctx->slot == SLOT_STATUS ?
+		    WORKER_FD_QUEUE : WORKER_FD_LISTEN);
 		outcome_set(o, 200, NULL, NULL, 0, NULL);
-	} else if (ctx->slot == -1) {
+	} else if (ctx->slot == SLOT_STATUS) {
 		worker_not_found(c, script);
 		outcome_set(o, 404, NULL, NULL, 0, NULL);
 	} else if (pc->exec != NULL)
@@ -627,10 +638,15 @@ worker_access(struct conn *c, const struct outcome *o)
 		access_log(c->pc->access_format, &a);
 }
 
+/*
+ * pm.max_requests: the worker leaves, and its own application with it.
+ * A shared application's children leave after that many instead, and
+ * the worker, which holds nothing of PHP's, stays.
+ */
 static int
 worker_recycled(void)
 {
-	return ctx->pc->max_requests > 0 &&
+	return ctx->pc->max_requests > 0 && !ctx->pc->exec_shared &&
 	    slot->requests >= (uint64_t)ctx->pc->max_requests;
 }
 
@@ -690,6 +706,7 @@ hostile_slot(struct slot *s, int i)
 	s->requests = s->accepted = s->slow = UINT64_MAX - (uint64_t)i;
 	s->last_cpu_ns = v;
 	s->last_memory_bytes = s->content_length = UINT64_MAX;
+	s->app_pid = -1;
 	memset(s->method, 'M', sizeof(s->method));
 	memset(s->uri, '\n', sizeof(s->uri));
 	memset(s->query, 0x7f, sizeof(s->query));
@@ -707,6 +724,7 @@ hostile_scoreboard(void)
 	sb->accepted_before = sb->slow_before = UINT64_MAX;
 	sb->max_children_reached = UINT64_MAX;
 	sb->max_active = sb->max_listen_queue = UINT_MAX;
+	sb->app_pid = 1;
 	for (i = 0; i < ctx->pc->max_children; i++)
 		hostile_slot(&sb->slots[i], i);
 }
@@ -779,16 +797,20 @@ worker_run(const struct worker_ctx *c)
 	int	 fd;
 	char	 ready = CHAN_READY;
 
+	if (c->slot == SLOT_KEEPER)
+		keeper_run(c);
 	ctx = c;
-	slot = ctx->slot == -1 ? &own_slot : &ctx->sb->slots[ctx->slot];
+	slot = ctx->slot == SLOT_STATUS ? &own_slot :
+	    &ctx->sb->slots[ctx->slot];
 	slot->pid = pid;
 	worker_signals();
-	setproctitle("pool %s%s", ctx->pc->name, ctx->slot == -1 ?
+	setproctitle("pool %s%s", ctx->pc->name, ctx->slot == SLOT_STATUS ?
 	    " status" : "");
 	params = xcalloc(1, ctx->pc->max_params_size);
-	if (ctx->pc->exec != NULL)
-		app_init(ctx->pc, &halt);
-	else
+	if (worker_has_app())
+		app_init(ctx->pc, &halt, ctx->pc->exec_shared ? APP_CLIENT :
+		    APP_OWN, ctx->app_id, &ctx->sb->app_pid);
+	else if (ctx->pc->exec == NULL)
 		cgi_init(&ctx->sb->dropped_said_ns);
 	if (worker_privileges(ctx->pc) == -1)
 		worker_exit(WORKER_EXIT_SETUP);
@@ -796,16 +818,16 @@ worker_run(const struct worker_ctx *c)
 	worker_hostile();
 #endif
 	worker_accept_loop();
-	if (ctx->pc->exec != NULL && app_start() == -1)
+	if (worker_has_app() && app_start() == -1)
 		worker_app_lost();
 	sb_slot_state(slot, SLOT_IDLE);
-	if (ctx->slot != -1 && send(WORKER_FD_CHAN, &ready, 1, 0) != 1)
+	if (ctx->slot >= 0 && send(WORKER_FD_CHAN, &ready, 1, 0) != 1)
 		worker_exit(WORKER_EXIT_QUIT);
 	for (;;) {
 		if ((fd = worker_accept()) == -1)
 			continue;
 		conn_open(&conn, fd, ctx->pc, slot, &halt, params);
-		if (ctx->slot != -1)
+		if (ctx->slot >= 0)
 			conn.reqlog_fd = WORKER_FD_CHAN;
 		worker_serve(&conn);
 		close(fd);
@@ -814,13 +836,13 @@ worker_run(const struct worker_ctx *c)
 		if (quit)
 			worker_exit(WORKER_EXIT_QUIT);
 		/* An application that failed a request starts again now. */
-		if (ctx->pc->exec != NULL && app_check() == -1)
+		if (worker_has_app() && app_check() == -1)
 			worker_app_lost();
 		sb_slot_state(slot, SLOT_IDLE);
 	}
 }
 
-/* The slot argv names ("status": none), and the pool's name. */
+/* The slot argv names ("status", "app": none), and the pool's name. */
 static int
 worker_args(int argc, char *argv[], int *slot_no, const char **pool)
 {
@@ -831,7 +853,11 @@ worker_args(int argc, char *argv[], int *slot_no, const char **pool)
 		return -1;
 	*pool = argv[3];
 	if (strcmp(argv[2], WORKER_STATUS) == 0) {
-		*slot_no = -1;
+		*slot_no = SLOT_STATUS;
+		return 0;
+	}
+	if (strcmp(argv[2], WORKER_KEEPER) == 0) {
+		*slot_no = SLOT_KEEPER;
 		return 0;
 	}
 	n = strtol(argv[2], &end, 10);
@@ -920,13 +946,16 @@ worker_main(int argc, char *argv[])
 		exit(r);
 	c.pc = wc.pc;
 	c.events = wc.events;
-	if (strcmp(pool, c.pc->name) != 0 || c.slot >= c.pc->max_children) {
+	c.app_id = wc.app_id;
+	if (strcmp(pool, c.pc->name) != 0 || c.slot >= c.pc->max_children ||
+	    (c.slot == SLOT_KEEPER && (!c.pc->exec_shared ||
+	    c.app_id == NULL))) {
 		log_errorx("worker %d: slot %d of pool %s is not in its "
 		    "settings", (int)getpid(), c.slot, pool);
 		exit(WORKER_EXIT_SETUP);
 	}
 	if ((c.sb = sb_map(WORKER_FD_SB, c.pc->max_children)) == NULL ||
-	    worker_fds() == -1) {
+	    worker_fds(c.slot == SLOT_KEEPER) == -1) {
 		log_error("pool %s: worker %d: its scoreboard and descriptors",
 		    c.pc->name, (int)getpid());
 		exit(WORKER_EXIT_SETUP);

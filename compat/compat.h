@@ -76,6 +76,13 @@ struct procinfo {
 };
 int	 procgroup_list(pid_t, struct procinfo *, int);
 
+/* compat/peerproc.c: the process at the other end of a connection. */
+int	 peerproc_watch(int);
+ssize_t	 peerproc_read(int, void *, size_t, pid_t *);
+int	 peerproc_signal(int, pid_t, int);
+int	 peerproc_connected(int);
+pid_t	 peerproc_find(int, pid_t);
+
 /* compat/sockacl.c: listen.acl_users and listen.acl_groups. */
 int	 sockacl_grant(const char *, const id_t *, int, const id_t *, int);
 

@@ -1,0 +1,143 @@
+/*
+ * Copyright (c) 2026 The fpmd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The keeper of an exec.mode = shared pool's application: one process
+ * per pool, beside its workers, that runs the pool's one instance
+ * (app.c, APP_KEEPER) and nothing else.  The master forks and executes
+ * it as it does a worker (pool.c), with the pool's settings, its
+ * scoreboard, its channel and the master's life pipe, and no socket;
+ * it takes the pool's limits, chroot and user as a worker does, so the
+ * instance it starts is the pool's, in a process group of its own.
+ *
+ * It starts the instance, and starts it again when it exits, at once
+ * when it had run for a second or more.  One that will not start, or
+ * dies younger, ends the keeper with WORKER_EXIT_APP, and the master
+ * starts the next keeper after its back-off.  The instance's pid goes
+ * in the scoreboard for the workers.  QUIT is not for the keeper:
+ * the master sends TERM once the pool's workers are gone, and TERM or
+ * the master's end stops the instance (app_stop()) and the keeper.
+ */
+
+#include "config.h"
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fpmd.h"
+
+#define KEEPER_YOUNG_MS		1000	/* an instance that died so soon */
+
+static volatile sig_atomic_t	 halt;
+
+/* TERM and INT: the instance gets TERM now; its exit wakes the loop. */
+static void
+keeper_on_signal(int sig)
+{
+	(void)sig;
+	halt = 1;
+	app_signal(SIGTERM);
+}
+
+static void
+keeper_signals(void)
+{
+	struct sigaction	 sa;
+	sigset_t		 none;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = keeper_on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static __dead void
+keeper_exit(struct scoreboard *sb, int code)
+{
+	sb->app_pid = 0;
+	app_stop();
+	exit(code);
+}
+
+/*
+ * Wait for the instance to write or exit, or for the master to go:
+ * 1 while the keeper goes on, 0 once it must stop.
+ */
+static int
+keeper_wait(void)
+{
+	struct pollfd	 pfd[3];
+	int		 chld, out;
+
+	app_fds(&chld, &out);
+	pfd[0].fd = chld;
+	pfd[1].fd = out;
+	pfd[2].fd = WORKER_FD_LIFE;
+	pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
+	if (halt)
+		return 0;
+	if (poll(pfd, 3, -1) == -1 && errno != EINTR)
+		fatal("pool: the application keeper's poll");
+	app_output();
+	return !halt && !(pfd[2].revents & (POLLIN | POLLHUP));
+}
+
+__dead void
+keeper_run(const struct worker_ctx *ctx)
+{
+	const struct pool_conf	*pc = ctx->pc;
+	struct scoreboard	*sb = ctx->sb;
+	int64_t			 started_ns;
+
+	keeper_signals();
+	setproctitle("pool %s application", pc->name);
+	app_init(pc, &halt, APP_KEEPER, ctx->app_id, &sb->app_pid);
+	if (worker_privileges(pc) == -1)
+		exit(WORKER_EXIT_SETUP);
+	started_ns = ev_now();
+	if (app_start() == -1)
+		keeper_exit(sb, halt ? WORKER_EXIT_QUIT : WORKER_EXIT_APP);
+	while (keeper_wait()) {
+		if (!app_exited())
+			continue;
+		if (ev_now() - started_ns < ev_ms_to_ns(KEEPER_YOUNG_MS)) {
+			log_errorx("pool %s: application pid %d died within "
+			    "%d ms of its start", pc->name, (int)app_pid(),
+			    KEEPER_YOUNG_MS);
+			keeper_exit(sb, WORKER_EXIT_APP);
+		}
+		started_ns = ev_now();
+		if (app_check() == -1)
+			keeper_exit(sb, halt ? WORKER_EXIT_QUIT :
+			    WORKER_EXIT_APP);
+	}
+	keeper_exit(sb, WORKER_EXIT_QUIT);
+}
