@@ -47,7 +47,8 @@
  * least pm.max_children, as php-cgi does with PHP_FCGI_CHILDREN, or it
  * could not serve the workers it is shared by.  The relay (relay.c)
  * then keeps one connection to it open.  Its owner ends it, and only it
- * does: TERM to its group, KILL after a grace, then the reap.  SIGCHLD
+ * does: TERM to its group, KILL after a grace, then the reap (the
+ * keeper's: KILL to its group, see app_end()).  SIGCHLD
  * reaches the owner through a self-pipe and says the instance exited
  * without reaping it, so its group is killed while the zombie still
  * holds the id.  app_signal() and app_stop() are safe in a signal
@@ -108,6 +109,7 @@ static size_t			 nenv;
 static long			 php_max;	/* its PHP_FCGI_MAX_REQUESTS */
 static char			 dir[PATH_MAX];	/* the private directory */
 static struct sockaddr_un	 sun;		/* the socket in it */
+static struct sockaddr_un	 stage;		/* the keeper's, until ready */
 static int			 sigchld[2] = { -1, -1 };
 static int			 out[2] = { -1, -1 };	/* its stdout, stderr */
 static int			 null_fd = -1;
@@ -340,8 +342,10 @@ app_close_conn(void)
 
 /*
  * End the instance: TERM to its group, a grace, KILL to what is left
- * while the zombie keeps the group's id, and the reap.  Returns its
- * wait status.  Handler-safe.
+ * while the zombie keeps the group's id, and the reap.  The keeper's
+ * gets KILL at once: its pool's workers are gone by then, so it runs
+ * no request, and php-cgi's children outlive a TERMed parent for a
+ * moment, as orphans.  Returns its wait status.  Handler-safe.
  */
 static int
 app_end(void)
@@ -352,7 +356,7 @@ app_end(void)
 	if (p <= 0)
 		return 0;
 	if (!exited)
-		kill(-p, SIGTERM);
+		kill(-p, role == APP_KEEPER ? SIGKILL : SIGTERM);
 	/* php-cgi waits on a kept connection, TERM or not. */
 	app_close_conn();
 	app_wait_exit(APP_KILL_GRACE_MS);
@@ -377,6 +381,8 @@ app_stop(void)
 	app_end();
 	if (sun.sun_path[0] != '\0')
 		unlink(sun.sun_path);
+	if (role == APP_KEEPER && stage.sun_path[0] != '\0')
+		unlink(stage.sun_path);
 }
 
 /*
@@ -532,6 +538,15 @@ app_directory(void)
 		dir[0] = sun.sun_path[0] = '\0';
 		return -1;
 	}
+	stage = sun;
+	if (role == APP_KEEPER &&
+	    strlcat(stage.sun_path, ".new", sizeof(stage.sun_path)) >=
+	    sizeof(stage.sun_path)) {
+		log_errorx("pool %s: %s: too long for a socket's name",
+		    pc->name, tmp);
+		dir[0] = sun.sun_path[0] = '\0';
+		return -1;
+	}
 	if (role == APP_CLIENT)
 		return 0;
 	if ((mkdir(dir, 0700) == -1 && errno != EEXIST) ||
@@ -547,21 +562,24 @@ app_directory(void)
 }
 
 /*
- * A new listening socket on the name.  A shared instance's queue holds
- * every worker that waits for one of its children.
+ * A new listening socket.  A worker's own is on its name.  The keeper's
+ * is on its stage name, "sID.new", until the instance has passed the
+ * probe, so that no worker reaches an instance that is starting, or
+ * that is refused; then it takes the name (app_start()).  Its queue
+ * holds every worker that waits for one of its children.
  */
 static int
 app_listen(void)
 {
 	int	 fd;
 
-	unlink(sun.sun_path);
+	unlink(stage.sun_path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
 	    ev_cloexec(fd) == -1 ||
-	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    bind(fd, (struct sockaddr *)&stage, sizeof(stage)) == -1 ||
 	    listen(fd, role == APP_KEEPER ? SOMAXCONN : APP_BACKLOG) == -1) {
 		log_error("pool %s: application socket %s", pc->name,
-		    sun.sun_path);
+		    stage.sun_path);
 		if (fd != -1)
 			close(fd);
 		return -1;
@@ -633,7 +651,7 @@ app_spawn(int lsn)
  * connects only in the user's own directory.
  */
 static int
-app_dial(void)
+app_dial(const struct sockaddr_un *to)
 {
 	int	 fd, e;
 
@@ -644,7 +662,7 @@ app_dial(void)
 	if (ev_cloexec(fd) == -1 || ev_nonblock(fd, 1) == -1 ||
 	    (role == APP_CLIENT && peerproc_watch(fd) == -1 &&
 	    errno != EOPNOTSUPP) ||
-	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+	    connect(fd, (const struct sockaddr *)to, sizeof(*to)) == -1) {
 		e = errno;
 		close(fd);
 		errno = e;
@@ -745,7 +763,7 @@ app_probe(const char **why)
 	int			 fd, r = 0;
 
 	*why = "exited";
-	if ((fd = app_dial()) == -1) {
+	if ((fd = app_dial(&stage)) == -1) {
 		*why = "refused the connection";
 		return -1;
 	}
@@ -854,6 +872,15 @@ app_start(void)
 			app_failed(why, started_ns);
 		else
 			app_end();
+		if (role == APP_KEEPER)
+			unlink(stage.sun_path);
+		return -1;
+	}
+	if (role == APP_KEEPER && rename(stage.sun_path, sun.sun_path) == -1) {
+		log_error("pool %s: rename %s to %s", pc->name,
+		    stage.sun_path, sun.sun_path);
+		app_end();
+		unlink(stage.sun_path);
 		return -1;
 	}
 	log_debug("pool %s: application pid %d ready in %.3fs", pc->name,
@@ -973,7 +1000,7 @@ app_join(void)
 	int64_t	 until_ns = ev_now() + ev_ms_to_ns(pc->read_timeout_ms);
 	int	 fd, wait_ms = 1;
 
-	while ((fd = app_dial()) == -1) {
+	while ((fd = app_dial(&sun)) == -1) {
 		if (errno != ENOENT && errno != ECONNREFUSED &&
 		    errno != EAGAIN) {
 			if (errno != EPERM)
@@ -1020,9 +1047,9 @@ app_connection(void)
 	}
 	if (conn == -1 && role == APP_CLIENT)
 		return conn = app_join();
-	if (conn == -1 && (conn = app_dial()) == -1 &&
+	if (conn == -1 && (conn = app_dial(&sun)) == -1 &&
 	    (app_restart("refused a connection") == -1 ||
-	    (conn = app_dial()) == -1))
+	    (conn = app_dial(&sun)) == -1))
 		return -1;
 	return conn;
 }

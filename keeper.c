@@ -49,13 +49,16 @@
 
 static volatile sig_atomic_t	 halt;
 
-/* TERM and INT: the instance gets TERM now; its exit wakes the loop. */
+/*
+ * TERM and INT: the instance's whole group gets KILL now (app.c's
+ * app_end() says why); its exit wakes the loop.
+ */
 static void
 keeper_on_signal(int sig)
 {
 	(void)sig;
 	halt = 1;
-	app_signal(SIGTERM);
+	app_signal(SIGKILL);
 }
 
 static void

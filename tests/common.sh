@@ -134,14 +134,18 @@ fpmd_stop() {
 }
 
 # Whatever a test left running, by pid: the master, its workers and
-# their children (CGI programs, applications), and each process it
+# their children (CGI programs, applications) with the process groups
+# these lead (a shared php-cgi's children), and each process it
 # recorded in a NAME.bgpid file.
 fpmd_cleanup() {
 	for _f in *.bgpid; do
 		[ -s "$_f" ] || continue
 		_pid=$(cat "$_f")
 		for _p in $(pgrep -P "$_pid"); do
-			kill -KILL $(pgrep -P "$_p") "$_p" 2>/dev/null
+			for _c in $(pgrep -P "$_p"); do
+				kill -KILL -- "-$_c" "$_c" 2>/dev/null
+			done
+			kill -KILL "$_p" 2>/dev/null
 		done
 		kill -KILL "$_pid" 2>/dev/null
 	done
