@@ -355,6 +355,8 @@ app_end(void)
 
 	if (p <= 0)
 		return 0;
+	if (role == APP_KEEPER)
+		*shared_pid = 0;
 	if (!exited)
 		kill(-p, role == APP_KEEPER ? SIGKILL : SIGTERM);
 	/* php-cgi waits on a kept connection, TERM or not. */
@@ -945,12 +947,11 @@ app_kill(void)
 }
 
 /*
- * The instance, reaped and started again, after it died (why NULL: as
- * its status says) or misbehaved: 0, or -1 when the new one could not
- * start.
+ * The instance, reaped after it died (why NULL: as its status says) or
+ * misbehaved, in one log line that ends with what follows.
  */
-static int
-app_restart(const char *why)
+void
+app_lost(const char *why, const char *then)
 {
 	char	 prog[PATH_MAX], how[64];
 	pid_t	 old = pid;
@@ -959,9 +960,20 @@ app_restart(const char *why)
 	status = app_end();
 	app_output();
 	log_warnx("pool %s: application %s (pid %d) %s after %llu requests; "
-	    "starting another", pc->name, escape_log(prog, sizeof(prog),
-	    argv[0], strlen(argv[0])), (int)old, why != NULL ? why :
-	    log_waitstatus(status, how, sizeof(how)), (unsigned long long)served);
+	    "%s", pc->name, escape_log(prog, sizeof(prog), argv[0],
+	    strlen(argv[0])), (int)old, why != NULL ? why :
+	    log_waitstatus(status, how, sizeof(how)), (unsigned long long)served,
+	    then);
+}
+
+/*
+ * The instance, reaped and started again: 0, or -1 when the new one
+ * could not start.
+ */
+static int
+app_restart(const char *why)
+{
+	app_lost(why, "starting another");
 	return app_start();
 }
 

@@ -25,13 +25,15 @@
  * (what a service manager hands fpmd and hears from it) and reqlog.c
  * (the access and slow log files).
  * A worker runs as its pool's user, in its pool's chroot: worker.c (its
- * accept loop and dispatch), conn.c (one FastCGI connection), cgi.c (one
- * CGI program per request), script.c (which program), cgiheader.c (its
- * header block), spool.c (a large body's file), app.c (the FastCGI
- * application a worker of a pool with exec owns), relay.c (one request
+ * accept loop and dispatch), privdrop.c (how it becomes the pool's),
+ * conn.c (one FastCGI connection), cgi.c (one CGI program per request),
+ * script.c (which program), cgiheader.c (its header block), spool.c (a
+ * large body's file), app.c (the FastCGI application of a pool with
+ * exec, its own or the pool's shared one), relay.c (one request
  * relayed to it), outcome.c (what a request used), access.c (its
  * access log line), slowlog.c (a slow request's entry) and status.c
- * (ping's sibling, the status page).  Both run scoreboard.c,
+ * (ping's sibling, the status page).  So does the keeper of an
+ * exec.mode = shared pool: keeper.c, with privdrop.c and app.c.  Both run scoreboard.c,
  * confwire.c, listener_queue(), escape.c, xmalloc.c, log.c and
  * proto.c, and a worker reads the struct pool_conf conf.c made, as
  * confwire.c carried it over.
@@ -45,7 +47,8 @@
  * display and bounded strings to print, and the master signals and
  * waits for only its own children, by the pids fork() gave it.  A
  * worker alone signals its CGI program's or its application's process
- * group.
+ * group, or the child of a shared application it is connected to; the
+ * keeper alone its shared application's group.
  */
 
 #ifndef FPMD_H
@@ -601,7 +604,9 @@ int64_t		 sb_sub(int64_t, int64_t);
 
 /* worker.c: fpmd started as a worker, by the master */
 __dead void	 worker_main(int, char *[]);
-int		 worker_privileges(const struct pool_conf *);
+
+/* privdrop.c: a worker or the keeper becomes its pool's */
+int		 privdrop(const struct pool_conf *);
 
 /* confwire.c: the master writes a worker's settings; the worker reads */
 #define CONFWIRE_MAX_BYTES	(16 * 1024 * 1024)
@@ -672,6 +677,7 @@ void		 app_init(const struct pool_conf *,
 		    const char *, volatile pid_t *);
 int		 app_start(void);
 int		 app_check(void);
+void		 app_lost(const char *, const char *);
 int		 app_connection(void);
 ssize_t		 app_read(int, void *, size_t);
 void		 app_done(int);

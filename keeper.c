@@ -23,9 +23,9 @@
  * it takes the pool's limits, chroot and user as a worker does, so the
  * instance it starts is the pool's, in a process group of its own.
  *
- * It starts the instance, and starts it again when it exits, at once
- * when it had run for a second or more.  One that will not start, or
- * dies younger, ends the keeper with WORKER_EXIT_APP, and the master
+ * It starts the instance, and starts it again at once when it exits.
+ * One that will not start, or dies twice in a row within a second of
+ * its start, ends the keeper with WORKER_EXIT_APP, and the master
  * starts the next keeper after its back-off.  The instance's pid goes
  * in the scoreboard for the workers.  QUIT is not for the keeper:
  * the master sends TERM once the pool's workers are gone, and TERM or
@@ -119,11 +119,12 @@ keeper_run(const struct worker_ctx *ctx)
 	const struct pool_conf	*pc = ctx->pc;
 	struct scoreboard	*sb = ctx->sb;
 	int64_t			 started_ns;
+	int			 young, quick = 0;
 
 	keeper_signals();
 	setproctitle("pool %s application", pc->name);
 	app_init(pc, &halt, APP_KEEPER, ctx->app_id, &sb->app_pid);
-	if (worker_privileges(pc) == -1)
+	if (privdrop(pc) == -1)
 		exit(WORKER_EXIT_SETUP);
 	started_ns = ev_now();
 	if (app_start() == -1)
@@ -131,12 +132,14 @@ keeper_run(const struct worker_ctx *ctx)
 	while (keeper_wait()) {
 		if (!app_exited())
 			continue;
-		if (ev_now() - started_ns < ev_ms_to_ns(KEEPER_YOUNG_MS)) {
-			log_errorx("pool %s: application pid %d died within "
-			    "%d ms of its start", pc->name, (int)app_pid(),
-			    KEEPER_YOUNG_MS);
+		young = ev_now() - started_ns < ev_ms_to_ns(KEEPER_YOUNG_MS);
+		if (young && quick++ > 0) {
+			app_lost(NULL, "its second death within a second of its "
+			    "start: the keeper leaves");
 			keeper_exit(sb, WORKER_EXIT_APP);
 		}
+		if (!young)
+			quick = 0;
 		started_ns = ev_now();
 		if (app_check() == -1)
 			keeper_exit(sb, halt ? WORKER_EXIT_QUIT :

@@ -38,9 +38,6 @@
 #include "config.h"
 
 #include <sys/types.h>
-#ifdef __linux__
-#include <sys/prctl.h>		/* CONF_DUMPABLE */
-#endif
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -52,7 +49,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -177,73 +173,6 @@ worker_fds(int keeper)
 		errno = EBADF;
 		return -1;
 	}
-	return 0;
-}
-
-static int
-worker_rlimit(const struct pool_conf *pc, int resource, rlim_t value,
-    const char *key)
-{
-	struct rlimit	 rl;
-
-	rl.rlim_cur = rl.rlim_max = value;
-	if (setrlimit(resource, &rl) == 0)
-		return 0;
-	log_error("pool %s: %s", pc->name, key);
-	return -1;
-}
-
-/*
- * The pool's limits, chroot, directory and user, for a worker or the
- * keeper, before it takes any request: 0, or -1 after a log line.
- */
-int
-worker_privileges(const struct pool_conf *pc)
-{
-	if (pc->rlimit_files != 0 && worker_rlimit(pc, RLIMIT_NOFILE,
-	    pc->rlimit_files, "rlimit_files") == -1)
-		return -1;
-	if (pc->set_rlimit_core && worker_rlimit(pc, RLIMIT_CORE,
-	    pc->rlimit_core, "rlimit_core") == -1)
-		return -1;
-	if (pc->setuser && setgroups(pc->ngroups, pc->groups) == -1) {
-		log_error("pool %s: setgroups for %s", pc->name, pc->user);
-		return -1;
-	}
-	if (pc->priority != CONF_PRIORITY_UNSET &&
-	    setpriority(PRIO_PROCESS, 0, pc->priority) == -1) {
-		log_error("pool %s: process.priority %d", pc->name,
-		    pc->priority);
-		return -1;
-	}
-	if (pc->chroot != NULL && (chroot(pc->chroot) == -1 ||
-	    chdir("/") == -1)) {
-		log_error("pool %s: chroot %s", pc->name, pc->chroot);
-		return -1;
-	}
-	if (pc->chdir != NULL && chdir(pc->chdir) == -1) {
-		log_error("pool %s: chdir %s", pc->name, pc->chdir);
-		return -1;
-	}
-	if (pc->setuser && (setresgid(pc->gid, pc->gid, pc->gid) == -1 ||
-	    setresuid(pc->uid, pc->uid, pc->uid) == -1)) {
-		log_error("pool %s: cannot become %s", pc->name, pc->user);
-		return -1;
-	}
-#if CONF_DUMPABLE
-	/* A change of user cleared it; php-fpm only logs a failure. */
-	if (pc->dumpable && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) == -1)
-		log_error("pool %s: process.dumpable", pc->name);
-#endif
-#ifdef __OpenBSD__
-	/* ps: the slow log lists a CGI program's process group. */
-	if (pledge(pc->slowlog_timeout_ms > 0 ?
-	    "stdio rpath proc exec unix inet ps" :
-	    "stdio rpath proc exec unix inet", NULL) == -1) {
-		log_error("pool %s: pledge", pc->name);
-		return -1;
-	}
-#endif
 	return 0;
 }
 
@@ -812,7 +741,7 @@ worker_run(const struct worker_ctx *c)
 		    APP_OWN, ctx->app_id, &ctx->sb->app_pid);
 	else if (ctx->pc->exec == NULL)
 		cgi_init(&ctx->sb->dropped_said_ns);
-	if (worker_privileges(ctx->pc) == -1)
+	if (privdrop(ctx->pc) == -1)
 		worker_exit(WORKER_EXIT_SETUP);
 #ifdef FPMD_TEST_HOSTILE
 	worker_hostile();
