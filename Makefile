@@ -25,21 +25,23 @@ PROG=		fpmd
 VERSION=	0.1
 SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 		service.c worker.c conn.c cgi.c cgiheader.c script.c spool.c \
-		app.c keeper.c privdrop.c relay.c status.c outcome.c access.c slowlog.c proto.c \
-		confwire.c log.c escape.c xmalloc.c \
+		app.c keeper.c privdrop.c relay.c status.c outcome.c access.c \
+		slowlog.c proto.c confwire.c log.c escape.c xmalloc.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
-		compat/peerproc.c compat/procgroup.c compat/reallocarray.c compat/reaper.c \
+		compat/peerproc.c compat/procgroup.c compat/reallocarray.c \
+		compat/reaper.c \
 		compat/selfexec.c compat/setproctitle.c compat/setresuid.c \
 		compat/shmanon.c compat/sockacl.c compat/strlcat.c \
 		compat/strlcpy.c
 OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
-		app.o keeper.o privdrop.o relay.o status.o outcome.o access.o slowlog.o proto.o \
-		confwire.o log.o escape.o xmalloc.o \
+		app.o keeper.o privdrop.o relay.o status.o outcome.o access.o \
+		slowlog.o proto.o confwire.o log.o escape.o xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
-		compat/peerproc.o compat/procgroup.o compat/reallocarray.o compat/reaper.o \
+		compat/peerproc.o compat/procgroup.o compat/reallocarray.o \
+		compat/reaper.o \
 		compat/selfexec.o compat/setproctitle.o compat/setresuid.o \
 		compat/shmanon.o compat/sockacl.o compat/strlcat.o \
 		compat/strlcpy.o
@@ -108,8 +110,8 @@ FORCE:
 $(OBJS): config.h compat/compat.h compat/queue.h
 DAEMONOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
-		app.o keeper.o privdrop.o relay.o status.o outcome.o access.o slowlog.o confwire.o \
-		escape.o xmalloc.o
+		app.o keeper.o privdrop.o relay.o status.o outcome.o access.o \
+		slowlog.o confwire.o escape.o xmalloc.o
 $(DAEMONOBJS): fpmd.h log.h compat/ev.h compat/ev_config.h proto.h
 proto.o: proto.h
 log.o: log.h
@@ -187,11 +189,13 @@ tests/confwire_test: tests/confwire_test.o confwire.o conf.o listener.o \
 # fpmd with a compromised worker, for tests/boundary_test only.
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o tests/worker-hostile.o conn.o cgi.o cgiheader.o \
-		script.o spool.o app.o keeper.o privdrop.o relay.o status.o outcome.o access.o \
-		slowlog.o proto.o confwire.o log.o escape.o xmalloc.o \
+		script.o spool.o app.o keeper.o privdrop.o relay.o status.o \
+		outcome.o access.o slowlog.o proto.o confwire.o log.o escape.o \
+		xmalloc.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
-		compat/peerproc.o compat/procgroup.o compat/reallocarray.o compat/reaper.o \
+		compat/peerproc.o compat/procgroup.o compat/reallocarray.o \
+		compat/reaper.o \
 		compat/selfexec.o compat/setproctitle.o compat/setresuid.o \
 		compat/shmanon.o compat/sockacl.o compat/strlcat.o \
 		compat/strlcpy.o

@@ -264,6 +264,13 @@ app_pid(void)
 	return role == APP_CLIENT ? child : pid;
 }
 
+/* Is the application the worker's own, which it cannot do without? */
+int
+app_owned(void)
+{
+	return role == APP_OWN;
+}
+
 /*
  * The process that runs a request, found if it must be: a client asks
  * the system which child holds its connection.

@@ -236,8 +236,9 @@ daemon_up(void)
 
 /*
  * Detach: fork, with the parent waiting in daemon_wait() until the
- * daemon is up, a session of its own, / and /dev/null.  The new master of an upgrade is
- * the old master's child and detached already, and does not fork.
+ * daemon is up, a session of its own, / and /dev/null.  The new master
+ * of an upgrade is the old master's child and detached already, and
+ * does not fork.
  */
 static void
 daemonize(int fork_first)

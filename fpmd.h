@@ -33,10 +33,10 @@
  * relayed to it), outcome.c (what a request used), access.c (its
  * access log line), slowlog.c (a slow request's entry) and status.c
  * (ping's sibling, the status page).  So does the keeper of an
- * exec.mode = shared pool: keeper.c, with privdrop.c and app.c.  Both run scoreboard.c,
- * confwire.c, listener_queue(), escape.c, xmalloc.c, log.c and
- * proto.c, and a worker reads the struct pool_conf conf.c made, as
- * confwire.c carried it over.
+ * exec.mode = shared pool: keeper.c, with privdrop.c and app.c.  Both
+ * kinds run scoreboard.c, confwire.c, listener_queue(), escape.c,
+ * xmalloc.c, log.c and proto.c, and a worker reads the struct
+ * pool_conf conf.c made, as confwire.c carried it over.
  *
  * A worker is a fresh image: after fork(), the master's child executes
  * fpmd's own binary, whose main() hands over to worker_main() at once,
@@ -679,6 +679,7 @@ int		 app_start(void);
 int		 app_check(void);
 void		 app_lost(const char *, const char *);
 int		 app_connection(void);
+int		 app_owned(void);
 ssize_t		 app_read(int, void *, size_t);
 void		 app_done(int);
 int		 app_closed(char *, size_t);

@@ -92,10 +92,13 @@ privdrop(const struct pool_conf *pc)
 		log_error("pool %s: process.dumpable", pc->name);
 #endif
 #ifdef __OpenBSD__
-	/* ps: the slow log lists a CGI program's process group. */
+	/*
+	 * wpath cpath: a large body's file, an application's directory
+	 * and socket.  ps: the slow log lists a request's processes.
+	 */
 	if (pledge(pc->slowlog_timeout_ms > 0 ?
-	    "stdio rpath proc exec unix inet ps" :
-	    "stdio rpath proc exec unix inet", NULL) == -1) {
+	    "stdio rpath wpath cpath proc exec unix inet ps" :
+	    "stdio rpath wpath cpath proc exec unix inet", NULL) == -1) {
 		log_error("pool %s: pledge", pc->name);
 		return -1;
 	}

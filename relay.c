@@ -620,9 +620,10 @@ relay_outcome(struct relay *r, struct outcome *o)
 
 /*
  * Relay one request to the application, and learn in *o how it went.
- * Returns 0, or -1 when there was no application to be had and the
- * worker must leave.  An instance that failed is gone after; the worker
- * starts the next one once the request is off its books.
+ * Returns 0, or -1 when there was no application of its own to be had
+ * and the worker must leave; without a shared one, it stays.  An
+ * instance that failed is gone after; the worker starts the next one
+ * once the request is off its books.
  */
 int
 relay_run(struct conn *c, struct outcome *o)
@@ -634,7 +635,7 @@ relay_run(struct conn *c, struct outcome *o)
 		if ((fd = app_connection()) == -1) {
 			conn_status(c, "502 Bad Gateway");
 			outcome_set(o, 502, NULL, NULL, 0, NULL);
-			return -1;
+			return app_owned() ? -1 : 0;
 		}
 		relay_begin(&r, c, fd);
 		relay_loop(&r);
