@@ -145,7 +145,7 @@ relay_abort(struct relay *r, int gone, const char *why)
 	if (why != NULL)
 		log_warnx("pool %s: %s: %s; aborting the request to the "
 		    "application (pid %d)", r->c->pc->name, r->c->peer, why,
-		    (int)app_pid());
+		    (int)app_runner());
 	if (gone) {
 		r->gone = 1;
 		r->c->failed = 1;
