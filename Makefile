@@ -53,8 +53,8 @@ MAN=		fpmd.8 fpmd.conf.5
 # as examples, never into /etc.
 CONTRIBSCRIPTS=	contrib/openbsd/fpmd contrib/freebsd/fpmd \
 		contrib/openwrt/fpmd contrib/openrc/fpmd
-CONTRIBFILES=	contrib/systemd/fpmd.service contrib/systemd/fpmd.socket \
-		contrib/launchd/local.fpmd.plist
+CONTRIBFILES=	contrib/README contrib/systemd/fpmd.service \
+		contrib/systemd/fpmd.socket contrib/launchd/local.fpmd.plist
 CONTRIBDIRS=	openbsd freebsd openwrt openrc systemd launchd
 
 PREFIX?=	/usr/local

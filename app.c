@@ -40,9 +40,13 @@
  * in the directory fpmd-UID of mode 0700 that the owner makes, or
  * finds made and its own, so only the pool's user can reach it: "wPID"
  * for a worker's own, "sID" for the keeper's, ID being the one the
- * master gave the pool.  An owner removes what an owner killed with
- * SIGKILL left there: the socket of a worker, or of a master, whose
- * pid is gone.  The instance is ready once it has answered
+ * master gave the pool.  An abstract socket would be Linux-only and
+ * open to whoever guesses its name, a loopback port open to every
+ * local user; and the name must stay, since php-cgi closes a
+ * connection that brings no request within 5 seconds, so a worker
+ * connects again when the next request comes.  An owner removes what
+ * an owner killed with SIGKILL left there: the socket of a worker, or
+ * of a master, whose pid is gone.  The instance is ready once it has answered
  * FCGI_GET_VALUES, and the keeper's must say there FCGI_MAX_CONNS of at
  * least pm.max_children, as php-cgi does with PHP_FCGI_CHILDREN, or it
  * could not serve the workers it is shared by.  The relay (relay.c)

@@ -29,12 +29,25 @@
  * clear_env = no) and those of the request's params that an allow-list
  * lets in, so that no request can set LD_PRELOAD, PATH or HTTP_PROXY
  * for it.  It gets its own process group, its directory as cwd, and
- * pipes as fds 0-2; every other fd is close-on-exec.  One poll loop
- * then moves the request body in and the output out at the same time,
- * a record at a time, so memory stays bounded and neither side can
- * deadlock the other.  When
- * the request ends for any reason (exit, abort, hang-up, timeout,
- * worker shutdown) the whole group is killed and the program reaped.
+ * pipes as stdout and stderr; every other fd is close-on-exec.  It is
+ * started with posix_spawn (no page tables copied) where libc can set
+ * its directory (posix_spawn_file_actions_addchdir_np), with fork and
+ * exec elsewhere.
+ *
+ * The whole request body is received before the program starts:
+ * nginx sends no more of a body once it has a response header, so a
+ * program that writes before it reads would wait for the rest until a
+ * timeout.  Up to 64 KiB stays in memory and reaches the program
+ * through a pipe; a larger body goes to spool.c's nameless file, which
+ * is its stdin; without a body, stdin is /dev/null.  One poll loop
+ * then writes what is in memory and moves the output out, a record at
+ * a time, once cgiheader.c has passed its header block (anything else
+ * gets fpmd's own 502), so memory stays bounded and neither side can
+ * deadlock the other.  When the request ends for any reason (exit,
+ * abort, hang-up, timeout, worker shutdown) the whole group is killed
+ * and the program reaped, in that order: SIGCHLD only says, through a
+ * self-pipe, that the program exited, and its zombie keeps the group's
+ * id while the group is killed, so the kill never reaches a stranger.
  */
 
 #include "config.h"

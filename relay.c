@@ -20,11 +20,14 @@
  * over the connection the worker keeps to it, with FCGI_KEEP_CONN and
  * the web server's request id: BEGIN_REQUEST, the params conn.c has
  * read, and the body as it arrives.  What the application sends back
- * goes to the web server unchanged, in the chunks it was read in:
- * proto.c reads only the record headers on the way, so that a record
- * is passed on once it is whole, and the END_REQUEST, which the relay
- * writes itself.  One poll loop moves both ways at once, so neither
- * side can stall the other.
+ * goes to the web server unchanged, in the chunks it was read in, of
+ * up to two records: proto.c reads only the record headers on the way
+ * (proto_held()), so that a record is passed on once it is whole, but
+ * for the END_REQUEST, which the relay writes itself, after a whole
+ * record even when the application failed.
+ * splice(2) would not help: the headers must be read to find where
+ * the records end, and most responses are small.  One poll loop moves
+ * both ways at once, so neither side can stall the other.
  *
  * Each failure ends that one request: an application that dies or
  * breaks the protocol gets a 502 if it had sent no output yet, else an
