@@ -22,6 +22,10 @@
  * scoreboard, its channel and the master's life pipe, and no socket;
  * it takes the pool's limits, chroot and user as a worker does, so the
  * instance it starts is the pool's, in a process group of its own.
+ * Not the master: the application would be a child of root's, and its
+ * failures would reach the master's loop.  Not a worker: the instance
+ * would die with it, at every recycle or idle reaping, and take the
+ * other workers' requests along.
  *
  * It starts the instance, and starts it again at once when it exits.
  * One that will not start, or dies twice in a row within a second of
