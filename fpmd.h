@@ -607,6 +607,7 @@ __dead void	 worker_main(int, char *[]);
 
 /* privdrop.c: a worker or the keeper becomes its pool's */
 int		 privdrop(const struct pool_conf *);
+void		 privdrop_signals(void (*)(int), int);
 
 /* confwire.c: the master writes a worker's settings; the worker reads */
 #define CONFWIRE_MAX_BYTES	(16 * 1024 * 1024)

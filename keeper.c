@@ -44,7 +44,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "fpmd.h"
@@ -63,27 +62,6 @@ keeper_on_signal(int sig)
 	(void)sig;
 	halt = 1;
 	app_signal(SIGKILL);
-}
-
-static void
-keeper_signals(void)
-{
-	struct sigaction	 sa;
-	sigset_t		 none;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = keeper_on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGQUIT, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGUSR2, &sa, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 static __dead void
@@ -125,7 +103,7 @@ keeper_run(const struct worker_ctx *ctx)
 	int64_t			 started_ns;
 	int			 young, quick = 0;
 
-	keeper_signals();
+	privdrop_signals(keeper_on_signal, 0);
 	setproctitle("pool %s application", pc->name);
 	app_init(pc, &halt, APP_KEEPER, ctx->app_id, &sb->app_pid);
 	if (privdrop(pc) == -1)

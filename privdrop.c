@@ -20,7 +20,8 @@
  * directory, then its groups and user, all three ids, for good; on
  * OpenBSD, what it may still do (pledge(2)).  It runs once, as root,
  * after the process has read its settings and before it takes any
- * request or starts any program, which inherits what it set.
+ * request or starts any program, which inherits what it set.  Before
+ * that, privdrop_signals() puts in the process's handlers.
  */
 
 #include "config.h"
@@ -32,6 +33,8 @@
 #include <sys/resource.h>
 
 #include <grp.h>
+#include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "fpmd.h"
@@ -104,4 +107,33 @@ privdrop(const struct pool_conf *pc)
 	}
 #endif
 	return 0;
+}
+
+/*
+ * A pool process's handlers: stop for TERM and INT, and for QUIT too
+ * if quit, else QUIT ignored; PIPE, HUP, USR1 and USR2 ignored.  Then
+ * the signals the master blocked before the fork may come: a signal
+ * sent at once is not lost.
+ */
+void
+privdrop_signals(void (*stop)(int), int quit)
+{
+	struct sigaction	 sa;
+	sigset_t		 none;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if (!quit)
+		sa.sa_handler = SIG_IGN;
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 }

@@ -131,28 +131,6 @@ worker_on_signal(int sig)
 	}
 }
 
-/* The worker's handlers; then the signals the master blocked may come. */
-static void
-worker_signals(void)
-{
-	struct sigaction	 sa;
-	sigset_t		 none;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = worker_on_signal;
-	sigaction(SIGQUIT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGUSR2, &sa, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 /*
  * The descriptors the master handed, and none of them to a CGI program
  * or an application.  Only the socket is non-blocking: a line waits
@@ -732,7 +710,7 @@ worker_run(const struct worker_ctx *c)
 	slot = ctx->slot == SLOT_STATUS ? &own_slot :
 	    &ctx->sb->slots[ctx->slot];
 	slot->pid = pid;
-	worker_signals();
+	privdrop_signals(worker_on_signal, 1);
 	setproctitle("pool %s%s", ctx->pc->name, ctx->slot == SLOT_STATUS ?
 	    " status" : "");
 	params = xcalloc(1, ctx->pc->max_params_size);
