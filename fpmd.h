@@ -19,11 +19,11 @@
  * process.
  *
  * The master runs as root: fpmd.c (flags, signals, the stop ladder,
- * reload, the binary upgrade), conf.c (parsing the configuration),
- * pool.c (spawning, reaping, the process managers), listener.c
- * (opening the sockets, or taking those fpmd was handed), service.c
- * (what a service manager hands fpmd and hears from it) and reqlog.c
- * (the access and slow log files).
+ * reload), upgrade.c (the binary upgrade), pidfile.c (the pidfile),
+ * conf.c (parsing the configuration), pool.c (spawning, reaping, the
+ * process managers), listener.c (opening the sockets, or taking those
+ * fpmd was handed), service.c (what a service manager hands fpmd and
+ * hears from it) and reqlog.c (the access and slow log files).
  * A worker runs as its pool's user, in its pool's chroot: worker.c (its
  * accept loop and dispatch), privdrop.c (how it becomes the pool's),
  * conn.c (one FastCGI connection), cgi.c (one CGI program per request),
@@ -718,6 +718,20 @@ void		*xreallocarray(void *, size_t, size_t);
 char		*xstrdup(const char *);
 void		 strlist_add(char ***, size_t *, const char *);
 void		 strlist_free(char **, size_t);
+
+/* pidfile.c: the master */
+int		 pidfile_write(const char *);
+void		 pidfile_check(const char *);
+int		 pidfile_ours(const char *);
+
+/* upgrade.c: the master's binary upgrade, both the old and the new's */
+const char	*upgrade_record(int, char *[]);
+void		 upgrade_init(struct ev_loop *, int, void (*)(int));
+void		 upgrade_start(void);
+int		 upgrade_busy(const char *);
+void		 upgrade_stop(void);
+pid_t		 upgrade_successor(void);
+void		 upgrade_ready(int);
 
 /* service.c: the master */
 void		 service_init(void);
