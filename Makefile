@@ -27,7 +27,7 @@ SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 		service.c worker.c conn.c cgi.c cgiheader.c script.c spool.c \
 		app.c keeper.c privdrop.c relay.c status.c outcome.c access.c \
 		slowlog.c proto.c confwire.c log.c escape.c xmalloc.c \
-		upgrade.c pidfile.c \
+		upgrade.c pidfile.c confcheck.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
 		compat/peerproc.c compat/procgroup.c compat/reallocarray.c \
@@ -39,7 +39,7 @@ OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
 		app.o keeper.o privdrop.o relay.o status.o outcome.o access.o \
 		slowlog.o proto.o confwire.o log.o escape.o xmalloc.o \
-		upgrade.o pidfile.o \
+		upgrade.o pidfile.o confcheck.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/peerproc.o compat/procgroup.o compat/reallocarray.o \
@@ -113,7 +113,8 @@ $(OBJS): config.h compat/compat.h compat/queue.h
 DAEMONOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
 		app.o keeper.o privdrop.o relay.o status.o outcome.o access.o \
-		slowlog.o confwire.o escape.o xmalloc.o upgrade.o pidfile.o
+		slowlog.o confwire.o escape.o xmalloc.o upgrade.o pidfile.o \
+		confcheck.o
 $(DAEMONOBJS): fpmd.h log.h compat/ev.h compat/ev_config.h proto.h
 proto.o: proto.h
 log.o: log.h
@@ -193,7 +194,7 @@ HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o tests/worker-hostile.o conn.o cgi.o cgiheader.o \
 		script.o spool.o app.o keeper.o privdrop.o relay.o status.o \
 		outcome.o access.o slowlog.o proto.o confwire.o log.o escape.o \
-		xmalloc.o upgrade.o pidfile.o \
+		xmalloc.o upgrade.o pidfile.o confcheck.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/peerproc.o compat/procgroup.o compat/reallocarray.o \
