@@ -34,7 +34,7 @@ SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 		compat/reaper.c \
 		compat/selfexec.c compat/setproctitle.c compat/setresuid.c \
 		compat/shmanon.c compat/sockacl.c compat/strlcat.c \
-		compat/strlcpy.c
+		compat/strlcpy.c compat/strtonum.c
 OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
 		app.o keeper.o privdrop.o relay.o status.o outcome.o access.o \
@@ -46,7 +46,7 @@ OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		compat/reaper.o \
 		compat/selfexec.o compat/setproctitle.o compat/setresuid.o \
 		compat/shmanon.o compat/sockacl.o compat/strlcat.o \
-		compat/strlcpy.o
+		compat/strlcpy.o compat/strtonum.o
 # The event layer, which builds on its own (README, "Vendoring").
 EVOBJS=		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o
@@ -201,7 +201,7 @@ HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		compat/reaper.o \
 		compat/selfexec.o compat/setproctitle.o compat/setresuid.o \
 		compat/shmanon.o compat/sockacl.o compat/strlcat.o \
-		compat/strlcpy.o
+		compat/strlcpy.o compat/strtonum.o
 
 tests/worker-hostile.o: worker.c config.h fpmd.h log.h compat/ev.h proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(CDEFS) \

@@ -635,7 +635,7 @@ set_size(struct conf_parse *p, const struct key *k, void *base, const char *v)
 
 /*
  * Seconds, or a number with s, m, h or d; stored in milliseconds.  At
- * most 24 days, so that any time fits poll()'s int milliseconds.
+ * most CONF_TIME_MAX_S.
  */
 static int
 conf_parse_time(const char *v, int64_t *ms)
@@ -643,7 +643,7 @@ conf_parse_time(const char *v, int64_t *ms)
 	static const long long	 mult[] = { 1, 60, 3600, 86400 };
 	long long		 n;
 
-	if (parse_number(v, "smhd", mult, 0, &n) == -1 || n > 24 * 86400)
+	if (parse_number(v, "smhd", mult, 0, &n) == -1 || n > CONF_TIME_MAX_S)
 		return -1;
 	*ms = n * 1000;
 	return 0;

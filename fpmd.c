@@ -544,7 +544,8 @@ struct flags {
 static void
 parse_flags(int argc, char *argv[], struct flags *f)
 {
-	int	 ch;
+	const char	*errstr;
+	int		 ch;
 
 	while ((ch = getopt(argc, argv, "df:np:Rs:t:U:u:Vv")) != -1) {
 		switch (ch) {
@@ -566,10 +567,12 @@ parse_flags(int argc, char *argv[], struct flags *f)
 			f->sc.given = 1;
 			break;
 		case 't':
-			f->sc.timeout = strtol(optarg, NULL, 10);
-			if (f->sc.timeout <= 0)
-				errx(1, "-t %s: not a number of seconds",
-				    optarg);
+			f->sc.timeout = strtonum(optarg, 1, CONF_TIME_MAX_S,
+			    &errstr);
+			if (errstr != NULL)
+				errx(1, "-t %s: %s; the timeout is seconds, "
+				    "from 1 to %d", optarg, errstr,
+				    CONF_TIME_MAX_S);
 			f->sc.given = 1;
 			break;
 		case 'U':

@@ -147,6 +147,12 @@ enum pm_style {
 #define CONF_LISTEN_ACL		0
 #endif
 
+/*
+ * The longest time a key or a flag takes: 24 days, so that any time
+ * fits poll()'s int milliseconds.
+ */
+#define CONF_TIME_MAX_S		(24 * 86400)
+
 /* process.priority not set: php-fpm's 64, outside nice(1)'s range. */
 #define CONF_PRIORITY_UNSET	64
 
