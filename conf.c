@@ -142,6 +142,9 @@ static int	set_exec_mode(struct conf_parse *, const struct key *, void *,
 
 #define G(f)	offsetof(struct conf, f)
 #define P(f)	offsetof(struct pool_conf, f)
+/* A number's macro as a value, for a default that lives elsewhere. */
+#define STR(n)		STR_(n)
+#define STR_(n)		#n
 
 /* php-fpm's access.format when access.log is set and it is not. */
 #define ACCESS_FORMAT	"%R - %u %t \"%m %r\" %s"
@@ -265,11 +268,10 @@ static const struct key keys[] = {
 	    P(keep_conn_timeout_ms), 0, 1, "10s" },
 	{ "fastcgi.begin_timeout", IN_POOL, set_time, T_TIME,
 	    P(begin_timeout_ms), 0, 1, "5s" },
-	/* proto.h's PROTO_DEFAULT_MAX_PARAMS_SIZE and _MAX_PARAMS */
 	{ "fastcgi.max_params_size", IN_POOL, set_size, T_SIZE,
-	    P(max_params_size), 0, 1024, "64k" },
+	    P(max_params_size), 0, 1024, STR(PROTO_DEFAULT_MAX_PARAMS_SIZE) },
 	{ "fastcgi.max_params", IN_POOL, set_size, T_SIZE,
-	    P(max_params), 0, 1, "1000" },
+	    P(max_params), 0, 1, STR(PROTO_DEFAULT_MAX_PARAMS) },
 	{ "exec", IN_POOL, set_exec, T_STR,
 	    P(exec), 0, 0, NULL },
 	{ "exec.mode", IN_POOL, set_exec_mode, T_STR,
