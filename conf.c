@@ -76,9 +76,14 @@ struct key;
 typedef int	(*setter)(struct conf_parse *, const struct key *, void *,
 		    const char *);
 
-/* How a field is stored, for its reset, conf_dump() and conf_pool_diff(). */
+/*
+ * How a field is stored, for its reset, conf_dump() and
+ * conf_pool_diff().  T_PATH is a string that, where it names a file,
+ * is made absolute with the prefix once the file is read
+ * (keys_resolve()): the table's T_PATH keys are the one list of them.
+ */
 enum kind {
-	T_NONE, T_STR, T_BOOL, T_INT, T_LONG, T_SIZE, T_TIME, T_MODE,
+	T_NONE, T_STR, T_PATH, T_BOOL, T_INT, T_LONG, T_SIZE, T_TIME, T_MODE,
 	T_RLIMIT, T_CORE, T_PRIO, T_PM, T_LEVEL, T_FACILITY, T_ACL, T_LIST
 };
 
@@ -94,8 +99,6 @@ struct key {
 };
 
 static int	set_str(struct conf_parse *, const struct key *, void *,
-		    const char *);
-static int	set_path(struct conf_parse *, const struct key *, void *,
 		    const char *);
 static int	set_abs(struct conf_parse *, const struct key *, void *,
 		    const char *);
@@ -152,9 +155,9 @@ static int	set_exec_mode(struct conf_parse *, const struct key *, void *,
 static const struct key keys[] = {
 	{ "prefix", IN_GLOBAL, set_abs, T_STR,
 	    G(prefix), 0, 0, NULL },
-	{ "pid", IN_GLOBAL, set_path, T_STR,
+	{ "pid", IN_GLOBAL, set_str, T_PATH,
 	    G(pid), 0, 0, NULL },
-	{ "error_log", IN_GLOBAL, set_path, T_STR,
+	{ "error_log", IN_GLOBAL, set_str, T_PATH,
 	    G(error_log), 0, 0, "syslog" },
 	{ "syslog.facility", IN_GLOBAL, set_facility, T_FACILITY,
 	    G(syslog_facility), 0, 0, "daemon" },
@@ -184,9 +187,9 @@ static const struct key keys[] = {
 	    G(php_cgi), 0, 0, NULL },
 	{ "include", IN_ANY, set_include, T_NONE,
 	    0, 0, 0, NULL },
-	{ "prefix", IN_POOL, set_path, T_STR,
+	{ "prefix", IN_POOL, set_str, T_STR,
 	    P(prefix), 0, 0, NULL },
-	{ "listen", IN_POOL, set_listen, T_STR,
+	{ "listen", IN_POOL, set_listen, T_PATH,
 	    P(listen), 0, 0, NULL },
 	{ "listen.backlog", IN_POOL, set_int, T_INT,
 	    P(backlog), 0, -1, "-1" },
@@ -204,15 +207,15 @@ static const struct key keys[] = {
 	{ "listen.acl_groups", IN_POOL, set_str, T_STR,
 	    P(acl_groups), 0, 0, NULL },
 #endif
-	{ "pm.status_listen", IN_POOL, set_listen, T_STR,
+	{ "pm.status_listen", IN_POOL, set_listen, T_PATH,
 	    P(status_listen), 0, 0, NULL },
 	{ "user", IN_POOL, set_str, T_STR,
 	    P(user), 0, 0, NULL },
 	{ "group", IN_POOL, set_str, T_STR,
 	    P(group), 0, 0, NULL },
-	{ "chroot", IN_POOL, set_path, T_STR,
+	{ "chroot", IN_POOL, set_str, T_PATH,
 	    P(chroot), 0, 0, NULL },
-	{ "chdir", IN_POOL, set_path, T_STR,
+	{ "chdir", IN_POOL, set_str, T_PATH,
 	    P(chdir), 0, 0, NULL },
 	{ "clear_env", IN_POOL, set_bool, T_BOOL,
 	    P(clear_env), 0, 0, "yes" },
@@ -248,11 +251,11 @@ static const struct key keys[] = {
 	    P(ping_path), 0, 0, NULL },
 	{ "ping.response", IN_POOL, set_str, T_STR,
 	    P(ping_response), 0, 0, "pong" },
-	{ "access.log", IN_POOL, set_path, T_STR,
+	{ "access.log", IN_POOL, set_str, T_PATH,
 	    P(access_log), 0, 0, NULL },
 	{ "access.format", IN_POOL, set_format, T_STR,
 	    P(access_format), 0, 0, ACCESS_FORMAT },
-	{ "slowlog", IN_POOL, set_path, T_STR,
+	{ "slowlog", IN_POOL, set_str, T_PATH,
 	    P(slowlog), 0, 0, NULL },
 	{ "request_slowlog_timeout", IN_POOL, set_time, T_TIME,
 	    P(slowlog_timeout_ms), 0, 0, NULL },
@@ -288,7 +291,7 @@ static const struct key keys[] = {
 	    P(decorate_output), 0, 0, "yes" },
 	{ "cgi.max_body_size", IN_POOL, set_size, T_SIZE,
 	    P(max_body_bytes), 0, 0, "64m" },
-	{ "cgi.body_temp_dir", IN_POOL, set_path, T_STR,
+	{ "cgi.body_temp_dir", IN_POOL, set_str, T_PATH,
 	    P(body_temp_dir), 0, 0, NULL },
 };
 
@@ -501,13 +504,6 @@ set_str(struct conf_parse *p, const struct key *k, void *base, const char *v)
 	free(*dst);
 	*dst = xstrdup(v);
 	return 0;
-}
-
-/* A path; a relative one is made absolute with a prefix at the end. */
-static int
-set_path(struct conf_parse *p, const struct key *k, void *base, const char *v)
-{
-	return set_str(p, k, base, v);
 }
 
 static int
@@ -1185,6 +1181,7 @@ key_reset(struct conf_parse *p, const struct key *k, void *base)
 		((struct pool_conf *)base)->nacl = 0;
 		/* FALLTHROUGH */
 	case T_STR:
+	case T_PATH:
 		free(*(char **)f);
 		*(char **)f = NULL;
 		break;
@@ -1684,24 +1681,43 @@ path_resolve(char **path, const char *prefix)
 }
 
 /*
+ * Does a path key's value name a file?  Not an address that listen or
+ * pm.status_listen takes, nor error_log's syslog.
+ */
+static int
+key_names_file(const struct key *k, const char *v)
+{
+	if (k->set == set_listen)
+		return listen_is_unix(v);
+	return strcmp(k->name, "error_log") != 0 || strcmp(v, "syslog") != 0;
+}
+
+/* The path keys of a section, at base, made absolute with prefix. */
+static void
+keys_resolve(int where, void *base, const char *prefix)
+{
+	char	**v;
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++) {
+		if (keys[i].where != where || keys[i].kind != T_PATH)
+			continue;
+		v = field(base, &keys[i]);
+		if (*v != NULL && key_names_file(&keys[i], *v))
+			path_resolve(v, prefix);
+	}
+}
+
+/*
  * The pool's paths made absolute with its prefix, itself made absolute
  * with the global one.
  */
 static void
 pool_paths(struct conf_parse *p, struct pool_conf *pc)
 {
-	const char	*prefix;
-
 	path_resolve(&pc->prefix, global_prefix(p));
-	prefix = pc->prefix != NULL ? pc->prefix : global_prefix(p);
-	if (pc->listen != NULL && listen_is_unix(pc->listen))
-		path_resolve(&pc->listen, prefix);
-	if (pc->status_listen != NULL && listen_is_unix(pc->status_listen))
-		path_resolve(&pc->status_listen, prefix);
-	path_resolve(&pc->access_log, prefix);
-	path_resolve(&pc->slowlog, prefix);
-	path_resolve(&pc->chroot, prefix);
-	path_resolve(&pc->chdir, prefix);
+	keys_resolve(IN_POOL, pc, pc->prefix != NULL ? pc->prefix :
+	    global_prefix(p));
 }
 
 static void
@@ -1741,12 +1757,8 @@ php_fpm_globals(struct conf_parse *p)
 static void
 check_globals(struct conf_parse *p)
 {
-	struct conf	*c = p->conf;
-
 	php_fpm_globals(p);
-	path_resolve(&c->pid, global_prefix(p));
-	if (strcmp(c->error_log, "syslog") != 0)
-		path_resolve(&c->error_log, global_prefix(p));
+	keys_resolve(IN_GLOBAL, p->conf, global_prefix(p));
 }
 
 /*
@@ -2002,6 +2014,7 @@ key_format(const struct key *k, const void *base, char *buf, size_t len)
 	buf[0] = '\0';
 	switch (k->kind) {
 	case T_STR:
+	case T_PATH:
 	case T_ACL:
 		if (*(char *const *)f != NULL)
 			snprintf(buf, len, "%s", *(char *const *)f);
