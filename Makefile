@@ -27,24 +27,26 @@ SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 		service.c worker.c conn.c cgi.c cgiheader.c script.c spool.c \
 		app.c keeper.c privdrop.c relay.c status.c outcome.c access.c \
 		slowlog.c proto.c confwire.c log.c escape.c xmalloc.c \
+		upgrade.c pidfile.c confcheck.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
 		compat/peerproc.c compat/procgroup.c compat/reallocarray.c \
 		compat/reaper.c \
 		compat/selfexec.c compat/setproctitle.c compat/setresuid.c \
 		compat/shmanon.c compat/sockacl.c compat/strlcat.c \
-		compat/strlcpy.c
+		compat/strlcpy.c compat/strtonum.c
 OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
 		app.o keeper.o privdrop.o relay.o status.o outcome.o access.o \
 		slowlog.o proto.o confwire.o log.o escape.o xmalloc.o \
+		upgrade.o pidfile.o confcheck.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/peerproc.o compat/procgroup.o compat/reallocarray.o \
 		compat/reaper.o \
 		compat/selfexec.o compat/setproctitle.o compat/setresuid.o \
 		compat/shmanon.o compat/sockacl.o compat/strlcat.o \
-		compat/strlcpy.o
+		compat/strlcpy.o compat/strtonum.o
 # The event layer, which builds on its own (README, "Vendoring").
 EVOBJS=		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o
@@ -111,7 +113,8 @@ $(OBJS): config.h compat/compat.h compat/queue.h
 DAEMONOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
 		app.o keeper.o privdrop.o relay.o status.o outcome.o access.o \
-		slowlog.o confwire.o escape.o xmalloc.o
+		slowlog.o confwire.o escape.o xmalloc.o upgrade.o pidfile.o \
+		confcheck.o
 $(DAEMONOBJS): fpmd.h log.h compat/ev.h compat/ev_config.h proto.h
 proto.o: proto.h
 log.o: log.h
@@ -191,14 +194,14 @@ HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o tests/worker-hostile.o conn.o cgi.o cgiheader.o \
 		script.o spool.o app.o keeper.o privdrop.o relay.o status.o \
 		outcome.o access.o slowlog.o proto.o confwire.o log.o escape.o \
-		xmalloc.o \
+		xmalloc.o upgrade.o pidfile.o confcheck.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/peerproc.o compat/procgroup.o compat/reallocarray.o \
 		compat/reaper.o \
 		compat/selfexec.o compat/setproctitle.o compat/setresuid.o \
 		compat/shmanon.o compat/sockacl.o compat/strlcat.o \
-		compat/strlcpy.o
+		compat/strlcpy.o compat/strtonum.o
 
 tests/worker-hostile.o: worker.c config.h fpmd.h log.h compat/ev.h proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(CDEFS) \

@@ -27,16 +27,19 @@
  * name file:line and the key, and one load reports every error, up to
  * CONF_MAX_ERRORS.  php-fpm's keys that fpmd has no use for are read
  * with a warning, so that a php-fpm file needs no edits; its PHP
- * settings become php-cgi's -d arguments.  In php-fpm mode (fpmd -P) a
- * pool without exec runs php-cgi, found here.  The master runs this,
- * at start and on each reload.
+ * settings become php-cgi's -d arguments.  Once the text is read, what
+ * it alone tells wrong is said here: a pool without listen or pm, two
+ * pools on one address, and the like.  What it asks of the system,
+ * its users, directories and php-cgi, confcheck.c checks after the
+ * parse, through conf_pool_err() and its kin: nothing here looks up a
+ * name or stats a path, so that a fuzzer can drive the parser alone.
+ * The master runs this, at start and on each reload.
  */
 
 #include "config.h"
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -44,9 +47,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <glob.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -69,15 +70,20 @@ enum { IN_GLOBAL = 1, IN_POOL = 2, IN_ANY = 3 };
 /* pm before the file sets it: pool.c's switches know only the three. */
 #define PM_UNSET	((enum pm_style)-1)
 
-struct parse;
+struct conf_parse;
 
 struct key;
-typedef int	(*setter)(struct parse *, const struct key *, void *,
+typedef int	(*setter)(struct conf_parse *, const struct key *, void *,
 		    const char *);
 
-/* How a field is stored, for its reset, conf_dump() and conf_pool_diff(). */
+/*
+ * How a field is stored, for its reset, conf_dump() and
+ * conf_pool_diff().  T_PATH is a string that, where it names a file,
+ * is made absolute with the prefix once the file is read
+ * (keys_resolve()): the table's T_PATH keys are the one list of them.
+ */
 enum kind {
-	T_NONE, T_STR, T_BOOL, T_INT, T_LONG, T_SIZE, T_TIME, T_MODE,
+	T_NONE, T_STR, T_PATH, T_BOOL, T_INT, T_LONG, T_SIZE, T_TIME, T_MODE,
 	T_RLIMIT, T_CORE, T_PRIO, T_PM, T_LEVEL, T_FACILITY, T_ACL, T_LIST
 };
 
@@ -92,55 +98,56 @@ struct key {
 	const char	*def;		/* the default as a value; NULL: none */
 };
 
-static int	set_str(struct parse *, const struct key *, void *,
+static int	set_str(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_path(struct parse *, const struct key *, void *,
+static int	set_abs(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_abs(struct parse *, const struct key *, void *,
+static int	set_bool(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_bool(struct parse *, const struct key *, void *,
+static int	set_int(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_int(struct parse *, const struct key *, void *,
+static int	set_priority(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_priority(struct parse *, const struct key *, void *,
+static int	set_size(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_size(struct parse *, const struct key *, void *,
+static int	set_time(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_time(struct parse *, const struct key *, void *,
+static int	set_mode(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_mode(struct parse *, const struct key *, void *,
+static int	set_rlimit(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_rlimit(struct parse *, const struct key *, void *,
+static int	set_pm(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_pm(struct parse *, const struct key *, void *,
+static int	set_level(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_level(struct parse *, const struct key *, void *,
+static int	set_facility(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_facility(struct parse *, const struct key *, void *,
+static int	set_events(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_events(struct parse *, const struct key *, void *,
+static int	set_listen(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_listen(struct parse *, const struct key *, void *,
+static int	set_clients(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_clients(struct parse *, const struct key *, void *,
+static int	set_uri(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_uri(struct parse *, const struct key *, void *,
+static int	set_format(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_format(struct parse *, const struct key *, void *,
+static int	set_extensions(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_extensions(struct parse *, const struct key *, void *,
+static int	set_params(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_params(struct parse *, const struct key *, void *,
+static int	set_include(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_include(struct parse *, const struct key *, void *,
+static int	set_exec(struct conf_parse *, const struct key *, void *,
 		    const char *);
-static int	set_exec(struct parse *, const struct key *, void *,
-		    const char *);
-static int	set_exec_mode(struct parse *, const struct key *, void *,
+static int	set_exec_mode(struct conf_parse *, const struct key *, void *,
 		    const char *);
 
 #define G(f)	offsetof(struct conf, f)
 #define P(f)	offsetof(struct pool_conf, f)
+/* A number's macro as a value, for a default that lives elsewhere. */
+#define STR(n)		STR_(n)
+#define STR_(n)		#n
 
 /* php-fpm's access.format when access.log is set and it is not. */
 #define ACCESS_FORMAT	"%R - %u %t \"%m %r\" %s"
@@ -148,9 +155,9 @@ static int	set_exec_mode(struct parse *, const struct key *, void *,
 static const struct key keys[] = {
 	{ "prefix", IN_GLOBAL, set_abs, T_STR,
 	    G(prefix), 0, 0, NULL },
-	{ "pid", IN_GLOBAL, set_path, T_STR,
+	{ "pid", IN_GLOBAL, set_str, T_PATH,
 	    G(pid), 0, 0, NULL },
-	{ "error_log", IN_GLOBAL, set_path, T_STR,
+	{ "error_log", IN_GLOBAL, set_str, T_PATH,
 	    G(error_log), 0, 0, "syslog" },
 	{ "syslog.facility", IN_GLOBAL, set_facility, T_FACILITY,
 	    G(syslog_facility), 0, 0, "daemon" },
@@ -180,9 +187,9 @@ static const struct key keys[] = {
 	    G(php_cgi), 0, 0, NULL },
 	{ "include", IN_ANY, set_include, T_NONE,
 	    0, 0, 0, NULL },
-	{ "prefix", IN_POOL, set_path, T_STR,
+	{ "prefix", IN_POOL, set_str, T_STR,
 	    P(prefix), 0, 0, NULL },
-	{ "listen", IN_POOL, set_listen, T_STR,
+	{ "listen", IN_POOL, set_listen, T_PATH,
 	    P(listen), 0, 0, NULL },
 	{ "listen.backlog", IN_POOL, set_int, T_INT,
 	    P(backlog), 0, -1, "-1" },
@@ -200,15 +207,15 @@ static const struct key keys[] = {
 	{ "listen.acl_groups", IN_POOL, set_str, T_STR,
 	    P(acl_groups), 0, 0, NULL },
 #endif
-	{ "pm.status_listen", IN_POOL, set_listen, T_STR,
+	{ "pm.status_listen", IN_POOL, set_listen, T_PATH,
 	    P(status_listen), 0, 0, NULL },
 	{ "user", IN_POOL, set_str, T_STR,
 	    P(user), 0, 0, NULL },
 	{ "group", IN_POOL, set_str, T_STR,
 	    P(group), 0, 0, NULL },
-	{ "chroot", IN_POOL, set_path, T_STR,
+	{ "chroot", IN_POOL, set_str, T_PATH,
 	    P(chroot), 0, 0, NULL },
-	{ "chdir", IN_POOL, set_path, T_STR,
+	{ "chdir", IN_POOL, set_str, T_PATH,
 	    P(chdir), 0, 0, NULL },
 	{ "clear_env", IN_POOL, set_bool, T_BOOL,
 	    P(clear_env), 0, 0, "yes" },
@@ -244,11 +251,11 @@ static const struct key keys[] = {
 	    P(ping_path), 0, 0, NULL },
 	{ "ping.response", IN_POOL, set_str, T_STR,
 	    P(ping_response), 0, 0, "pong" },
-	{ "access.log", IN_POOL, set_path, T_STR,
+	{ "access.log", IN_POOL, set_str, T_PATH,
 	    P(access_log), 0, 0, NULL },
 	{ "access.format", IN_POOL, set_format, T_STR,
 	    P(access_format), 0, 0, ACCESS_FORMAT },
-	{ "slowlog", IN_POOL, set_path, T_STR,
+	{ "slowlog", IN_POOL, set_str, T_PATH,
 	    P(slowlog), 0, 0, NULL },
 	{ "request_slowlog_timeout", IN_POOL, set_time, T_TIME,
 	    P(slowlog_timeout_ms), 0, 0, NULL },
@@ -264,11 +271,10 @@ static const struct key keys[] = {
 	    P(keep_conn_timeout_ms), 0, 1, "10s" },
 	{ "fastcgi.begin_timeout", IN_POOL, set_time, T_TIME,
 	    P(begin_timeout_ms), 0, 1, "5s" },
-	/* proto.h's PROTO_DEFAULT_MAX_PARAMS_SIZE and _MAX_PARAMS */
 	{ "fastcgi.max_params_size", IN_POOL, set_size, T_SIZE,
-	    P(max_params_size), 0, 1024, "64k" },
+	    P(max_params_size), 0, 1024, STR(PROTO_DEFAULT_MAX_PARAMS_SIZE) },
 	{ "fastcgi.max_params", IN_POOL, set_size, T_SIZE,
-	    P(max_params), 0, 1, "1000" },
+	    P(max_params), 0, 1, STR(PROTO_DEFAULT_MAX_PARAMS) },
 	{ "exec", IN_POOL, set_exec, T_STR,
 	    P(exec), 0, 0, NULL },
 	{ "exec.mode", IN_POOL, set_exec_mode, T_STR,
@@ -285,7 +291,7 @@ static const struct key keys[] = {
 	    P(decorate_output), 0, 0, "yes" },
 	{ "cgi.max_body_size", IN_POOL, set_size, T_SIZE,
 	    P(max_body_bytes), 0, 0, "64m" },
-	{ "cgi.body_temp_dir", IN_POOL, set_path, T_STR,
+	{ "cgi.body_temp_dir", IN_POOL, set_str, T_PATH,
 	    P(body_temp_dir), 0, 0, NULL },
 };
 
@@ -319,7 +325,7 @@ static const struct key unsupported[] = {
 
 #define NUNSUPPORTED	(sizeof(unsupported) / sizeof(unsupported[0]))
 
-struct parse {
+struct conf_parse {
 	struct conf		*conf;
 	struct pool_conf	*pool;		/* NULL in [global] */
 	const char		*file;		/* one of files[] */
@@ -329,24 +335,14 @@ struct parse {
 	int			 nerrors;
 	unsigned int		 unsupported_warned;	/* by index */
 	struct conf_at		 global_at[NKEYS];	/* where each was set */
-	int			 flags;		/* CONF_ROOT_OK */
+	const struct conf_php	*php;		/* php-fpm mode's, or NULL */
 	char			**files;	/* every file read */
 	size_t			 nfiles;
 	void			(*report)(const char *);
 };
 
-static void	 parse_file(struct parse *, const char *);
-static void	 parse_stream(struct parse *, FILE *);
-
-/* php-fpm mode's command line; NULL outside php-fpm mode. */
-static const struct conf_php	*php_fpm;
-
-/* Every load from now on is in php-fpm mode, with php's options. */
-void
-conf_php_fpm(const struct conf_php *php)
-{
-	php_fpm = php;
-}
+static void	 parse_file(struct conf_parse *, const char *);
+static void	 parse_stream(struct conf_parse *, FILE *);
 
 /*
  * Say an error or a warning, "file:line: key: text", through the
@@ -354,7 +350,7 @@ conf_php_fpm(const struct conf_php *php)
  * nothing more is said, and the load stops reading.
  */
 static void
-conf_vsay(struct parse *p, int error, const char *file, int line,
+conf_vsay(struct conf_parse *p, int error, const char *file, int line,
     const char *key, const char *fmt, va_list ap)
 {
 	char	 msg[1024], at[16] = "";
@@ -377,8 +373,8 @@ conf_vsay(struct parse *p, int error, const char *file, int line,
 	}
 }
 
-static void
-conf_say(struct parse *p, int error, const char *file, int line,
+void
+conf_say(struct conf_parse *p, int error, const char *file, int line,
     const char *key, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -390,7 +386,7 @@ conf_say(struct parse *p, int error, const char *file, int line,
 
 /* An error at the line being read; always -1. */
 static int
-conf_err(struct parse *p, const char *key, const char *fmt, ...)
+conf_err(struct conf_parse *p, const char *key, const char *fmt, ...)
 {
 	va_list	 ap;
 
@@ -401,7 +397,7 @@ conf_err(struct parse *p, const char *key, const char *fmt, ...)
 }
 
 static void
-conf_warn(struct parse *p, const char *key, const char *fmt, ...)
+conf_warn(struct conf_parse *p, const char *key, const char *fmt, ...)
 {
 	va_list	 ap;
 
@@ -435,8 +431,8 @@ key_find(const char *name, int where)
  * been said already.
  */
 static void
-pool_vsay(struct parse *p, struct pool_conf *pc, int error, const char *key,
-    const char *fmt, va_list ap)
+pool_vsay(struct conf_parse *p, struct pool_conf *pc, int error,
+    const char *key, const char *fmt, va_list ap)
 {
 	char		 name[128];
 	const char	*file = pc->file;
@@ -453,8 +449,8 @@ pool_vsay(struct parse *p, struct pool_conf *pc, int error, const char *key,
 }
 
 /* An error about a pool; always -1. */
-static int
-pool_err(struct parse *p, struct pool_conf *pc, const char *key,
+int
+conf_pool_err(struct conf_parse *p, struct pool_conf *pc, const char *key,
     const char *fmt, ...)
 {
 	va_list	 ap;
@@ -465,8 +461,8 @@ pool_err(struct parse *p, struct pool_conf *pc, const char *key,
 	return -1;
 }
 
-static void
-pool_warn(struct parse *p, struct pool_conf *pc, const char *key,
+void
+conf_pool_warn(struct conf_parse *p, struct pool_conf *pc, const char *key,
     const char *fmt, ...)
 {
 	va_list	 ap;
@@ -477,8 +473,8 @@ pool_warn(struct parse *p, struct pool_conf *pc, const char *key,
 }
 
 /* A warning about a global key, at the line that set it. */
-static void
-global_warn(struct parse *p, const char *key, const char *fmt, ...)
+void
+conf_global_warn(struct conf_parse *p, const char *key, const char *fmt, ...)
 {
 	va_list		 ap;
 	const char	*file = p->conf->file;
@@ -500,7 +496,7 @@ field(void *base, const struct key *k)
 }
 
 static int
-set_str(struct parse *p, const struct key *k, void *base, const char *v)
+set_str(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	char	**dst = field(base, k);
 
@@ -510,15 +506,8 @@ set_str(struct parse *p, const struct key *k, void *base, const char *v)
 	return 0;
 }
 
-/* A path; a relative one is made absolute with a prefix at the end. */
 static int
-set_path(struct parse *p, const struct key *k, void *base, const char *v)
-{
-	return set_str(p, k, base, v);
-}
-
-static int
-set_abs(struct parse *p, const struct key *k, void *base, const char *v)
+set_abs(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	if (v[0] != '/')
 		return conf_err(p, k->name, "'%s' is not an absolute path", v);
@@ -527,7 +516,7 @@ set_abs(struct parse *p, const struct key *k, void *base, const char *v)
 
 /* exec = /path/to/app [args]: words split at blanks, in the worker. */
 static int
-set_exec(struct parse *p, const struct key *k, void *base, const char *v)
+set_exec(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	if (v[0] != '/')
 		return conf_err(p, k->name, "'%s' does not start with the "
@@ -537,7 +526,7 @@ set_exec(struct parse *p, const struct key *k, void *base, const char *v)
 
 /* exec.mode = worker or shared; unset, check_exec_mode() decides. */
 static int
-set_exec_mode(struct parse *p, const struct key *k, void *base,
+set_exec_mode(struct conf_parse *p, const struct key *k, void *base,
     const char *v)
 {
 	if (strcmp(v, "worker") != 0 && strcmp(v, "shared") != 0)
@@ -546,7 +535,7 @@ set_exec_mode(struct parse *p, const struct key *k, void *base,
 }
 
 static int
-set_uri(struct parse *p, const struct key *k, void *base, const char *v)
+set_uri(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	if (v[0] != '/')
 		return conf_err(p, k->name, "'%s' does not start with /", v);
@@ -573,7 +562,7 @@ bool_value(const char *v)
 
 /* An empty value is no, as in PHP's INI. */
 static int
-set_bool(struct parse *p, const struct key *k, void *base, const char *v)
+set_bool(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	int	 b;
 
@@ -612,7 +601,7 @@ parse_number(const char *v, const char *units, const long long *mult,
 
 /* An int or a long field, as the key's kind says. */
 static int
-set_int(struct parse *p, const struct key *k, void *base, const char *v)
+set_int(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	long long	 n;
 
@@ -628,7 +617,7 @@ set_int(struct parse *p, const struct key *k, void *base, const char *v)
 }
 
 static int
-set_size(struct parse *p, const struct key *k, void *base, const char *v)
+set_size(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	static const long long	 mult[] = { 1024, 1024 * 1024,
 	    1024 * 1024 * 1024 };
@@ -644,7 +633,7 @@ set_size(struct parse *p, const struct key *k, void *base, const char *v)
 
 /*
  * Seconds, or a number with s, m, h or d; stored in milliseconds.  At
- * most 24 days, so that any time fits poll()'s int milliseconds.
+ * most CONF_TIME_MAX_S.
  */
 static int
 conf_parse_time(const char *v, int64_t *ms)
@@ -652,14 +641,14 @@ conf_parse_time(const char *v, int64_t *ms)
 	static const long long	 mult[] = { 1, 60, 3600, 86400 };
 	long long		 n;
 
-	if (parse_number(v, "smhd", mult, 0, &n) == -1 || n > 24 * 86400)
+	if (parse_number(v, "smhd", mult, 0, &n) == -1 || n > CONF_TIME_MAX_S)
 		return -1;
 	*ms = n * 1000;
 	return 0;
 }
 
 static int
-set_time(struct parse *p, const struct key *k, void *base, const char *v)
+set_time(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	int64_t	 ms;
 
@@ -671,7 +660,7 @@ set_time(struct parse *p, const struct key *k, void *base, const char *v)
 }
 
 static int
-set_mode(struct parse *p, const struct key *k, void *base, const char *v)
+set_mode(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	char		*end;
 	unsigned long	 m;
@@ -685,7 +674,7 @@ set_mode(struct parse *p, const struct key *k, void *base, const char *v)
 
 /* rlimit_core's flag says it is set, since 0 is a limit too. */
 static int
-set_rlimit(struct parse *p, const struct key *k, void *base, const char *v)
+set_rlimit(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	long long	 n;
 
@@ -703,7 +692,7 @@ set_rlimit(struct parse *p, const struct key *k, void *base, const char *v)
 
 /* A nice(1) value; php-fpm allows -19 to 20, setpriority(2) -20 to 20. */
 static int
-set_priority(struct parse *p, const struct key *k, void *base,
+set_priority(struct conf_parse *p, const struct key *k, void *base,
     const char *v)
 {
 	long long	 n;
@@ -716,7 +705,7 @@ set_priority(struct parse *p, const struct key *k, void *base,
 }
 
 static int
-set_pm(struct parse *p, const struct key *k, void *base, const char *v)
+set_pm(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	enum pm_style	*dst = field(base, k);
 
@@ -746,7 +735,7 @@ conf_pm_name(enum pm_style pm)
 }
 
 static int
-set_level(struct parse *p, const struct key *k, void *base, const char *v)
+set_level(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	int	 pri;
 
@@ -773,7 +762,7 @@ static const struct {
 };
 
 static int
-set_facility(struct parse *p, const struct key *k, void *base,
+set_facility(struct conf_parse *p, const struct key *k, void *base,
     const char *v)
 {
 	size_t	 i;
@@ -787,7 +776,7 @@ set_facility(struct parse *p, const struct key *k, void *base,
 }
 
 static int
-set_events(struct parse *p, const struct key *k, void *base, const char *v)
+set_events(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	char		 built[64] = "";
 	const char	*name;
@@ -816,7 +805,7 @@ listen_is_unix(const char *v)
  * socket's path, made absolute with the prefix if it is relative.
  */
 static int
-set_listen(struct parse *p, const struct key *k, void *base, const char *v)
+set_listen(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	const char	*port;
 	long long	 n;
@@ -869,7 +858,7 @@ parse_acl(const char *s, struct acl *a)
 }
 
 static int
-set_clients(struct parse *p, const struct key *k, void *base,
+set_clients(struct conf_parse *p, const struct key *k, void *base,
     const char *v)
 {
 	struct pool_conf	*pc = base;
@@ -905,7 +894,7 @@ typedef const char	*(*word_check)(const char *);
 
 /* A list of words apart by spaces, tabs or commas, each passing check. */
 static int
-set_list(struct parse *p, const struct key *k, void *base, const char *v,
+set_list(struct conf_parse *p, const struct key *k, void *base, const char *v,
     word_check check)
 {
 	char		***list = field(base, k), *copy, *s, *last;
@@ -937,7 +926,7 @@ extension_check(const char *s)
 }
 
 static int
-set_extensions(struct parse *p, const struct key *k, void *base,
+set_extensions(struct conf_parse *p, const struct key *k, void *base,
     const char *v)
 {
 	return set_list(p, k, base, v, extension_check);
@@ -961,7 +950,7 @@ param_check(const char *s)
 }
 
 static int
-set_params(struct parse *p, const struct key *k, void *base, const char *v)
+set_params(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	return set_list(p, k, base, v, param_check);
 }
@@ -1024,7 +1013,7 @@ access_mod_error(const char *mods, const char *mod, size_t modlen)
 }
 
 static int
-set_format(struct parse *p, const struct key *k, void *base, const char *v)
+set_format(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
 	const char	*s = v, *code, *mod, *end, *why;
 	size_t		 modlen;
@@ -1056,7 +1045,7 @@ set_format(struct parse *p, const struct key *k, void *base, const char *v)
 
 /* env[NAME] = value; a value of $NAME takes fpmd's own variable. */
 static int
-set_env(struct parse *p, const char *key, const char *v)
+set_env(struct conf_parse *p, const char *key, const char *v)
 {
 	struct pool_conf	*pc = p->pool;
 	const char		*name = key + 4;
@@ -1083,7 +1072,7 @@ set_env(struct parse *p, const char *key, const char *v)
 
 /* access.suppress_path[] = /path, one path a line; empty adds none. */
 static int
-set_suppress(struct parse *p, const char *key, const char *v)
+set_suppress(struct conf_parse *p, const char *key, const char *v)
 {
 	struct pool_conf	*pc = p->pool;
 
@@ -1103,7 +1092,7 @@ set_suppress(struct parse *p, const char *key, const char *v)
  * and a flag is 1 or 0, as php-fpm makes them.
  */
 static int
-set_php(struct parse *p, const char *key, const char *v)
+set_php(struct conf_parse *p, const char *key, const char *v)
 {
 	struct pool_conf	*pc = p->pool;
 	const char		*name;
@@ -1136,7 +1125,8 @@ set_php(struct parse *p, const char *key, const char *v)
 }
 
 static int
-set_include(struct parse *p, const struct key *k, void *base, const char *v)
+set_include(struct conf_parse *p, const struct key *k, void *base,
+    const char *v)
 {
 	glob_t			 g;
 	char			 pattern[PATH_MAX], *slash;
@@ -1175,7 +1165,7 @@ set_include(struct parse *p, const struct key *k, void *base, const char *v)
  * nothing.  An empty value does this, and so does a new section.
  */
 static void
-key_reset(struct parse *p, const struct key *k, void *base)
+key_reset(struct conf_parse *p, const struct key *k, void *base)
 {
 	void	*f = field(base, k);
 	void	*f2 = (char *)base + k->off2;
@@ -1191,6 +1181,7 @@ key_reset(struct parse *p, const struct key *k, void *base)
 		((struct pool_conf *)base)->nacl = 0;
 		/* FALLTHROUGH */
 	case T_STR:
+	case T_PATH:
 		free(*(char **)f);
 		*(char **)f = NULL;
 		break;
@@ -1236,7 +1227,7 @@ key_reset(struct parse *p, const struct key *k, void *base)
 
 /* Every key of a section as if the file had not set it. */
 static void
-keys_reset(struct parse *p, int where, void *base)
+keys_reset(struct conf_parse *p, int where, void *base)
 {
 	size_t	 i;
 
@@ -1247,14 +1238,14 @@ keys_reset(struct parse *p, int where, void *base)
 
 /* Remember where a key was set, or that its value was refused. */
 static struct conf_at *
-key_at(struct parse *p, int i)
+key_at(struct conf_parse *p, int i)
 {
 	return p->pool != NULL ? &p->pool->set_at[i] : &p->global_at[i];
 }
 
 /* An empty value means unset, as in php-fpm; for a boolean, no. */
 static int
-key_apply(struct parse *p, int i, const char *value)
+key_apply(struct conf_parse *p, int i, const char *value)
 {
 	const struct key	*k = &keys[i];
 	void			*base = p->pool != NULL ? (void *)p->pool :
@@ -1274,7 +1265,7 @@ key_apply(struct parse *p, int i, const char *value)
 
 /* A key whose value could not be read: no later "missing" about it. */
 static void
-key_refused(struct parse *p, const char *key)
+key_refused(struct conf_parse *p, const char *key)
 {
 	int	 i;
 
@@ -1286,7 +1277,7 @@ key_refused(struct parse *p, const char *key)
 
 static const struct {
 	const char	*name;
-	int		(*set)(struct parse *, const char *, const char *);
+	int		(*set)(struct conf_parse *, const char *, const char *);
 } arrays[] = {
 	{ "env", set_env },
 	{ "access.suppress_path", set_suppress },
@@ -1298,7 +1289,7 @@ static const struct {
 
 /* name[key] = value: every such key belongs in a pool. */
 static int
-key_array(struct parse *p, const char *key, const char *value)
+key_array(struct conf_parse *p, const char *key, const char *value)
 {
 	size_t	 len = strcspn(key, "["), i;
 
@@ -1323,7 +1314,7 @@ unsupported_find(const char *name, int where)
 
 /* A key fpmd does not implement: said once, unless it is left empty. */
 static int
-key_unsupported(struct parse *p, int i, const char *value)
+key_unsupported(struct conf_parse *p, int i, const char *value)
 {
 	if (value[0] == '\0' || (p->unsupported_warned & (1U << i)) != 0)
 		return 0;
@@ -1334,7 +1325,7 @@ key_unsupported(struct parse *p, int i, const char *value)
 }
 
 static int
-key_set(struct parse *p, const char *key, const char *value)
+key_set(struct conf_parse *p, const char *key, const char *value)
 {
 	int	 where = p->pool == NULL ? IN_GLOBAL : IN_POOL, i;
 
@@ -1371,7 +1362,7 @@ value_add(struct value *v, const char *s, size_t len)
 
 /* At a '$': add $pool's or ${NAME}'s value; the bytes used, 0 if none. */
 static size_t
-value_expand(struct parse *p, const char *s, struct value *v)
+value_expand(struct conf_parse *p, const char *s, struct value *v)
 {
 	const char	*end, *val;
 	char		 name[256];
@@ -1393,7 +1384,7 @@ value_expand(struct parse *p, const char *s, struct value *v)
 
 /* A bare value ends at ';' and loses its trailing blanks. */
 static void
-value_bare(struct parse *p, char *s, struct value *v)
+value_bare(struct conf_parse *p, char *s, struct value *v)
 {
 	char	*end;
 	size_t	 n;
@@ -1417,7 +1408,7 @@ value_bare(struct parse *p, char *s, struct value *v)
  * closing quote, or NULL if there is none.
  */
 static char *
-value_quoted(struct parse *p, char *s, struct value *v)
+value_quoted(struct conf_parse *p, char *s, struct value *v)
 {
 	size_t	 n;
 
@@ -1438,7 +1429,7 @@ value_quoted(struct parse *p, char *s, struct value *v)
 
 /* The value at s, unquoted and expanded, into out. */
 static int
-parse_value(struct parse *p, const char *key, char *s, char *out,
+parse_value(struct conf_parse *p, const char *key, char *s, char *out,
     size_t size)
 {
 	struct value	 v = { out, 0, size, 0 };
@@ -1464,7 +1455,7 @@ parse_value(struct parse *p, const char *key, char *s, char *out,
 }
 
 static struct pool_conf *
-pool_conf_new(struct parse *p, const char *name)
+pool_conf_new(struct conf_parse *p, const char *name)
 {
 	struct pool_conf	*pc;
 
@@ -1479,7 +1470,7 @@ pool_conf_new(struct parse *p, const char *name)
 
 /* [global], or a pool's [name]: a name seen before reopens its pool. */
 static int
-parse_section(struct parse *p, char *s)
+parse_section(struct conf_parse *p, char *s)
 {
 	struct pool_conf	*pc;
 	size_t			 len = strlen(s);
@@ -1510,7 +1501,7 @@ parse_section(struct parse *p, char *s)
 }
 
 static int
-parse_line(struct parse *p, char *s)
+parse_line(struct conf_parse *p, char *s)
 {
 	char	*key, *v, *end, value[CONF_VALUE_MAX];
 
@@ -1544,7 +1535,7 @@ parse_line(struct parse *p, char *s)
 
 /* Read every line, going on after an error, up to CONF_MAX_ERRORS. */
 static void
-parse_stream(struct parse *p, FILE *f)
+parse_stream(struct conf_parse *p, FILE *f)
 {
 	char	*line = NULL;
 	size_t	 size = 0;
@@ -1561,7 +1552,7 @@ parse_stream(struct parse *p, FILE *f)
 }
 
 static void
-parse_file(struct parse *p, const char *path)
+parse_file(struct conf_parse *p, const char *path)
 {
 	FILE	*f;
 
@@ -1576,127 +1567,43 @@ parse_file(struct parse *p, const char *path)
 }
 
 static int
-check_pm(struct parse *p, struct pool_conf *pc)
+check_pm(struct conf_parse *p, struct pool_conf *pc)
 {
 	if (pc->pm == PM_UNSET)
-		return pool_err(p, pc, "pm", "missing: static, ondemand or "
-		    "dynamic");
+		return conf_pool_err(p, pc, "pm", "missing: static, ondemand "
+		    "or dynamic");
 	if (pc->max_children == 0)
-		return pool_err(p, pc, "pm.max_children", "missing");
+		return conf_pool_err(p, pc, "pm.max_children", "missing");
 	if (pc->pm != PM_DYNAMIC)
 		return 0;
 	if (pc->min_spare == 0)
-		return pool_err(p, pc, "pm.min_spare_servers", "missing, and "
-		    "dynamic needs it");
+		return conf_pool_err(p, pc, "pm.min_spare_servers",
+		    "missing, and dynamic needs it");
 	if (pc->max_spare == 0)
-		return pool_err(p, pc, "pm.max_spare_servers", "missing, and "
-		    "dynamic needs it");
+		return conf_pool_err(p, pc, "pm.max_spare_servers",
+		    "missing, and dynamic needs it");
 	if (pc->min_spare > pc->max_children)
-		return pool_err(p, pc, "pm.min_spare_servers", "%d is more "
-		    "than pm.max_children (%d)", pc->min_spare,
+		return conf_pool_err(p, pc, "pm.min_spare_servers", "%d is "
+		    "more than pm.max_children (%d)", pc->min_spare,
 		    pc->max_children);
 	if (pc->max_spare > pc->max_children)
-		return pool_err(p, pc, "pm.max_spare_servers", "%d is more "
-		    "than pm.max_children (%d)", pc->max_spare,
+		return conf_pool_err(p, pc, "pm.max_spare_servers", "%d is "
+		    "more than pm.max_children (%d)", pc->max_spare,
 		    pc->max_children);
 	if (pc->max_spare < pc->min_spare)
-		return pool_err(p, pc, "pm.max_spare_servers", "%d is less "
-		    "than pm.min_spare_servers (%d)", pc->max_spare,
+		return conf_pool_err(p, pc, "pm.max_spare_servers", "%d is "
+		    "less than pm.min_spare_servers (%d)", pc->max_spare,
 		    pc->min_spare);
 	if (pc->start_servers == 0)
 		pc->start_servers = pc->min_spare +
 		    (pc->max_spare - pc->min_spare) / 2;
 	if (pc->start_servers < pc->min_spare ||
 	    pc->start_servers > pc->max_spare)
-		return pool_err(p, pc, "pm.start_servers", "%d is not "
+		return conf_pool_err(p, pc, "pm.start_servers", "%d is not "
 		    "between pm.min_spare_servers and pm.max_spare_servers "
 		    "(%d and %d)", pc->start_servers, pc->min_spare,
 		    pc->max_spare);
 	return 0;
-}
-
-/*
- * The user's supplementary groups, found here, by the master, so that
- * workers can setgroups() without loading the name service modules
- * initgroups() would pull into each of them.
- */
-static int
-user_groups(struct parse *p, struct pool_conf *pc)
-{
-	int	 size = 16, n;
-
-	for (;;) {
-		pc->groups = xreallocarray(pc->groups, size,
-		    sizeof(*pc->groups));
-		n = size;
-		if (getgrouplist(pc->user, pc->gid, pc->groups, &n) != -1)
-			break;
-		if (size >= 65536)
-			return pool_err(p, pc, "user", "%s is in too many "
-			    "groups", pc->user);
-		size = n > size ? n : size * 2;
-	}
-	pc->ngroups = n;
-	return 0;
-}
-
-/*
- * Not running as root, everything runs as fpmd's user, and what only
- * root can do is ignored with a warning, as php-fpm does.
- */
-static void
-check_not_root(struct parse *p, struct pool_conf *pc)
-{
-	struct passwd	*pw;
-
-	if ((pc->user != NULL && ((pw = getpwuid(geteuid())) == NULL ||
-	    strcmp(pw->pw_name, pc->user) != 0)) || pc->group != NULL)
-		pool_warn(p, pc, "user, group", "ignored, fpmd is not running "
-		    "as root");
-	if (pc->chroot != NULL) {
-		pool_warn(p, pc, "chroot", "ignored, fpmd is not running as "
-		    "root");
-		free(pc->chroot);
-		pc->chroot = NULL;
-	}
-	if (pc->priority != CONF_PRIORITY_UNSET) {
-		pool_warn(p, pc, "process.priority", "ignored, fpmd is not "
-		    "running as root");
-		pc->priority = CONF_PRIORITY_UNSET;
-	}
-	pc->uid = geteuid();
-	pc->gid = getegid();
-}
-
-/* user and group: needed as root, where they become ids. */
-static int
-check_user(struct parse *p, struct pool_conf *pc)
-{
-	struct passwd	*pw;
-	struct group	*gr;
-
-	if (geteuid() != 0) {
-		check_not_root(p, pc);
-		return 0;
-	}
-	if (pc->user == NULL)
-		return pool_err(p, pc, "user", "missing, and needed when "
-		    "fpmd runs as root");
-	if ((pw = getpwnam(pc->user)) == NULL)
-		return pool_err(p, pc, "user", "no user '%s'", pc->user);
-	pc->uid = pw->pw_uid;
-	pc->gid = pw->pw_gid;
-	pc->setuser = 1;
-	if (pc->uid == 0 && !(p->flags & CONF_ROOT_OK))
-		return pool_err(p, pc, "user", "%s is root, and the pool's "
-		    "programs would run as root; fpmd -R allows it", pc->user);
-	if (pc->group != NULL) {
-		if ((gr = getgrnam(pc->group)) == NULL)
-			return pool_err(p, pc, "group", "no group '%s'",
-			    pc->group);
-		pc->gid = gr->gr_gid;
-	}
-	return user_groups(p, pc);
 }
 
 static int
@@ -1707,39 +1614,39 @@ same(const char *a, const char *b)
 
 /* listen and pm.status_listen: each address belongs to one listener. */
 static int
-check_listen(struct parse *p, struct pool_conf *pc)
+check_listen(struct conf_parse *p, struct pool_conf *pc)
 {
 	struct pool_conf	*o;
 
 	if (pc->listen == NULL)
-		return pool_err(p, pc, "listen", "missing");
+		return conf_pool_err(p, pc, "listen", "missing");
 	if (same(pc->listen, pc->status_listen))
-		return pool_err(p, pc, "pm.status_listen", "the same as "
+		return conf_pool_err(p, pc, "pm.status_listen", "the same as "
 		    "listen");
 	for (o = TAILQ_FIRST(&p->conf->pools); o != pc;
 	    o = TAILQ_NEXT(o, entry)) {
 		if (same(pc->listen, o->listen) ||
 		    same(pc->listen, o->status_listen))
-			pool_err(p, pc, "listen", "%s is pool %s's too",
+			conf_pool_err(p, pc, "listen", "%s is pool %s's too",
 			    pc->listen, o->name);
 		if (same(pc->status_listen, o->listen) ||
 		    same(pc->status_listen, o->status_listen))
-			pool_err(p, pc, "pm.status_listen", "%s is pool %s's "
-			    "too", pc->status_listen, o->name);
+			conf_pool_err(p, pc, "pm.status_listen", "%s is pool "
+			    "%s's too", pc->status_listen, o->name);
 	}
 	if (pc->nacl > 0 && listen_is_unix(pc->listen) &&
 	    (pc->status_listen == NULL || listen_is_unix(pc->status_listen)))
-		pool_warn(p, pc, "listen.allowed_clients", "ignored on a unix "
-		    "socket, whose owner and mode control access");
+		conf_pool_warn(p, pc, "listen.allowed_clients", "ignored on a "
+		    "unix socket, whose owner and mode control access");
 	return 0;
 }
 
 static const char *
-global_prefix(const struct conf *conf)
+global_prefix(struct conf_parse *p)
 {
-	if (conf->prefix != NULL)
-		return conf->prefix;
-	return php_fpm != NULL && php_fpm->prefix != NULL ? php_fpm->prefix :
+	if (p->conf->prefix != NULL)
+		return p->conf->prefix;
+	return p->php != NULL && p->php->prefix != NULL ? p->php->prefix :
 	    PREFIX;
 }
 
@@ -1773,343 +1680,111 @@ path_resolve(char **path, const char *prefix)
 	*path = full;
 }
 
+/*
+ * Does a path key's value name a file?  Not an address that listen or
+ * pm.status_listen takes, nor error_log's syslog.
+ */
 static int
-is_dir(const char *path)
+key_names_file(const struct key *k, const char *v)
 {
-	struct stat	 st;
+	if (k->set == set_listen)
+		return listen_is_unix(v);
+	return strcmp(k->name, "error_log") != 0 || strcmp(v, "syslog") != 0;
+}
 
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+/* The path keys of a section, at base, made absolute with prefix. */
+static void
+keys_resolve(int where, void *base, const char *prefix)
+{
+	char	**v;
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++) {
+		if (keys[i].where != where || keys[i].kind != T_PATH)
+			continue;
+		v = field(base, &keys[i]);
+		if (*v != NULL && key_names_file(&keys[i], *v))
+			path_resolve(v, prefix);
+	}
 }
 
 /*
  * The pool's paths made absolute with its prefix, itself made absolute
- * with the global one.  A prefix that is not a directory is only
- * warned about, where php-fpm refuses it: only paths under it need it,
- * and each of those fails on its own when it is opened.
+ * with the global one.
  */
 static void
-pool_paths(struct parse *p, struct pool_conf *pc)
+pool_paths(struct conf_parse *p, struct pool_conf *pc)
 {
-	const char	*prefix;
-
-	path_resolve(&pc->prefix, global_prefix(p->conf));
-	if (pc->prefix != NULL && !is_dir(pc->prefix))
-		pool_warn(p, pc, "prefix", "%s is not a directory",
-		    pc->prefix);
-	prefix = pc->prefix != NULL ? pc->prefix : global_prefix(p->conf);
-	if (pc->listen != NULL && listen_is_unix(pc->listen))
-		path_resolve(&pc->listen, prefix);
-	if (pc->status_listen != NULL && listen_is_unix(pc->status_listen))
-		path_resolve(&pc->status_listen, prefix);
-	path_resolve(&pc->access_log, prefix);
-	path_resolve(&pc->slowlog, prefix);
-	path_resolve(&pc->chroot, prefix);
-	path_resolve(&pc->chdir, prefix);
-}
-
-/*
- * The application must be an executable file where the workers will
- * look for it, inside the chroot.
- */
-static void
-check_exec(struct parse *p, struct pool_conf *pc)
-{
-	struct stat	 st;
-	char		 path[PATH_MAX];
-	size_t		 n = strcspn(pc->exec, " \t");
-
-	if (snprintf(path, sizeof(path), "%s%.*s", pc->chroot != NULL ?
-	    pc->chroot : "", (int)n, pc->exec) >= (int)sizeof(path)) {
-		pool_err(p, pc, "exec", "the path is too long");
-		return;
-	}
-	if (stat(path, &st) == -1)
-		pool_err(p, pc, "exec", "%s: %s", path, strerror(errno));
-	else if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0)
-		pool_err(p, pc, "exec", "%s is not an executable file", path);
-	if (pc->cgi_root != NULL)
-		pool_warn(p, pc, "cgi.root", "ignored with exec: the "
-		    "application, not fpmd, finds the script");
-}
-
-/*
- * The PHP version in the path of a configuration such as Debian's
- * /etc/php/8.2/fpm/php-fpm.conf: "8.2" into buf, or -1.
- */
-static int
-php_version(const char *file, char *buf, size_t len)
-{
-	char		 path[PATH_MAX];
-	const char	*v;
-	size_t		 n;
-
-	if (realpath(file, path) == NULL)
-		return -1;
-	for (v = strstr(path, "/php/"); v != NULL; v = strstr(v + 1, "/php/")) {
-		n = strspn(v + 5, "0123456789.");
-		if (n > 0 && n < len && v[5 + n] == '/' && isdigit(
-		    (unsigned char)v[5]) && strchr(v + 5, '.') < v + 5 + n) {
-			snprintf(buf, len, "%.*s", (int)n, v + 5);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* Is exec php-cgi?  The basename of its first word says so. */
-static int
-exec_is_php_cgi(const char *exec)
-{
-	const char	*base;
-
-	base = exec + strcspn(exec, " \t");
-	while (base > exec && base[-1] != '/')
-		base--;
-	return strncmp(base, "php-cgi", 7) == 0;
-}
-
-/*
- * Why a pool looks like php-fpm's, or NULL if it does not: by its keys,
- * or by the configuration's file, named php-fpm*, or in a directory
- * of a PHP version, as Debian's /etc/php/8.2/fpm/php-fpm.conf.
- */
-static const char *
-pool_looks_php(const struct pool_conf *pc, const char *file)
-{
-	const char	*base;
-	char		 version[16];
-	size_t		 i;
-
-	if (pc->nphp_args > 0)
-		return "it has php_value[] and the like";
-	for (i = 0; i < pc->nextensions; i++)
-		if (strcmp(pc->extensions[i], ".php") == 0)
-			return "its security.limit_extensions lists .php";
-	base = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 : file;
-	if (strncmp(base, "php-fpm", 7) == 0 ||
-	    php_version(file, version, sizeof(version)) == 0)
-		return "the configuration is php-fpm's";
-	return NULL;
-}
-
-/* php-fpm mode's own php-cgi arguments before the pool's. */
-static void
-php_args_prepend(struct pool_conf *pc)
-{
-	char	**args = NULL;
-	size_t	 n = 0, i;
-
-	for (i = 0; i < php_fpm->nargs; i++)
-		strlist_add(&args, &n, php_fpm->args[i]);
-	for (i = 0; i < pc->nphp_args; i++)
-		strlist_add(&args, &n, pc->php_args[i]);
-	strlist_free(pc->php_args, pc->nphp_args);
-	pc->php_args = args;
-	pc->nphp_args = n;
-}
-
-/*
- * PHP: in php-fpm mode a pool without exec runs php.cgi; the PHP
- * settings go to an exec that is php-cgi, and are ignored, with a
- * warning, for any other.  Outside php-fpm mode, a pool that looks
- * like php-fpm's and has no exec runs CGI programs, which is not what
- * its author meant: a warning names the fixes.
- */
-static void
-check_php(struct parse *p, struct pool_conf *pc)
-{
-	const char	*why;
-	int		 php = 0;
-
-	if (pc->exec == NULL && php_fpm != NULL && p->conf->php_cgi != NULL) {
-		pc->exec = xstrdup(p->conf->php_cgi);
-		php = 1;
-	}
-	if (pc->exec != NULL && exec_is_php_cgi(pc->exec))
-		php = 1;
-	if (pc->exec == NULL && php_fpm == NULL &&
-	    (why = pool_looks_php(pc, p->conf->file)) != NULL)
-		pool_warn(p, pc, "exec", "missing, and %s: this pool runs CGI "
-		    "programs, not PHP; to run PHP, start fpmd in php-fpm mode "
-		    "(-P), or set exec = %s", why, p->conf->php_cgi != NULL ?
-		    p->conf->php_cgi : "/path/to/php-cgi");
-	else if (pc->exec != NULL && !php && pc->nphp_args > 0)
-		pool_warn(p, pc, "exec", "%.*s is not php-cgi: php_value[] and "
-		    "the like ignored", (int)strcspn(pc->exec, " \t"),
-		    pc->exec);
-	if (php && php_fpm != NULL)
-		php_args_prepend(pc);
-	if (!php) {
-		strlist_free(pc->php_args, pc->nphp_args);
-		pc->php_args = NULL;
-		pc->nphp_args = 0;
-	}
-}
-
-/*
- * exec.mode: shared needs an application to share.  Unset, it is
- * shared for php-cgi in php-fpm mode, as php-fpm's workers share one
- * PHP, and worker otherwise.
- */
-static void
-check_exec_mode(struct parse *p, struct pool_conf *pc)
-{
-	if (pc->exec_mode == NULL)
-		pc->exec_mode = xstrdup(php_fpm != NULL && pc->exec != NULL &&
-		    exec_is_php_cgi(pc->exec) ? "shared" : "worker");
-	pc->exec_shared = strcmp(pc->exec_mode, "shared") == 0;
-	if (pc->exec_shared && pc->exec == NULL)
-		pool_err(p, pc, "exec.mode", "shared, but there is no exec, "
-		    "the application to share");
+	path_resolve(&pc->prefix, global_prefix(p));
+	keys_resolve(IN_POOL, pc, pc->prefix != NULL ? pc->prefix :
+	    global_prefix(p));
 }
 
 static void
-check_pool(struct parse *p, struct pool_conf *pc)
+check_pool(struct conf_parse *p, struct pool_conf *pc)
 {
 	pool_paths(p, pc);
 	check_listen(p, pc);
 	check_pm(p, pc);
-	check_user(p, pc);
-	check_php(p, pc);
-	check_exec_mode(p, pc);
-	if (pc->chroot != NULL && !is_dir(pc->chroot))
-		pool_err(p, pc, "chroot", "%s is not a directory", pc->chroot);
-	if (pc->exec != NULL)
-		check_exec(p, pc);
 	if (same(pc->ping_path, pc->status_path))
-		pool_err(p, pc, "ping.path", "the same as pm.status_path");
+		conf_pool_err(p, pc, "ping.path", "the same as "
+		    "pm.status_path");
 	if (pc->slowlog_timeout_ms > 0 && pc->slowlog == NULL)
-		pool_err(p, pc, "request_slowlog_timeout", "needs slowlog, "
-		    "the file to write to");
+		conf_pool_err(p, pc, "request_slowlog_timeout", "needs "
+		    "slowlog, the file to write to");
 	if (pc->slowlog_timeout_ms > 0 && pc->terminate_timeout_ms > 0 &&
 	    pc->slowlog_timeout_ms > pc->terminate_timeout_ms)
-		pool_err(p, pc, "request_slowlog_timeout", "longer than "
+		conf_pool_err(p, pc, "request_slowlog_timeout", "longer than "
 		    "request_terminate_timeout");
-}
-
-/* path made absolute against cwd, or NULL without one; links stay. */
-static char *
-conf_absolute(const char *path, const char *cwd)
-{
-	char	 buf[PATH_MAX];
-
-	if (path[0] == '/')
-		return xstrdup(path);
-	if (cwd == NULL || snprintf(buf, sizeof(buf), "%s/%s", cwd, path) >=
-	    (int)sizeof(buf))
-		return NULL;
-	return xstrdup(buf);
-}
-
-/*
- * name as execvp(3) finds it in PATH, made absolute against cwd, where
- * a relative name or PATH entry is; without cwd, they are not looked
- * at.  Symbolic links are left as they are.  NULL if nowhere.
- */
-char *
-conf_which(const char *name, const char *cwd)
-{
-	const char	*dir, *end;
-	char		 buf[PATH_MAX];
-	int		 len;
-
-	if (strchr(name, '/') != NULL)
-		return conf_absolute(name, cwd);
-	if ((dir = getenv("PATH")) == NULL)
-		dir = "/usr/bin:/bin";
-	for (;; dir = end + 1) {
-		if ((end = strchr(dir, ':')) == NULL)
-			end = dir + strlen(dir);
-		len = (int)(end - dir);
-		/* An empty entry is the working directory. */
-		if ((dir[0] == '/' || cwd != NULL) && snprintf(buf,
-		    sizeof(buf), "%.*s%s%s", len, dir, len > 0 ? "/" : "",
-		    name) < (int)sizeof(buf) && access(buf, X_OK) == 0)
-			return conf_absolute(buf, cwd);
-		if (*end == '\0')
-			return NULL;
-	}
-}
-
-/*
- * php-fpm mode's php-cgi, for the pools without exec, unless php.cgi
- * names it: the one of the configuration's PHP version, else php-cgi,
- * found in PATH.
- */
-static void
-php_cgi_find(struct parse *p)
-{
-	struct conf		*c = p->conf;
-	struct pool_conf	*pc;
-	char			 version[16], name[32];
-
-	if (c->php_cgi != NULL || php_fpm == NULL)
-		return;
-	TAILQ_FOREACH(pc, &c->pools, entry)
-		if (pc->exec == NULL)
-			break;
-	if (pc == NULL)
-		return;
-	if (php_version(c->file, version, sizeof(version)) == 0) {
-		snprintf(name, sizeof(name), "php-cgi%s", version);
-		if ((c->php_cgi = conf_which(name, NULL)) != NULL)
-			return;
-	}
-	if ((c->php_cgi = conf_which("php-cgi", NULL)) == NULL)
-		conf_say(p, 1, c->file, 0, "php.cgi", "missing, and no php-cgi "
-		    "in PATH to run PHP with");
 }
 
 /* What php-fpm mode's command line says over the file. */
 static void
-php_fpm_globals(struct conf *c)
-{
-	if (php_fpm == NULL)
-		return;
-	if (php_fpm->pid != NULL) {
-		free(c->pid);
-		c->pid = xstrdup(php_fpm->pid);
-	}
-	if (php_fpm->daemonize != -1)
-		c->daemonize = php_fpm->daemonize;
-}
-
-static void
-check_globals(struct parse *p)
+php_fpm_globals(struct conf_parse *p)
 {
 	struct conf	*c = p->conf;
 
-	php_fpm_globals(c);
-	php_cgi_find(p);
-	if (c->prefix != NULL && !is_dir(c->prefix))
-		global_warn(p, "prefix", "%s is not a directory", c->prefix);
-	path_resolve(&c->pid, global_prefix(c));
-	if (strcmp(c->error_log, "syslog") != 0)
-		path_resolve(&c->error_log, global_prefix(c));
-	if (c->priority != CONF_PRIORITY_UNSET && geteuid() != 0) {
-		global_warn(p, "process.priority", "ignored, fpmd is not "
-		    "running as root");
-		c->priority = CONF_PRIORITY_UNSET;
+	if (p->php == NULL)
+		return;
+	if (p->php->pid != NULL) {
+		free(c->pid);
+		c->pid = xstrdup(p->php->pid);
 	}
+	if (p->php->daemonize != -1)
+		c->daemonize = p->php->daemonize;
 }
 
-/* A parse of file into a new configuration with the defaults. */
 static void
-parse_begin(struct parse *p, const char *file, int flags,
+check_globals(struct conf_parse *p)
+{
+	php_fpm_globals(p);
+	keys_resolve(IN_GLOBAL, p->conf, global_prefix(p));
+}
+
+/*
+ * A parse of file into a new configuration with the defaults, in
+ * php-fpm mode if php is not NULL.
+ */
+static struct conf_parse *
+parse_begin(const char *file, const struct conf_php *php,
     void (*report)(const char *))
 {
-	memset(p, 0, sizeof(*p));
-	p->flags = flags;
+	struct conf_parse	*p;
+
+	p = xcalloc(1, sizeof(*p));
+	p->php = php;
 	p->report = report;
 	p->conf = xcalloc(1, sizeof(*p->conf));
 	TAILQ_INIT(&p->conf->pools);
 	p->conf->file = xstrdup(file);
 	p->file = p->conf->file;
 	keys_reset(p, IN_GLOBAL, p->conf);
+	return p;
 }
 
-static struct conf *
-conf_finish(struct parse *p)
+/* What the text alone tells wrong, once it is all read. */
+static struct conf_parse *
+parse_check(struct conf_parse *p)
 {
 	struct pool_conf	*pc;
 
@@ -2118,51 +1793,47 @@ conf_finish(struct parse *p)
 	check_globals(p);
 	TAILQ_FOREACH(pc, &p->conf->pools, entry)
 		check_pool(p, pc);
-	TAILQ_FOREACH(pc, &p->conf->pools, entry) {
-		free(pc->set_at);
-		pc->set_at = NULL;
-	}
-	strlist_free(p->files, p->nfiles);
-	if (p->nerrors == 0)
-		return p->conf;
-	conf_free(p->conf);
-	return NULL;
+	return p;
 }
 
 /*
- * Read a configuration file.  Every error and warning goes to report,
- * one line each; NULL if there was an error.
+ * Read a configuration file, and check what it says against itself;
+ * in php-fpm mode with php.  Every error and warning goes to report,
+ * one line each.  conf_parse_end() says whether there was an error.
  */
-struct conf *
-conf_load(const char *path, int flags, void (*report)(const char *))
+struct conf_parse *
+conf_parse(const char *path, const struct conf_php *php,
+    void (*report)(const char *))
 {
-	struct parse	 p;
+	struct conf_parse	*p;
 
-	parse_begin(&p, path, flags, report);
-	parse_file(&p, path);
-	return conf_finish(&p);
+	p = parse_begin(path, php, report);
+	parse_file(p, path);
+	return parse_check(p);
 }
 
 /*
  * The built-in configuration: one CGI pool, as slowcgi runs it.  The
  * arguments are slowcgi's -s, -u, -p, -U and -t; it is parsed like a
- * file, so it is checked like one.
+ * file, so it is checked like one.  NULL if a flag cannot be put in
+ * it.
  */
-struct conf *
-conf_builtin(const char *sock, const char *user, const char *root,
-    const char *sockuser, long timeout, int flags,
+struct conf_parse *
+conf_parse_builtin(const char *sock, const char *user, const char *root,
+    const char *sockuser, long timeout, const struct conf_php *php,
     void (*report)(const char *))
 {
-	struct parse	 p;
-	char		 text[4096];
-	FILE		*f;
-	int		 jail = root[0] != '\0' && strcmp(root, "/") != 0;
+	struct conf_parse	*p;
+	char			 text[4096];
+	FILE			*f;
+	int			 jail;
 
 	if (strchr(sock, '\'') || strchr(user, '\'') || strchr(root, '\'') ||
 	    strchr(sockuser, '\'')) {
 		report("a quote in a flag's argument");
 		return NULL;
 	}
+	jail = root[0] != '\0' && strcmp(root, "/") != 0;
 	snprintf(text, sizeof(text),
 	    "[cgi]\n"
 	    "listen = '%s'\n"
@@ -2178,10 +1849,40 @@ conf_builtin(const char *sock, const char *user, const char *root,
 	    jail ? root : "", jail ? "'\n" : "", timeout);
 	if ((f = fmemopen(text, strlen(text), "r")) == NULL)
 		fatal("fmemopen");
-	parse_begin(&p, "(built-in)", flags, report);
-	parse_stream(&p, f);
+	p = parse_begin("(built-in)", php, report);
+	parse_stream(p, f);
 	fclose(f);
-	return conf_finish(&p);
+	return parse_check(p);
+}
+
+/* The configuration being checked. */
+struct conf *
+conf_parse_conf(const struct conf_parse *p)
+{
+	return p->conf;
+}
+
+/*
+ * The end of a parse and of its checks: the configuration, or NULL if
+ * there was an error.
+ */
+struct conf *
+conf_parse_end(struct conf_parse *p)
+{
+	struct pool_conf	*pc;
+	struct conf		*conf = p->conf;
+	int			 nerrors = p->nerrors;
+
+	TAILQ_FOREACH(pc, &conf->pools, entry) {
+		free(pc->set_at);
+		pc->set_at = NULL;
+	}
+	strlist_free(p->files, p->nfiles);
+	free(p);
+	if (nerrors == 0)
+		return conf;
+	conf_free(conf);
+	return NULL;
 }
 
 /*
@@ -2313,6 +2014,7 @@ key_format(const struct key *k, const void *base, char *buf, size_t len)
 	buf[0] = '\0';
 	switch (k->kind) {
 	case T_STR:
+	case T_PATH:
 	case T_ACL:
 		if (*(char *const *)f != NULL)
 			snprintf(buf, len, "%s", *(char *const *)f);

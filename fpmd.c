@@ -19,26 +19,15 @@
  * configuration, opens every pool's socket while errors can still reach
  * the terminal, daemonizes, and runs the master's event loop: signals,
  * reaping, the pools' timers, the stop ladder QUIT, TERM, KILL, reload
- * on HUP, and the binary upgrade on USR2.  Only the master runs it, as
+ * on HUP, and on USR2 the binary upgrade, which upgrade.c carries out
+ * and which tells this file how it ended.  Only the master runs it, as
  * root.
- *
- * The binary upgrade is nginx's and php-fpm's: the master starts its
- * binary again, from the path and with the arguments it was started
- * with, and hands the new master every socket as a service manager
- * would (service.c).  The new master does not fork to daemonize; once
- * its pools listen it writes "ready" down a pipe, and the old master
- * hands over: its pools drain as on a reload, and it exits leaving the
- * sockets and the pidfile to the new one.  A new master that exits, or
- * is not ready in time, has failed: the old master logs why (the pipe
- * also carries the new master's errors) and serves on as before.
  */
 
 #include "config.h"
 
 #include <sys/types.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <err.h>
 #include <errno.h>
@@ -64,39 +53,11 @@ static int		 conf_flags;	/* -R: CONF_ROOT_OK */
 static int		 npools;	/* in the running configuration */
 static const struct slowcgi *builtin;	/* the built-in pool's flags */
 static char		 cmdline[1024];	/* how fpmd was started */
-static int		 daemonized;
+static const char	*binary;	/* its absolute path, or NULL */
 static int		 ready_fd = -1;	/* a new master: "ready" goes here */
 static int		 detach_fd = -1;	/* the daemon's parent waits here */
 static int		 php_mode;	/* php-fpm mode: -P, or as php-fpm */
 static struct conf_php	 php = { NULL, NULL, -1, NULL, 0 };
-
-/*
- * A new master that has not said "ready" by then has failed; one that
- * closed the pipe without saying it has, once its exit has had time to
- * come and say why.
- */
-#define UPGRADE_TIMEOUT_MS	(30 * 1000)
-#define UPGRADE_EOF_GRACE_MS	1000
-
-enum upgrade_state {
-	UPGRADE_NONE,
-	UPGRADE_STARTING,	/* the new master is starting */
-	UPGRADE_ENDING,		/* it failed and is killed, not yet reaped */
-	UPGRADE_HANDED		/* it is ready: this master drains and exits */
-};
-
-/* The binary upgrade, from the old master's side. */
-static struct {
-	char			*path;		/* fpmd's binary, absolute */
-	char			**argv;
-	char			*cwd;		/* where fpmd was started */
-	enum upgrade_state	 state;
-	pid_t			 pid;		/* the new master */
-	int			 fd;		/* what it says, or -1 */
-	struct ev_timer		 timer;
-	char			 said[512];	/* up to its next newline */
-	size_t			 saidlen;
-} upgrade = { .fd = -1 };
 
 static __dead void
 usage(void)
@@ -274,115 +235,6 @@ daemonize(int fork_first)
 }
 
 /*
- * Is the pidfile at path one root may replace: none yet, or a regular
- * file with one link?  If not, why says what is there.  The rename
- * that replaces it follows no link, whatever is there by then; this
- * says what fpmd refuses to take for its own.
- */
-static int
-pidfile_usable(const char *path, char *why, size_t whylen)
-{
-	int	 fd;
-
-	if ((fd = log_file_open(path, O_RDONLY, 0, why, whylen)) == -1)
-		return errno == ENOENT;
-	close(fd);
-	return 1;
-}
-
-/*
- * This process's pid in a new file beside the pidfile at path, named
- * in tmp.  mkstemp(3) creates it exclusively, so no link planted at
- * its name is followed.
- */
-static int
-pidfile_temp(const char *path, char *tmp, size_t tmplen)
-{
-	char	 buf[32];
-	int	 fd, n, r, saved;
-
-	if (snprintf(tmp, tmplen, "%s.XXXXXX", path) >= (int)tmplen) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if ((fd = mkstemp(tmp)) == -1)
-		return -1;
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	r = fchmod(fd, 0644) == -1 || write(fd, buf, n) != n ? -1 : 0;
-	if (close(fd) == -1)
-		r = -1;
-	if (r == -1) {
-		saved = errno;
-		unlink(tmp);
-		errno = saved;
-	}
-	return r;
-}
-
-/*
- * Write the pidfile whole, then rename it into place: a reader never
- * finds it empty, and a link at its path is replaced, not followed.
- * What is refused is logged here; errno says why to the caller.
- */
-static int
-pidfile_write(const char *path)
-{
-	char	 tmp[PATH_MAX], why[128];
-	int	 saved;
-
-	if (path == NULL)
-		return 0;
-	if (!pidfile_usable(path, why, sizeof(why))) {
-		log_errorx("pid %s: %s; refused", path, why);
-		return -1;
-	}
-	if (pidfile_temp(path, tmp, sizeof(tmp)) == -1)
-		return -1;
-	if (rename(tmp, path) == -1) {
-		saved = errno;
-		unlink(tmp);
-		errno = saved;
-		return -1;
-	}
-	return 0;
-}
-
-/* Can the pidfile be written?  Checked before the parent goes. */
-static void
-pidfile_check(const char *path)
-{
-	char	 tmp[PATH_MAX], why[128];
-
-	if (path == NULL)
-		return;
-	if (!pidfile_usable(path, why, sizeof(why)))
-		errx(1, "pid %s: %s; refused", path, why);
-	if (pidfile_temp(path, tmp, sizeof(tmp)) == -1)
-		err(1, "pid %s", path);
-	unlink(tmp);
-}
-
-/* Does the pidfile still name this process? */
-static int
-pidfile_ours(const char *path)
-{
-	char	 buf[32], why[128];
-	ssize_t	 n;
-	int	 fd;
-
-	if ((fd = log_file_open(path, O_RDONLY, 0, why, sizeof(why))) == -1)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10) == (long)getpid();
-}
-
-static void	upgrade_abort(void);
-
-/*
  * The stop ladder: QUIT lets requests finish for
  * process_control_timeout, TERM gives KILL_GRACE_MS, then KILL.  It
  * only ever climbs.
@@ -397,11 +249,7 @@ master_stop(int sig)
 		return;
 	if (stop_sig == 0) {
 		service_stopping();
-		if (upgrade.state == UPGRADE_STARTING) {
-			log_warnx("upgrade: stopping; killing new master %d",
-			    (int)upgrade.pid);
-			upgrade_abort();
-		}
+		upgrade_stop();
 	}
 	stop_sig = sig;
 	if (sig != SIGKILL)
@@ -546,274 +394,6 @@ master_reload(int all_new)
 }
 
 /*
- * How fpmd was started, for USR2 to start it again: its binary's
- * absolute path, its arguments, and the directory they are relative
- * to.  Without them USR2 is refused, and says why.
- */
-static void
-upgrade_record(int argc, char *argv[])
-{
-	char	 cwd[PATH_MAX];
-	int	 i;
-
-	if (argc < 1 || getcwd(cwd, sizeof(cwd)) == NULL)
-		return;
-	upgrade.cwd = xstrdup(cwd);
-	upgrade.argv = xcalloc(argc + 1, sizeof(*upgrade.argv));
-	for (i = 0; i < argc; i++)
-		upgrade.argv[i] = xstrdup(argv[i]);
-	/* Links are not followed: one moved to a new binary leads there. */
-	upgrade.path = conf_which(argv[0], cwd);
-}
-
-/*
- * The child that becomes the new master: the master's loop and
- * handlers gone, every socket on fds from 3 (service.c), then the
- * binary.  A daemon's stderr is /dev/null: the new master's goes down
- * the pipe too, until it daemonizes, for the old master to log, as does
- * whatever fails here.
- */
-static __dead void
-upgrade_child(int fd)
-{
-	sigset_t	 none;
-	int		 out = fd;
-
-	ev_child(loop);
-	signal(SIGPIPE, SIG_DFL);
-	if (daemonized)
-		dup2(fd, STDERR_FILENO);
-	if (chdir(upgrade.cwd) == -1) {
-		dprintf(out, "chdir %s: %s\n", upgrade.cwd, strerror(errno));
-		_exit(1);
-	}
-	if ((fd = service_hand_on(fd)) == -1) {
-		dprintf(out, "handing the sockets on: %s\n", strerror(errno));
-		_exit(1);
-	}
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	execv(upgrade.path, upgrade.argv);
-	dprintf(fd, "exec %s: %s\n", upgrade.path, strerror(errno));
-	_exit(127);
-}
-
-/* Stop hearing the new master. */
-static void
-upgrade_close(void)
-{
-	if (upgrade.fd == -1)
-		return;
-	ev_del(loop, upgrade.fd);
-	close(upgrade.fd);
-	upgrade.fd = -1;
-}
-
-/*
- * The new master is ready: it takes the service manager's main pid,
- * the sockets and the pidfile, and every pool here drains as on a
- * reload.  This master exits when the last old worker has.
- */
-static void
-upgrade_hand_over(void)
-{
-	log_info("upgrade: new master %d is ready; handing over",
-	    (int)upgrade.pid);
-	upgrade.state = UPGRADE_HANDED;
-	ev_timer_del(loop, &upgrade.timer);
-	service_successor(upgrade.pid);
-	listener_hand_over();
-	pools_retire(conf->process_control_timeout_ms);
-	setproctitle("old master process %s", cmdline);
-	if (pools_empty())
-		ev_break(loop);
-}
-
-/* A line from the new master: "ready", or something to log. */
-static void
-upgrade_heard(const char *line)
-{
-	if (upgrade.state == UPGRADE_STARTING && strcmp(line, "ready") == 0)
-		upgrade_hand_over();
-	else if (line[0] != '\0')
-		log_errorx("upgrade: new master %d: %s", (int)upgrade.pid,
-		    line);
-}
-
-/*
- * Read what the new master says, a line at a time: 1 if there may be
- * more now, 0 for later, -1 at its end, when the pipe is closed.
- */
-static int
-upgrade_listen(void)
-{
-	char	*nl;
-	ssize_t	 n;
-
-	n = read(upgrade.fd, upgrade.said + upgrade.saidlen,
-	    sizeof(upgrade.said) - 1 - upgrade.saidlen);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return 0;
-	if (n <= 0) {
-		if (upgrade.saidlen > 0)
-			upgrade_heard(upgrade.said);
-		upgrade.saidlen = 0;
-		upgrade_close();
-		if (upgrade.state == UPGRADE_STARTING)
-			ev_timer_add(loop, &upgrade.timer,
-			    UPGRADE_EOF_GRACE_MS);
-		return -1;
-	}
-	upgrade.saidlen += n;
-	upgrade.said[upgrade.saidlen] = '\0';
-	while ((nl = strchr(upgrade.said, '\n')) != NULL ||
-	    upgrade.saidlen == sizeof(upgrade.said) - 1) {
-		if (nl == NULL)
-			nl = upgrade.said + upgrade.saidlen - 1;
-		*nl = '\0';
-		upgrade_heard(upgrade.said);
-		upgrade.saidlen -= nl + 1 - upgrade.said;
-		memmove(upgrade.said, nl + 1, upgrade.saidlen + 1);
-	}
-	return 1;
-}
-
-static void
-upgrade_read(int fd, int events, void *arg)
-{
-	(void)fd;
-	(void)events;
-	(void)arg;
-	upgrade_listen();
-}
-
-/* Give up on the new master: kill it; its exit ends the upgrade. */
-static void
-upgrade_abort(void)
-{
-	upgrade.state = UPGRADE_ENDING;
-	ev_timer_del(loop, &upgrade.timer);
-	upgrade_close();
-	if (kill(upgrade.pid, SIGKILL) == -1 && errno != ESRCH)
-		log_error("upgrade: kill new master %d", (int)upgrade.pid);
-}
-
-static void
-upgrade_timeout(void *arg)
-{
-	(void)arg;
-	if (upgrade.fd == -1)
-		log_errorx("upgrade: new master %d closed its pipe without "
-		    "being ready; killing it", (int)upgrade.pid);
-	else
-		log_errorx("upgrade: new master %d not ready after %ds; "
-		    "killing it", (int)upgrade.pid, UPGRADE_TIMEOUT_MS / 1000);
-	upgrade_abort();
-}
-
-/*
- * The new master has exited.  Unless it had taken over, the upgrade
- * failed: this master goes on, and the pidfile names it again, should
- * the new master have written it.
- */
-static void
-upgrade_reaped(pid_t pid, int status)
-{
-	char	 how[64];
-
-	/* Its last words, "ready" perhaps, may still be in the pipe. */
-	while (upgrade.fd != -1 && upgrade_listen() == 1)
-		;
-	upgrade_close();
-	log_waitstatus(status, how, sizeof(how));
-	if (upgrade.state == UPGRADE_HANDED) {
-		log_warnx("upgrade: new master %d %s", (int)pid, how);
-		return;
-	}
-	/* The pidfile names this master before the log says it goes on. */
-	if (pidfile_write(conf->pid) == -1)
-		log_error("upgrade: pid %s", conf->pid);
-	if (upgrade.state == UPGRADE_STARTING)
-		log_errorx("upgrade: new master %d %s before it was ready; "
-		    "going on as before", (int)pid, how);
-	else
-		log_errorx("upgrade: new master %d %s; going on as before",
-		    (int)pid, how);
-	upgrade.state = UPGRADE_NONE;
-	ev_timer_del(loop, &upgrade.timer);
-}
-
-/*
- * Is an upgrade under way, or done?  Then sig is ignored, and said so:
- * the new master's sockets and pidfile must stay as they are.
- */
-static int
-upgrade_busy(const char *sig)
-{
-	if (upgrade.state == UPGRADE_NONE)
-		return 0;
-	log_warnx("upgrade: %s new master %d; %s ignored",
-	    upgrade.state == UPGRADE_HANDED ? "handed over to" :
-	    "waiting for", (int)upgrade.pid, sig);
-	return 1;
-}
-
-/* Fork the new master, with the master's signals held until it is. */
-static pid_t
-upgrade_fork(int fd)
-{
-	sigset_t	 all, saved;
-	pid_t		 pid;
-
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &saved);
-	if ((pid = fork()) == 0)
-		upgrade_child(fd);
-	sigprocmask(SIG_SETMASK, &saved, NULL);
-	return pid;
-}
-
-/* USR2: start the binary again, and wait for it to say "ready". */
-static void
-upgrade_start(void)
-{
-	int	 p[2];
-	pid_t	 pid;
-
-	if (stop_sig != 0 || upgrade_busy("SIGUSR2"))
-		return;
-	if (upgrade.path == NULL) {
-		log_errorx("upgrade: fpmd cannot tell which binary it was "
-		    "started from; SIGUSR2 ignored");
-		return;
-	}
-	log_info("upgrade: starting %s", upgrade.path);
-	if (ev_pipe(p) == -1) {
-		log_error("upgrade: pipe");
-		return;
-	}
-	pid = upgrade_fork(p[1]);
-	close(p[1]);
-	if (pid == -1) {
-		log_error("upgrade: fork");
-		close(p[0]);
-		return;
-	}
-	upgrade.pid = pid;
-	upgrade.fd = p[0];
-	upgrade.saidlen = 0;
-	upgrade.state = UPGRADE_STARTING;
-	pools_keep_child(pid, upgrade_reaped);
-	ev_timer_add(loop, &upgrade.timer, UPGRADE_TIMEOUT_MS);
-	if (ev_nonblock(p[0], 1) == -1 ||
-	    ev_add(loop, p[0], EV_READ, upgrade_read, NULL) == -1) {
-		log_error("upgrade: hearing new master %d; killing it",
-		    (int)pid);
-		upgrade_abort();
-	}
-}
-
-/*
  * emergency_restart_threshold workers of a pool died of a signal
  * within emergency_restart_interval: where php-fpm restarts, every
  * pool gets new workers, from the configuration read again.
@@ -827,6 +407,26 @@ master_emergency(const char *why)
 	service_reloading();
 	master_reload(1);
 	service_ready(npools);
+}
+
+/*
+ * How the binary upgrade ended.  Handed over, the pools drain as on a
+ * reload, and this master exits when the last old worker has; failed,
+ * the pidfile names this master again, should the new master have
+ * written it.
+ */
+static void
+master_upgraded(int handed)
+{
+	if (!handed) {
+		if (pidfile_write(conf->pid) == -1)
+			log_error("upgrade: pid %s", conf->pid);
+		return;
+	}
+	pools_retire(conf->process_control_timeout_ms);
+	setproctitle("old master process %s", cmdline);
+	if (pools_empty())
+		ev_break(loop);
 }
 
 /* The reload, on HUP, and on USR2 in php-fpm mode. */
@@ -847,7 +447,7 @@ master_signal(int sig, void *arg)
 	switch (sig) {
 	case SIGCHLD:
 		pools_reap();
-		if ((stop_sig != 0 || upgrade.state == UPGRADE_HANDED) &&
+		if ((stop_sig != 0 || upgrade_successor() != -1) &&
 		    pools_empty())
 			ev_break(loop);
 		break;
@@ -868,7 +468,7 @@ master_signal(int sig, void *arg)
 	case SIGUSR2:
 		if (php_mode)
 			master_hup("SIGUSR2");
-		else
+		else if (stop_sig == 0)
 			upgrade_start();
 		break;
 	}
@@ -944,7 +544,8 @@ struct flags {
 static void
 parse_flags(int argc, char *argv[], struct flags *f)
 {
-	int	 ch;
+	const char	*errstr;
+	int		 ch;
 
 	while ((ch = getopt(argc, argv, "df:np:Rs:t:U:u:Vv")) != -1) {
 		switch (ch) {
@@ -966,10 +567,12 @@ parse_flags(int argc, char *argv[], struct flags *f)
 			f->sc.given = 1;
 			break;
 		case 't':
-			f->sc.timeout = strtol(optarg, NULL, 10);
-			if (f->sc.timeout <= 0)
-				errx(1, "-t %s: not a number of seconds",
-				    optarg);
+			f->sc.timeout = strtonum(optarg, 1, CONF_TIME_MAX_S,
+			    &errstr);
+			if (errstr != NULL)
+				errx(1, "-t %s: %s; the timeout is seconds, "
+				    "from 1 to %d", optarg, errstr,
+				    CONF_TIME_MAX_S);
 			f->sc.given = 1;
 			break;
 		case 'U':
@@ -1223,12 +826,13 @@ master_start(int debug)
 {
 	const char	*what;
 	char		 why[1024];
+	int		 daemonized;
 
 	if (master_limits(conf, &what) == -1)
 		err(1, "%s", what);
-	if (selfexec_init(upgrade.path) == -1)
+	if (selfexec_init(binary) == -1)
 		err(1, "%s: fpmd's own binary, which its workers run",
-		    upgrade.path != NULL ? upgrade.path : "fpmd");
+		    binary != NULL ? binary : "fpmd");
 	ready_fd = service_sockets();
 	if (pools_open(conf, why, sizeof(why)) == -1)
 		errx(1, "%s", why);
@@ -1243,7 +847,7 @@ master_start(int debug)
 		fatal("events.mechanism %s", conf->events != NULL ?
 		    conf->events : ev_backend_name(0));
 	ev_timer_init(&stop_timer, master_stop_next, NULL);
-	ev_timer_init(&upgrade.timer, upgrade_timeout, NULL);
+	upgrade_init(loop, daemonized, master_upgraded);
 	master_signals();
 	/* The pidfile says fpmd is up: signals are loop events by now. */
 	if (pidfile_write(conf->pid) == -1)
@@ -1263,23 +867,17 @@ master_start(int debug)
 
 /*
  * Every pool listens.  The new master of an upgrade says so to the old
- * one, which hands over and tells the service manager; the sockets it
- * was handed are its own from now on.  Any other master tells the
- * service manager.
+ * one (upgrade.c), which hands over and tells the service manager; any
+ * other master tells the service manager.
  */
 static void
 master_ready(void)
 {
-	if (ready_fd == -1) {
+	if (ready_fd == -1)
 		service_ready(npools);
-		return;
-	}
-	if (write(ready_fd, "ready\n", 6) != 6)
-		log_error("upgrade: telling the old master this one is ready");
-	close(ready_fd);
+	else
+		upgrade_ready(ready_fd);
 	ready_fd = -1;
-	listener_take_over();
-	log_info("upgrade: new master %d takes over", (int)getpid());
 }
 
 /*
@@ -1290,12 +888,14 @@ master_ready(void)
 static void
 master_exit(void)
 {
+	pid_t	 successor;
+
+	successor = upgrade_successor();
 	pools_close();
-	if (conf->pid != NULL && (upgrade.state != UPGRADE_HANDED ||
-	    pidfile_ours(conf->pid)))
+	if (conf->pid != NULL && (successor == -1 || pidfile_ours(conf->pid)))
 		unlink(conf->pid);
-	if (upgrade.state == UPGRADE_HANDED)
-		log_info("exiting; new master %d serves", (int)upgrade.pid);
+	if (successor != -1)
+		log_info("exiting; new master %d serves", (int)successor);
 	else
 		log_info("exiting");
 	conf_free(conf);
@@ -1313,7 +913,7 @@ main(int argc, char *argv[])
 		worker_main(argc, argv);
 	open_stdio();
 	save_cmdline(argc, argv);
-	upgrade_record(argc, argv);
+	binary = upgrade_record(argc, argv);
 	compat_init_setproctitle(argc, argv);
 	if ((php_mode = php_fpm_mode(argc, argv))) {
 		php_parse_flags(argc, argv, &f);

@@ -19,11 +19,12 @@
  * process.
  *
  * The master runs as root: fpmd.c (flags, signals, the stop ladder,
- * reload, the binary upgrade), conf.c (parsing the configuration),
- * pool.c (spawning, reaping, the process managers), listener.c
- * (opening the sockets, or taking those fpmd was handed), service.c
- * (what a service manager hands fpmd and hears from it) and reqlog.c
- * (the access and slow log files).
+ * reload), upgrade.c (the binary upgrade), pidfile.c (the pidfile),
+ * conf.c (parsing the configuration), confcheck.c (checking it against
+ * the system), pool.c (spawning, reaping, the process managers),
+ * listener.c (opening the sockets, or taking those fpmd was handed),
+ * service.c (what a service manager hands fpmd and hears from it) and
+ * reqlog.c (the access and slow log files).
  * A worker runs as its pool's user, in its pool's chroot: worker.c (its
  * accept loop and dispatch), privdrop.c (how it becomes the pool's),
  * conn.c (one FastCGI connection), cgi.c (one CGI program per request),
@@ -145,6 +146,12 @@ enum pm_style {
 #else
 #define CONF_LISTEN_ACL		0
 #endif
+
+/*
+ * The longest time a key or a flag takes: 24 days, so that any time
+ * fits poll()'s int milliseconds.
+ */
+#define CONF_TIME_MAX_S		(24 * 86400)
 
 /* process.priority not set: php-fpm's 64, outside nice(1)'s range. */
 #define CONF_PRIORITY_UNSET	64
@@ -549,19 +556,45 @@ struct script_names {
 	const char	*name;		/* SCRIPT_NAME */
 };
 
-/* conf.c: the master parses; a worker only reads its pool_conf */
-#define CONF_ROOT_OK	0x01	/* -R: a pool may run as root */
-void		 conf_php_fpm(const struct conf_php *);
-char		*conf_which(const char *, const char *);
-struct conf	*conf_load(const char *, int, void (*)(const char *));
-struct conf	*conf_builtin(const char *, const char *, const char *,
-		    const char *, long, int, void (*)(const char *));
+/*
+ * conf.c: the master parses, and checks what the text alone tells; a
+ * worker only reads its pool_conf.  A parse under way reports through
+ * conf_say() and its kin, about the key that said so.
+ */
+struct conf_parse;
+struct conf_parse *conf_parse(const char *, const struct conf_php *,
+		    void (*)(const char *));
+struct conf_parse *conf_parse_builtin(const char *, const char *,
+		    const char *, const char *, long, const struct conf_php *,
+		    void (*)(const char *));
+struct conf	*conf_parse_conf(const struct conf_parse *);
+struct conf	*conf_parse_end(struct conf_parse *);
+void		 conf_say(struct conf_parse *, int, const char *, int,
+		    const char *, const char *, ...)
+		    __attribute__((__format__ (printf, 6, 7)));
+int		 conf_pool_err(struct conf_parse *, struct pool_conf *,
+		    const char *, const char *, ...)
+		    __attribute__((__format__ (printf, 4, 5)));
+void		 conf_pool_warn(struct conf_parse *, struct pool_conf *,
+		    const char *, const char *, ...)
+		    __attribute__((__format__ (printf, 4, 5)));
+void		 conf_global_warn(struct conf_parse *, const char *,
+		    const char *, ...)
+		    __attribute__((__format__ (printf, 3, 4)));
 void		 conf_free(struct conf *);
 void		 conf_pool_free(struct pool_conf *);
 int		 conf_pool_diff(const struct pool_conf *,
 		    const struct pool_conf *, char *, size_t);
 void		 conf_dump(const struct conf *, const char *);
 const char	*conf_pm_name(enum pm_style);
+
+/* confcheck.c: the whole load, the parse and the system's checks */
+#define CONF_ROOT_OK	0x01	/* -R: a pool may run as root */
+void		 conf_php_fpm(const struct conf_php *);
+struct conf	*conf_load(const char *, int, void (*)(const char *));
+struct conf	*conf_builtin(const char *, const char *, const char *,
+		    const char *, long, int, void (*)(const char *));
+char		*conf_which(const char *, const char *);
 
 /* pool.c: the master */
 void		 pools_init(struct ev_loop *, void (*)(const char *));
@@ -719,6 +752,20 @@ void		*xreallocarray(void *, size_t, size_t);
 char		*xstrdup(const char *);
 void		 strlist_add(char ***, size_t *, const char *);
 void		 strlist_free(char **, size_t);
+
+/* pidfile.c: the master */
+int		 pidfile_write(const char *);
+void		 pidfile_check(const char *);
+int		 pidfile_ours(const char *);
+
+/* upgrade.c: the master's binary upgrade, both the old and the new's */
+const char	*upgrade_record(int, char *[]);
+void		 upgrade_init(struct ev_loop *, int, void (*)(int));
+void		 upgrade_start(void);
+int		 upgrade_busy(const char *);
+void		 upgrade_stop(void);
+pid_t		 upgrade_successor(void);
+void		 upgrade_ready(int);
 
 /* service.c: the master */
 void		 service_init(void);

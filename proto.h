@@ -84,7 +84,12 @@
  */
 #define PROTO_REFUSED_MAX	16
 
-#define PROTO_DEFAULT_MAX_PARAMS_SIZE	(64 * 1024)
+/*
+ * The defaults of fastcgi.max_params_size (64 KiB) and
+ * fastcgi.max_params, which conf.c's table of keys takes as values:
+ * plain numbers, then.
+ */
+#define PROTO_DEFAULT_MAX_PARAMS_SIZE	65536
 #define PROTO_DEFAULT_MAX_PARAMS	1000
 
 enum proto_side {

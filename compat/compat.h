@@ -35,6 +35,9 @@ size_t	 strlcpy(char *, const char *, size_t);
 #if !HAVE_STRLCAT
 size_t	 strlcat(char *, const char *, size_t);
 #endif
+#if !HAVE_STRTONUM
+long long strtonum(const char *, long long, long long, const char **);
+#endif
 #if !HAVE_REALLOCARRAY
 void	*reallocarray(void *, size_t, size_t);
 #endif

@@ -16,12 +16,14 @@
 
 /*
  * libFuzzer harness of the configuration parser: the input is a
- * configuration file, which conf_load() reads from a temporary
- * directory of its own.  It must give either a configuration that
- * holds what conf.c promises (a pool, each with listen, pm and its
- * limits in order) or errors, and every error or warning reported
- * starts with file:line (file: for the whole file), and never crash; libFuzzer's -malloc_limit_mb (tests/fuzz/run) bounds the
- * memory it takes.  An include that could reach outside the directory
+ * configuration file, which conf_parse() reads from a temporary
+ * directory of its own.  The parser runs alone, as conf.c alone is
+ * linked: the checks against the system (confcheck.c) are not.  It
+ * must give either a configuration that holds what conf.c promises (a
+ * pool, each with listen, pm and its limits in order) or errors, and
+ * every error or warning reported starts with file:line (file: for the
+ * whole file), and never crash; libFuzzer's -malloc_limit_mb
+ * (tests/fuzz/run) bounds the memory it takes.  An include that could reach outside the directory
  * (a '/' or a '$' on the line) is skipped, so that the parser reads
  * only the input, the directory and its parent, never /dev/zero or the
  * host's files.
@@ -67,7 +69,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		fuzz_fail(__FILE__, __LINE__, "mkdtemp");
 	snprintf(conf_path, sizeof(conf_path), "%s/fpmd.conf", conf_dir);
 	atexit(conf_cleanup);
-	/* PHP-only keys and user as non-root are warnings: not findings. */
+	/* What the parser might log is no finding: its reports are. */
 	log_setlevel(LOG_EMERG);
 	return 0;
 }
@@ -106,7 +108,7 @@ conf_write(const uint8_t *data, size_t size)
 	close(fd);
 }
 
-/* What conf_load() promises of a configuration it returns. */
+/* What conf_parse() promises of a configuration it gives. */
 static void
 conf_check(const struct conf *conf)
 {
@@ -134,7 +136,7 @@ conf_check(const struct conf *conf)
 static int	 conf_reports;
 
 /*
- * What conf_load() reports names a file in conf_dir and, unless it is
+ * What conf_parse() reports names a file in conf_dir and, unless it is
  * about the whole file (no pool, too many errors), a line.
  */
 static void
@@ -160,8 +162,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return -1;
 	conf_write(data, size);
 	conf_reports = 0;
-	if ((conf = conf_load(conf_path, CONF_ROOT_OK, conf_report)) !=
-	    NULL) {
+	if ((conf = conf_parse_end(conf_parse(conf_path, NULL,
+	    conf_report))) != NULL) {
 		conf_check(conf);
 		conf_free(conf);
 	} else
