@@ -39,7 +39,7 @@
  * The master signals and waits for only its own children.  Where the
  * system has a subreaper (compat/reaper.c), what a dead worker leaves
  * behind becomes the master's child too, and is killed: any child that
- * is not a worker is such an orphan, but for the one fpmd.c keeps (the
+ * is not a worker is such an orphan, but for the one upgrade.c keeps (the
  * new master of a binary upgrade), whose end it hears of.  A worker is
  * fork() and then exec() of fpmd's own binary (compat/selfexec.c): a
  * fresh image, told only its own pool's settings (confwire.c) and

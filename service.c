@@ -28,7 +28,7 @@
  * sends, for systemctl status.  Without NOTIFY_SOCKET every call here
  * does nothing.
  *
- * The binary upgrade (USR2, fpmd.c) speaks the same protocol to the new
+ * The binary upgrade (USR2, upgrade.c) speaks the same protocol to the new
  * master: the old one hands it every socket the same way, adding
  * FPMD_UPGRADE_FD, where the new master says "ready", and
  * FPMD_UPGRADE_OWN, how many of the sockets are fpmd's own rather than
