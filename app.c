@@ -420,14 +420,11 @@ app_died(int *status)
 static void
 app_log_line(void)
 {
-	char	 text[4 * APP_LINE_MAX], prog[PATH_MAX];
-
-	escape_log(text, sizeof(text), line, linelen);
 	if (pc->decorate_output)
-		log_info("pool %s: %s (pid %d): %s", pc->name, escape_log(prog,
-		    sizeof(prog), argv[0], strlen(argv[0])), (int)pid, text);
+		log_info("pool %s: %s (pid %d): %.*s", pc->name, argv[0],
+		    (int)pid, (int)linelen, line);
 	else
-		log_info("%s", text);
+		log_info("%.*s", (int)linelen, line);
 	linelen = 0;
 }
 
@@ -834,20 +831,19 @@ app_probe(const char **why)
 static void
 app_failed(const char *why, int64_t started_ns)
 {
-	char	 prog[PATH_MAX], how[64];
+	char	 how[64];
 	pid_t	 p = pid;
 	int	 status;
 
-	escape_log(prog, sizeof(prog), argv[0], strlen(argv[0]));
 	if (!app_died(&status)) {
 		log_errorx("pool %s: application %s (pid %d) %s; killing it",
-		    pc->name, prog, (int)p, why);
+		    pc->name, argv[0], (int)p, why);
 		app_end();
 		return;
 	}
 	app_output();
 	log_errorx("pool %s: application %s (pid %d) %s %.3fs after its "
-	    "start, before it answered", pc->name, prog, (int)p,
+	    "start, before it answered", pc->name, argv[0], (int)p,
 	    log_waitstatus(status, how, sizeof(how)), (ev_now() - started_ns) / 1e9);
 }
 
@@ -858,7 +854,6 @@ app_failed(const char *why, int64_t started_ns)
 int
 app_start(void)
 {
-	char		 prog[PATH_MAX];
 	const char	*why;
 	int64_t		 started_ns = ev_now();
 	int		 lsn;
@@ -875,7 +870,7 @@ app_start(void)
 		return -1;
 	if (app_spawn(lsn) == -1) {
 		log_error("pool %s: cannot run the application %s", pc->name,
-		    escape_log(prog, sizeof(prog), argv[0], strlen(argv[0])));
+		    argv[0]);
 		close(lsn);
 		return -1;
 	}
@@ -964,15 +959,14 @@ app_kill(void)
 void
 app_lost(const char *why, const char *then)
 {
-	char	 prog[PATH_MAX], how[64];
+	char	 how[64];
 	pid_t	 old = pid;
 	int	 status;
 
 	status = app_end();
 	app_output();
 	log_warnx("pool %s: application %s (pid %d) %s after %llu requests; "
-	    "%s", pc->name, escape_log(prog, sizeof(prog), argv[0],
-	    strlen(argv[0])), (int)old, why != NULL ? why :
+	    "%s", pc->name, argv[0], (int)old, why != NULL ? why :
 	    log_waitstatus(status, how, sizeof(how)), (unsigned long long)served,
 	    then);
 }

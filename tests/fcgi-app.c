@@ -26,6 +26,7 @@
  *	die		exits with status 3 before it answers
  *	die-after	sends a line of the answer, then exits
  *	stderr		a line on its stderr, another as FCGI_STDERR
+ *	escape		a line on its stderr with an ESC byte in it
  *	big=N		N bytes of 'x'
  *
  * usage: fcgi-app [crash | silent | exit-after N]
@@ -97,6 +98,8 @@ answer(FCGX_Request *r)
 		fprintf(stderr, "a line on stderr from %d\n", (int)getpid());
 		FCGX_FPrintF(r->err, "a line as FCGI_STDERR\n");
 	}
+	if (strcmp(q, "escape") == 0)
+		fprintf(stderr, "a line with \033[31m in it\n");
 	if (strncmp(q, "env=", 4) == 0) {
 		v = getenv(q + 4);
 		FCGX_FPrintF(r->out, "%s=%s\n", q + 4, v != NULL ? v : "");
