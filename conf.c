@@ -1049,22 +1049,19 @@ set_env(struct conf_parse *p, const char *key, const char *v)
 {
 	struct pool_conf	*pc = p->pool;
 	const char		*name = key + 4;
-	size_t			 nlen = strlen(name) - 1, size, i;
+	size_t			 nlen = strlen(name) - 1, i;
 	char			*entry;
 
 	if (nlen == 0 || memchr(name, '=', nlen) != NULL)
 		return conf_err(p, key, "not a variable name");
 	if (v[0] == '$' && (v = getenv(v + 1)) == NULL)
 		v = "";
-	size = nlen + strlen(v) + 2;
-	entry = xcalloc(1, size);
-	snprintf(entry, size, "%.*s=%s", (int)nlen, name, v);
-	for (i = 0; i < pc->nenv; i++)
-		if (strncmp(pc->env[i], entry, nlen + 1) == 0) {
-			free(pc->env[i]);
-			pc->env[i] = entry;
-			return 0;
-		}
+	entry = xenvvar(name, nlen, v, strlen(v));
+	if ((i = strlist_var(pc->env, pc->nenv, name, nlen)) < pc->nenv) {
+		free(pc->env[i]);
+		pc->env[i] = entry;
+		return 0;
+	}
 	strlist_add(&pc->env, &pc->nenv, entry);
 	free(entry);
 	return 0;

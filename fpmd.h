@@ -750,7 +750,9 @@ int		 spool_open(const char *);
 void		*xcalloc(size_t, size_t);
 void		*xreallocarray(void *, size_t, size_t);
 char		*xstrdup(const char *);
+char		*xenvvar(const char *, size_t, const char *, size_t);
 void		 strlist_add(char ***, size_t *, const char *);
+size_t		 strlist_var(char *const *, size_t, const char *, size_t);
 void		 strlist_free(char **, size_t);
 
 /* pidfile.c: the master */

@@ -70,6 +70,34 @@ strlist_add(char ***list, size_t *n, const char *s)
 	(*list)[*n] = NULL;
 }
 
+/* "name=value" from a counted name and value, in a fresh allocation. */
+char *
+xenvvar(const char *name, size_t nlen, const char *value, size_t vlen)
+{
+	char	*e;
+
+	e = xcalloc(1, nlen + vlen + 2);
+	memcpy(e, name, nlen);
+	e[nlen] = '=';
+	memcpy(e + nlen + 1, value, vlen);
+	return e;
+}
+
+/*
+ * Where the list of n "name=value" strings has the variable of this
+ * name (nlen bytes, no '='): its index, or n if it has none.
+ */
+size_t
+strlist_var(char *const *list, size_t n, const char *name, size_t nlen)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strncmp(list[i], name, nlen) == 0 && list[i][nlen] == '=')
+			break;
+	return i;
+}
+
 void
 strlist_free(char **list, size_t n)
 {
