@@ -24,9 +24,9 @@
 PROG=		fpmd
 VERSION=	0.1
 SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
-		service.c worker.c conn.c cgi.c cgiheader.c script.c spool.c \
-		app.c keeper.c privdrop.c relay.c status.c outcome.c access.c \
-		slowlog.c proto.c confwire.c log.c escape.c xmalloc.c \
+		service.c worker.c conn.c child.c cgi.c cgiheader.c script.c \
+		spool.c app.c keeper.c privdrop.c relay.c status.c outcome.c \
+		access.c slowlog.c proto.c confwire.c log.c escape.c xmalloc.c \
 		upgrade.c pidfile.c confcheck.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
@@ -36,9 +36,9 @@ SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 		compat/shmanon.c compat/sockacl.c compat/strlcat.c \
 		compat/strlcpy.c compat/strtonum.c
 OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
-		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
-		app.o keeper.o privdrop.o relay.o status.o outcome.o access.o \
-		slowlog.o proto.o confwire.o log.o escape.o xmalloc.o \
+		service.o worker.o conn.o child.o cgi.o cgiheader.o script.o \
+		spool.o app.o keeper.o privdrop.o relay.o status.o outcome.o \
+		access.o slowlog.o proto.o confwire.o log.o escape.o xmalloc.o \
 		upgrade.o pidfile.o confcheck.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
@@ -111,10 +111,10 @@ FORCE:
 
 $(OBJS): config.h compat/compat.h compat/queue.h
 DAEMONOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
-		service.o worker.o conn.o cgi.o cgiheader.o script.o spool.o \
-		app.o keeper.o privdrop.o relay.o status.o outcome.o access.o \
-		slowlog.o confwire.o escape.o xmalloc.o upgrade.o pidfile.o \
-		confcheck.o
+		service.o worker.o conn.o child.o cgi.o cgiheader.o script.o \
+		spool.o app.o keeper.o privdrop.o relay.o status.o outcome.o \
+		access.o slowlog.o confwire.o escape.o xmalloc.o upgrade.o \
+		pidfile.o confcheck.o
 $(DAEMONOBJS): fpmd.h log.h compat/ev.h compat/ev_config.h proto.h
 proto.o: proto.h
 log.o: log.h
@@ -191,10 +191,10 @@ tests/confwire_test: tests/confwire_test.o confwire.o conf.o listener.o \
 
 # fpmd with a compromised worker, for tests/boundary_test only.
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
-		service.o tests/worker-hostile.o conn.o cgi.o cgiheader.o \
-		script.o spool.o app.o keeper.o privdrop.o relay.o status.o \
-		outcome.o access.o slowlog.o proto.o confwire.o log.o escape.o \
-		xmalloc.o upgrade.o pidfile.o confcheck.o \
+		service.o tests/worker-hostile.o conn.o child.o cgi.o \
+		cgiheader.o script.o spool.o app.o keeper.o privdrop.o relay.o \
+		status.o outcome.o access.o slowlog.o proto.o confwire.o log.o \
+		escape.o xmalloc.o upgrade.o pidfile.o confcheck.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/peerproc.o compat/procgroup.o compat/reallocarray.o \

@@ -28,11 +28,12 @@
  * The program's environment is the pool's env[] (and fpmd's own with
  * clear_env = no) and those of the request's params that an allow-list
  * lets in, so that no request can set LD_PRELOAD, PATH or HTTP_PROXY
- * for it.  It gets its own process group, its directory as cwd, and
- * pipes as stdout and stderr; every other fd is close-on-exec.  It is
- * started with posix_spawn (no page tables copied) where libc can set
- * its directory (posix_spawn_file_actions_addchdir_np), with fork and
- * exec elsewhere.
+ * for it.  It starts as child.c starts a worker's child, in its own
+ * process group, here with its directory as cwd and pipes as stdout
+ * and stderr; every other fd is close-on-exec.  It is started with
+ * posix_spawn (no page tables copied) where libc can set its directory
+ * (posix_spawn_file_actions_addchdir_np), with fork and exec
+ * elsewhere.
  *
  * The whole request body is received before the program starts:
  * nginx sends no more of a body once it has a response header, so a
@@ -45,9 +46,10 @@
  * gets fpmd's own 502), so memory stays bounded and neither side can
  * deadlock the other.  When the request ends for any reason (exit,
  * abort, hang-up, timeout, worker shutdown) the whole group is killed
- * and the program reaped, in that order: SIGCHLD only says, through a
- * self-pipe, that the program exited, and its zombie keeps the group's
- * id while the group is killed, so the kill never reaches a stranger.
+ * and the program reaped, in that order (child.c): SIGCHLD only says,
+ * through a self-pipe, that the program exited, and its zombie keeps
+ * the group's id while the group is killed, so the kill never reaches
+ * a stranger.
  */
 
 #include "config.h"
@@ -59,11 +61,9 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,9 +72,6 @@
 #include "fpmd.h"
 #include "log.h"
 
-/* Shorter than the master's KILL_GRACE_MS for the worker, so that a
- * stopping worker kills its program's group before it is killed. */
-#define CGI_KILL_GRACE_MS	(KILL_GRACE_MS / 2)
 /*
  * A program whose output has closed and that has not exited in this
  * long runs on after its response.
@@ -85,12 +82,7 @@
 #define CGI_HEADER_MAX		(16 * 1024)
 #define CGI_LOG_BYTES		64	/* of bad output, in a log line */
 
-extern char		**environ;
-
-static int			 sigchld[2] = { -1, -1 };
 static char			 root[PATH_MAX];	/* cgi.root, resolved */
-static volatile pid_t		 running;	/* the program's group */
-static int			 null_fd = -1;	/* stdin without a body */
 static volatile int64_t		*dropped_said_ns; /* the pool's, shared */
 static uint8_t			 body_mem[CGI_BODY_MEM_BYTES];
 
@@ -112,11 +104,8 @@ struct cgi {
 	int		 hdr_done;
 	int		 bad;			/* its output was refused */
 	size_t		 recoff, reclen;
-	char		 line[512];		/* catch_workers_output */
-	size_t		 linelen;
 	uint64_t	 sent;			/* stdout bytes forwarded */
 	int		 status;
-	int		 exited;
 	int		 aborted;
 	int		 timed_out;
 	int		 finished;		/* responded; it runs on */
@@ -126,52 +115,16 @@ struct cgi {
 	uint8_t		 rec[PROTO_RECORD_MAX];
 };
 
-static void
-cgi_on_sigchld(int sig)
-{
-	int	 saved = errno;
-
-	(void)sig;
-	(void)write(sigchld[1], "", 1);
-	errno = saved;
-}
-
 /*
- * Once per worker, before chroot: the SIGCHLD pipe, and /dev/null for
- * the standard input of a request without a body.  cgi.root is
- * resolved on first use, inside the chroot.
+ * Once per worker, before chroot: what its programs need of child.c.
+ * cgi.root is resolved on first use, inside the chroot.
  */
 void
-cgi_init(volatile int64_t *said_ns)
+cgi_init(const struct pool_conf *pc, volatile int64_t *said_ns)
 {
-	struct sigaction	 sa;
-
-	if (ev_pipe(sigchld) == -1 || ev_nonblock(sigchld[0], 1) == -1 ||
-	    ev_nonblock(sigchld[1], 1) == -1)
-		fatal("worker %d: the SIGCHLD pipe", (int)getpid());
-	if ((null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
-		fatal("worker %d: /dev/null", (int)getpid());
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = cgi_on_sigchld;
-	sa.sa_flags = SA_NOCLDSTOP;
-	sigaction(SIGCHLD, &sa, NULL);
+	child_init(pc);
 	root[0] = '\0';
 	dropped_said_ns = said_ns;
-}
-
-/*
- * Signal the running program's whole group, if there is one; safe in a
- * signal handler.  The group is this worker's own child's, held by its
- * zombie until cgi_reap() has forgotten it.
- */
-void
-cgi_signal(int sig)
-{
-	pid_t	 pgid = running;
-
-	if (pgid > 0)
-		kill(-pgid, sig);
 }
 
 static int
@@ -243,44 +196,6 @@ cgi_resolve(struct cgi *g)
 		    " with an allowed extension" : "");
 		return "403 Forbidden";
 	}
-}
-
-/* Is there a variable of this name (nlen bytes, no '=' or NUL) in env? */
-static int
-env_has(char *const *env, size_t n, const char *name, size_t nlen)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if (strncmp(env[i], name, nlen) == 0 && env[i][nlen] == '=')
-			return 1;
-	return 0;
-}
-
-/* Add "name=value" to env unless name is there already. */
-static void
-env_add(char **env, size_t *n, char *entry)
-{
-	if (env_has(env, *n, entry, strcspn(entry, "="))) {
-		free(entry);
-		return;
-	}
-	env[(*n)++] = entry;
-}
-
-/* "name=value" in a fresh allocation, from counted strings. */
-static char *
-env_entry(const char *name, size_t nlen, const char *value, size_t vlen)
-{
-	char	*e;
-
-	if ((e = malloc(nlen + vlen + 2)) == NULL)
-		fatal("malloc");
-	memcpy(e, name, nlen);
-	e[nlen] = '=';
-	memcpy(e + nlen + 1, value, vlen);
-	e[nlen + 1 + vlen] = '\0';
-	return e;
 }
 
 /*
@@ -406,7 +321,7 @@ cgi_dropped_log(const struct conn *c, const char *list)
  * with '=' or NUL in it cannot be one at all.
  */
 static void
-cgi_env_params(struct conn *c, char **env, size_t *n, char *dropped,
+cgi_env_params(struct conn *c, struct child_env *env, char *dropped,
     size_t size)
 {
 	struct proto_nv		 nv;
@@ -418,147 +333,40 @@ cgi_env_params(struct conn *c, char **env, size_t *n, char *dropped,
 		    memchr(nv.value, '\0', nv.vlen) != NULL)
 			cgi_dropped_add(dropped, size, &nv);
 		else if (cgi_param_allowed(c->pc, nv.name, nv.nlen))
-			env_add(env, n, env_entry((const char *)nv.name,
-			    nv.nlen, (const char *)nv.value, nv.vlen));
-		else if (!env_has(env, *n, (const char *)nv.name, nv.nlen))
+			child_env_set(env, (const char *)nv.name, nv.nlen,
+			    (const char *)nv.value, nv.vlen);
+		else if (!child_env_has(env, (const char *)nv.name, nv.nlen))
 			cgi_dropped_add(dropped, size, &nv);
 	}
 }
 
 /*
- * The program's environment, most binding first: what the split of
- * the path decided, the pool's env[], the request's params that the
- * allow-list lets in, fpmd's own environment with clear_env = no, and
- * a safe PATH.  Every entry is allocated; strlist_free() frees them.
+ * The program's environment (child.c), most binding first: what the
+ * split of the path decided, the pool's env[], the request's params
+ * that the allow-list lets in, then fpmd's own and a PATH.
  */
-static char **
-cgi_env(struct cgi *g, size_t *count)
-{
-	struct conn		*c = g->c;
-	const struct pool_conf	*pc = c->pc;
-	char			**env, **e;
-	char			 dropped[CGI_DROPPED_MAX] = "";
-	size_t			 n = 0, max, i;
-
-	max = c->parser.nparams + pc->nenv + 8;
-	for (e = environ; !pc->clear_env && *e != NULL; e++)
-		max++;
-	env = xcalloc(max, sizeof(*env));
-	env_add(env, &n, env_entry("SCRIPT_FILENAME", 15, g->s.path,
-	    strlen(g->s.path)));
-	if (g->length[0] != '\0')
-		env_add(env, &n, env_entry("CONTENT_LENGTH", 14, g->length,
-		    strlen(g->length)));
-	if (g->s.split) {
-		env_add(env, &n, env_entry("PATH_INFO", 9, g->s.info,
-		    strlen(g->s.info)));
-		env_add(env, &n, env_entry("SCRIPT_NAME", 11, g->s.name,
-		    strlen(g->s.name)));
-	}
-	for (i = 0; i < pc->nenv; i++)
-		env_add(env, &n, xstrdup(pc->env[i]));
-	cgi_env_params(c, env, &n, dropped, sizeof(dropped));
-	cgi_dropped_log(c, dropped);
-	for (e = environ; !pc->clear_env && *e != NULL; e++)
-		env_add(env, &n, xstrdup(*e));
-	env_add(env, &n, xstrdup(DEFAULT_PATH));
-	*count = n;
-	return env;
-}
-
-/* Signals a worker handles; the program gets their defaults back. */
 static void
-cgi_sigdefault(sigset_t *set)
+cgi_env(struct cgi *g, struct child_env *env)
 {
-	sigemptyset(set);
-	sigaddset(set, SIGCHLD);
-	sigaddset(set, SIGPIPE);
-	sigaddset(set, SIGQUIT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGUSR1);
-	sigaddset(set, SIGUSR2);
-}
+	struct conn	*c = g->c;
+	char		 dropped[CGI_DROPPED_MAX] = "";
 
-#if HAVE_POSIX_SPAWN_ADDCHDIR_NP
-/* posix_spawn: no page tables copied, so spawning stays cheap. */
-static int
-cgi_exec(struct cgi *g, int fds[3], char **env)
-{
-	posix_spawn_file_actions_t	 fa;
-	posix_spawnattr_t		 attr;
-	sigset_t			 none, dfl;
-	char				*argv[2];
-	int				 e, i;
-
-	argv[0] = g->s.path;
-	argv[1] = NULL;
-	sigemptyset(&none);
-	cgi_sigdefault(&dfl);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&attr);
-	for (i = 0; i < 3; i++)
-		posix_spawn_file_actions_adddup2(&fa, fds[i], i);
-	posix_spawn_file_actions_addchdir_np(&fa, g->s.dir);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
-	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &dfl);
-	e = posix_spawn(&g->pid, g->s.path, &fa, &attr, argv, env);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	errno = e;
-	return e == 0 ? 0 : -1;
-}
-#else
-/* fork and exec; a CLOEXEC pipe carries an exec failure back. */
-static int
-cgi_exec(struct cgi *g, int fds[3], char **env)
-{
-	struct sigaction	 sa;
-	sigset_t		 none, dfl;
-	char			*argv[2];
-	int			 p[2], e = 0, i;
-
-	argv[0] = g->s.path;
-	argv[1] = NULL;
-	if (ev_pipe(p) == -1)
-		return -1;
-	if ((g->pid = fork()) == 0) {
-		setpgid(0, 0);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = SIG_DFL;
-		cgi_sigdefault(&dfl);
-		for (i = 1; i < NSIG; i++)
-			if (sigismember(&dfl, i) == 1)
-				sigaction(i, &sa, NULL);
-		for (i = 0; i < 3; i++)
-			dup2(fds[i], i);
-		if (chdir(g->s.dir) == 0)
-			execve(g->s.path, argv, env);
-		e = errno;
-		(void)write(p[1], &e, sizeof(e));
-		_exit(127);
+	child_env_set(env, "SCRIPT_FILENAME", 15, g->s.path,
+	    strlen(g->s.path));
+	if (g->length[0] != '\0')
+		child_env_set(env, "CONTENT_LENGTH", 14, g->length,
+		    strlen(g->length));
+	if (g->s.split) {
+		child_env_set(env, "PATH_INFO", 9, g->s.info,
+		    strlen(g->s.info));
+		child_env_set(env, "SCRIPT_NAME", 11, g->s.name,
+		    strlen(g->s.name));
 	}
-	close(p[1]);
-	if (g->pid == -1)
-		e = errno;
-	else {
-		setpgid(g->pid, g->pid);
-		if (read(p[0], &e, sizeof(e)) == sizeof(e))
-			waitpid(g->pid, NULL, 0);
-		else
-			e = 0;
-	}
-	close(p[0]);
-	errno = e;
-	return e == 0 ? 0 : -1;
+	child_env_conf(env, c->pc);
+	cgi_env_params(c, env, dropped, sizeof(dropped));
+	cgi_dropped_log(c, dropped);
+	child_env_inherit(env, c->pc);
 }
-#endif
 
 static void
 cgi_close(int *fd)
@@ -579,7 +387,7 @@ cgi_stdin(struct cgi *g, int *fd)
 	int	 p[2];
 
 	if (g->body_bytes == 0) {
-		*fd = null_fd;
+		*fd = child_null();
 		return 0;
 	}
 	if (g->spool != -1) {
@@ -622,78 +430,53 @@ cgi_output_pipe(int *ours, int *theirs)
 static int
 cgi_spawn(struct cgi *g)
 {
-	int	 fds[3] = { -1, -1, -1 }, r = -1, e;
-	char	**env;
-	size_t	 n;
+	struct child_spec	 cs;
+	struct child_env	 env = { NULL, 0 };
+	char			*argv[2] = { g->s.path, NULL };
+	int			 e;
 
-	if (cgi_stdin(g, &fds[0]) == 0 &&
-	    cgi_output_pipe(&g->out, &fds[1]) == 0 &&
-	    cgi_output_pipe(&g->err, &fds[2]) == 0) {
-		env = cgi_env(g, &n);
-		r = cgi_exec(g, fds, env);
-		strlist_free(env, n);
+	memset(&cs, 0, sizeof(cs));
+	cs.fds[0] = cs.fds[1] = cs.fds[2] = -1;
+	if (cgi_stdin(g, &cs.fds[0]) == 0 &&
+	    cgi_output_pipe(&g->out, &cs.fds[1]) == 0 &&
+	    cgi_output_pipe(&g->err, &cs.fds[2]) == 0) {
+		cgi_env(g, &env);
+		cs.path = g->s.path;
+		cs.argv = argv;
+		cs.env = env.vars;
+		cs.dir = g->s.dir;
+		g->pid = child_spawn(&cs);
+		child_env_free(&env);
 	}
 	e = errno;
-	if (fds[0] != -1 && fds[0] != null_fd && fds[0] != g->spool)
-		close(fds[0]);
-	if (fds[1] != -1)
-		close(fds[1]);
-	if (fds[2] != -1)
-		close(fds[2]);
-	if (r == -1) {
+	if (cs.fds[0] != -1 && cs.fds[0] != child_null() &&
+	    cs.fds[0] != g->spool)
+		close(cs.fds[0]);
+	if (cs.fds[1] != -1)
+		close(cs.fds[1]);
+	if (cs.fds[2] != -1)
+		close(cs.fds[2]);
+	if (g->pid <= 0) {
+		g->pid = 0;
 		cgi_close(&g->in);
 		cgi_close(&g->out);
 		cgi_close(&g->err);
 		errno = e;
 		return -1;
 	}
-	running = g->pid;
 	return 0;
 }
 
 /*
- * Wait up to ms for the program to exit.  SIGCHLD says so without a
- * reap: the zombie keeps its process group alive, so killing the
- * group afterwards never hits a stranger that took over the id.
- */
-static void
-cgi_wait_exit(struct cgi *g, int64_t ms)
-{
-	struct pollfd	 pfd = { -1, POLLIN, 0 };
-	char		 buf[64];
-	int64_t		 until_ns = ev_now() + ev_ms_to_ns(ms);
-
-	pfd.fd = sigchld[0];
-	while (!g->exited) {
-		if (read(sigchld[0], buf, sizeof(buf)) > 0) {
-			g->exited = 1;
-			break;
-		}
-		if (ms == 0 || ev_now() >= until_ns)
-			break;
-		poll(&pfd, 1, ev_ns_to_ms(until_ns - ev_now()));
-	}
-}
-
-/*
- * The request is over: nothing of the program's group survives it.
- * The group is killed while the program is still a zombie, and the
- * slot forgets it before the reap, so no one kills its id afterwards.
+ * The request is over: nothing of the program's group survives it
+ * (child_reap()), and what it wrote on stderr last, without a newline,
+ * is logged all the same.
  */
 static void
 cgi_reap(struct cgi *g)
 {
-	pid_t	 r;
-
-	kill(-g->pid, SIGKILL);
-	running = 0;
-	while ((r = wait4(g->pid, &g->status, 0, &g->ru)) == -1 &&
-	    errno == EINTR)
-		;
-	if (r == -1)
-		g->status = 0;
-	else
-		g->reaped = 1;
+	g->reaped = child_reap(&g->status, &g->ru) == 0;
+	child_output_end();
 	cgi_close(&g->in);
 	cgi_close(&g->out);
 	cgi_close(&g->err);
@@ -709,35 +492,8 @@ cgi_kill(struct cgi *g, const char *why)
 	if (why != NULL)
 		log_warnx("pool %s: %s: %s; killing %s (pid %d)",
 		    g->c->pc->name, g->c->peer, why, g->s.path, (int)g->pid);
-	kill(-g->pid, SIGTERM);
-	cgi_wait_exit(g, CGI_KILL_GRACE_MS);
+	child_stop(SIGTERM);
 	g->aborted = 1;
-}
-
-/*
- * catch_workers_output: the program's stderr into fpmd's log, said to
- * be its own unless decorate_workers_output is off.
- */
-static void
-cgi_log_stderr(struct cgi *g, const char *buf, size_t n, int flush)
-{
-	size_t	 i;
-
-	for (i = 0; i < n || (flush && g->linelen > 0); i++) {
-		if (i < n && buf[i] != '\n' &&
-		    g->linelen < sizeof(g->line) - 1) {
-			g->line[g->linelen++] = buf[i];
-			continue;
-		}
-		if (g->c->pc->decorate_output)
-			log_info("pool %s: %s (pid %d): %.*s", g->c->pc->name,
-			    g->s.path, (int)g->pid, (int)g->linelen, g->line);
-		else
-			log_info("%.*s", (int)g->linelen, g->line);
-		g->linelen = 0;
-		if (i < n && buf[i] != '\n')
-			i--;
-	}
 }
 
 /*
@@ -804,7 +560,7 @@ cgi_read_header(struct cgi *g)
 		return;
 	}
 	if (n == 0 || (n == -1 && ((errno != EAGAIN && errno != EINTR) ||
-	    g->exited))) {
+	    child_exited()))) {
 		if (g->hdrlen > 0)
 			cgi_refuse(g, "no blank line after the header block",
 			    g->hdr.off);
@@ -821,7 +577,7 @@ cgi_read_output(struct cgi *g, int *fd, int type)
 
 	if (type == FCGI_STDERR && g->c->pc->catch_output) {
 		if ((n = read(*fd, buf, sizeof(buf))) > 0)
-			cgi_log_stderr(g, buf, (size_t)n, 0);
+			child_output(buf, (size_t)n);
 	} else if ((n = read(*fd, g->rec + FCGI_HEADER_LEN,
 	    CGI_READ_MAX)) > 0) {
 		g->reclen = proto_record(g->rec, type, g->c->id,
@@ -831,9 +587,9 @@ cgi_read_output(struct cgi *g, int *fd, int type)
 			g->sent += (uint64_t)n;
 	}
 	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR) ||
-	    (n == -1 && g->exited)) {
-		if (type == FCGI_STDERR && g->c->pc->catch_output)
-			cgi_log_stderr(g, NULL, 0, 1);
+	    (n == -1 && child_exited())) {
+		if (type == FCGI_STDERR)
+			child_output_end();
 		cgi_close(fd);
 	}
 }
@@ -968,14 +724,14 @@ cgi_loop(struct cgi *g)
 
 	g->stall_ns = ev_now();
 	cgi_input(g);
-	while (!g->aborted && (!g->exited || g->out != -1 || g->err != -1 ||
-	    g->reclen > 0)) {
+	while (!g->aborted && (!child_exited() || g->out != -1 ||
+	    g->err != -1 || g->reclen > 0)) {
 		if (*c->halt) {
 			cgi_kill(g, "fpmd is stopping");
 			break;
 		}
 		if (!g->finished && g->out == -1 && g->err == -1 &&
-		    g->reclen == 0 && !g->exited)
+		    g->reclen == 0 && !child_exited())
 			cgi_finish(g);
 		if ((timeout = cgi_timeout(g)) == 0)
 			break;
@@ -990,16 +746,15 @@ cgi_loop(struct cgi *g)
 		pfd[2].events = POLLIN;
 		pfd[3].fd = g->reclen == 0 ? g->err : -1;
 		pfd[3].events = POLLIN;
-		pfd[4].fd = sigchld[0];
+		/* The program's exit, which child_exited() takes in. */
+		pfd[4].fd = child_exit_fd();
 		pfd[4].events = POLLIN;
-		if (poll(pfd, 5, g->exited && g->reclen == 0 ? 0 : timeout) ==
-		    -1) {
+		if (poll(pfd, 5, child_exited() && g->reclen == 0 ? 0 :
+		    timeout) == -1) {
 			if (errno != EINTR)
 				cgi_kill(g, "poll failed");
 			continue;
 		}
-		if (pfd[4].revents)
-			cgi_wait_exit(g, 0);
 		if (pfd[0].revents & POLLOUT)
 			cgi_write_record(g);
 		else if (pfd[0].revents & POLLIN)
@@ -1009,14 +764,14 @@ cgi_loop(struct cgi *g)
 		if (pfd[1].revents && g->body != NULL)
 			cgi_write_stdin(g);
 		if (g->reclen == 0 && g->out != -1 &&
-		    (pfd[2].revents || g->exited)) {
+		    (pfd[2].revents || child_exited())) {
 			if (g->hdr_done)
 				cgi_read_output(g, &g->out, FCGI_STDOUT);
 			else
 				cgi_read_header(g);
 		}
 		if (g->reclen == 0 && g->err != -1 &&
-		    (pfd[3].revents || g->exited))
+		    (pfd[3].revents || child_exited()))
 			cgi_read_output(g, &g->err, FCGI_STDERR);
 	}
 }
@@ -1066,8 +821,7 @@ cgi_respond(struct cgi *g)
 static void
 cgi_finish(struct cgi *g)
 {
-	cgi_wait_exit(g, CGI_FINISH_GRACE_MS);
-	if (g->exited)
+	if (child_wait(CGI_FINISH_GRACE_MS))
 		return;
 	cgi_respond(g);
 	g->finished = 1;
@@ -1217,13 +971,10 @@ void
 cgi_run(struct conn *c, struct outcome *o)
 {
 	static struct cgi	 g;
-	char			 buf[64];
 
 	memset(&g, 0, offsetof(struct cgi, hdrbuf));
 	g.c = c;
 	g.in = g.out = g.err = g.spool = -1;
-	while (read(sigchld[0], buf, sizeof(buf)) > 0)
-		;
 	cgi_request(&g);
 	cgi_close(&g.spool);
 	outcome_set(o, g.http_status, g.s.script[0] != '\0' ? g.s.script :

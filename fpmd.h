@@ -123,6 +123,12 @@
 
 /* The master gives a worker this long after TERM before KILL. */
 #define KILL_GRACE_MS		1000
+/*
+ * A worker, or the keeper, gives its child (child.c) this long: less,
+ * so that a worker that is stopped kills its child's group before the
+ * master kills the worker.
+ */
+#define CHILD_KILL_GRACE_MS	(KILL_GRACE_MS / 2)
 
 enum pm_style {
 	PM_STATIC,
@@ -695,10 +701,42 @@ void		 outcome_set(struct outcome *, int, const char *,
 		    const char *, size_t, const struct rusage *);
 double		 outcome_cpu_pct(int64_t, int64_t);
 
+/* child.c: the one child of a worker or the keeper */
+struct child_spec {
+	const char	*path;		/* the program */
+	char *const	*argv;
+	char *const	*env;
+	const char	*dir;		/* its working directory, or NULL */
+	int		 fds[3];	/* what becomes its 0, 1 and 2 */
+	int		 tied;		/* it dies with this process */
+};
+struct child_env {
+	char		**vars;		/* "name=value", NULL-terminated */
+	size_t		 n;
+};
+void		 child_init(const struct pool_conf *);
+int		 child_null(void);
+int		 child_exit_fd(void);
+pid_t		 child_spawn(const struct child_spec *);
+pid_t		 child_pid(void);
+void		 child_signal(int);
+int		 child_exited(void);
+int		 child_wait(int64_t);
+int		 child_stop(int);
+int		 child_reap(int *, struct rusage *);
+void		 child_output(const char *, size_t);
+void		 child_output_end(void);
+int		 child_env_has(const struct child_env *, const char *, size_t);
+void		 child_env_set(struct child_env *, const char *, size_t,
+		    const char *, size_t);
+void		 child_env_conf(struct child_env *, const struct pool_conf *);
+void		 child_env_inherit(struct child_env *,
+		    const struct pool_conf *);
+void		 child_env_free(struct child_env *);
+
 /* cgi.c: a worker */
-void		 cgi_init(volatile int64_t *);
+void		 cgi_init(const struct pool_conf *, volatile int64_t *);
 void		 cgi_run(struct conn *, struct outcome *);
-void		 cgi_signal(int);
 
 /* app.c: a pool's FastCGI application, in one of three roles */
 enum app_role {

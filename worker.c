@@ -116,7 +116,7 @@ worker_on_signal(int sig)
 	quit = 1;
 	if (sig != SIGQUIT) {
 		halt = 1;
-		cgi_signal(SIGTERM);
+		child_signal(SIGTERM);
 		app_signal(SIGTERM);
 	}
 	/*
@@ -718,7 +718,7 @@ worker_run(const struct worker_ctx *c)
 		app_init(ctx->pc, &halt, ctx->pc->exec_shared ? APP_CLIENT :
 		    APP_OWN, ctx->app_id, &ctx->sb->app_pid);
 	else if (ctx->pc->exec == NULL)
-		cgi_init(&ctx->sb->dropped_said_ns);
+		cgi_init(ctx->pc, &ctx->sb->dropped_said_ns);
 	if (privdrop(ctx->pc) == -1)
 		worker_exit(WORKER_EXIT_SETUP);
 #ifdef FPMD_TEST_HOSTILE
