@@ -22,16 +22,16 @@
  * children, and each worker connects to it (APP_CLIENT).
  *
  * An owner runs as the pool's user and inside its chroot, and the
- * application it starts inherits both, with the pool's limits, its own
- * process group, env[] (and fpmd's environment with clear_env = no),
- * its user's USER and HOME as php-fpm gives them, and php-cgi's two
- * variables: PHP_FCGI_CHILDREN, 0 for a worker's own instance and
- * pm.max_children for the keeper's; PHP_FCGI_MAX_REQUESTS, unless
- * env[] sets it, 0 for a worker's own (fpmd's pm.max_requests recycles
- * the worker and its instance) and pm.max_requests for the keeper's,
- * whose children then leave after that many and come back warm.
- * php-cgi gets the pool's PHP settings as -d arguments after exec's
- * own words.
+ * application it starts, its one child (child.c), inherits both, with
+ * the pool's limits, its own process group, env[] (and fpmd's
+ * environment with clear_env = no), its user's USER and HOME as
+ * php-fpm gives them, and php-cgi's two variables: PHP_FCGI_CHILDREN,
+ * 0 for a worker's own instance and pm.max_children for the keeper's;
+ * PHP_FCGI_MAX_REQUESTS, unless env[] sets it, 0 for a worker's own
+ * (fpmd's pm.max_requests recycles the worker and its instance) and
+ * pm.max_requests for the keeper's, whose children then leave after
+ * that many and come back warm.  php-cgi gets the pool's PHP settings
+ * as -d arguments after exec's own words.
  *
  * As the FastCGI specification says, the application gets a listening
  * socket as fd 0 and speaks FastCGI on what it accepts; its stdout and
@@ -52,11 +52,8 @@
  * could not serve the workers it is shared by.  The relay (relay.c)
  * then keeps one connection to it open.  Its owner ends it, and only it
  * does: TERM to its group, KILL after a grace, then the reap (the
- * keeper's: KILL to its group, see app_end()).  SIGCHLD
- * reaches the owner through a self-pipe and says the instance exited
- * without reaping it, so its group is killed while the zombie still
- * holds the id.  app_signal() and app_stop() are safe in a signal
- * handler.
+ * keeper's: KILL to its group, see app_end()), as child.c does them.
+ * app_stop() is safe in a signal handler.
  *
  * A client connects, waiting up to fastcgi.read_timeout for an
  * instance that is starting.  The child that accepted its connection
@@ -80,7 +77,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <pwd.h>
@@ -92,64 +88,35 @@
 
 #include "fpmd.h"
 
-/* Shorter than the master's KILL_GRACE_MS, as for a CGI program. */
-#define APP_KILL_GRACE_MS	(KILL_GRACE_MS / 2)
 #define APP_TMPDIR		"/tmp"
 #define APP_BACKLOG		8	/* a worker's own instance */
-#define APP_LINE_MAX		512	/* of output, in one log line */
 #define APP_JOIN_WAIT_MS	100	/* a client's longest between tries */
 
-extern char		**environ;
-
-static enum app_role		 role;
-static const char		*id;		/* the pool's, for "sID" */
-static volatile pid_t		*shared_pid;	/* the scoreboard's */
-static const struct pool_conf	*pc;
-static const volatile sig_atomic_t *halt;	/* the worker's: stop now */
-static char			**argv;		/* exec, split */
-static size_t			 argc;
-static char			**env;
-static size_t			 nenv;
-static long			 php_max;	/* its PHP_FCGI_MAX_REQUESTS */
-static char			 dir[PATH_MAX];	/* the private directory */
-static struct sockaddr_un	 sun;		/* the socket in it */
-static struct sockaddr_un	 stage;		/* the keeper's, until ready */
-static int			 sigchld[2] = { -1, -1 };
-static int			 out[2] = { -1, -1 };	/* its stdout, stderr */
-static int			 null_fd = -1;
-static volatile pid_t		 pid;		/* and its group; 0: none */
-static volatile int		 conn = -1;	/* the kept connection */
-static pid_t			 child;		/* a client's: on conn, or 0 */
-static int			 reused;	/* conn served a request */
-static int			 dir_ok;	/* dir is the user's own */
-static volatile sig_atomic_t	 chld_seen;	/* SIGCHLD not yet looked at */
-static int			 exited;	/* SIGCHLD: a zombie now */
-static uint64_t			 served;	/* by this instance */
-static char			 line[APP_LINE_MAX];
-static size_t			 linelen;
-
-static void
-app_on_sigchld(int sig)
-{
-	int	 saved = errno;
-
-	(void)sig;
-	chld_seen = 1;
-	(void)write(sigchld[1], "", 1);
-	errno = saved;
-}
-
-/* "name=value" into the environment, unless name is there already. */
-static void
-app_setenv(const char *entry)
-{
-	size_t	 i, len = strcspn(entry, "=");
-
-	for (i = 0; i < nenv; i++)
-		if (strncmp(env[i], entry, len + 1) == 0)
-			return;
-	strlist_add(&env, &nenv, entry);
-}
+/*
+ * The application as this process knows it: what app_init() was told,
+ * what an instance starts with, where its socket is, and the kept
+ * connection to it.  The instance as a process is child.c's.
+ */
+static struct {
+	enum app_role			 role;
+	const struct pool_conf		*pc;
+	const char			*id;	/* the pool's, for "sID" */
+	volatile pid_t			*shared_pid; /* the scoreboard's */
+	const volatile sig_atomic_t	*halt;	/* the worker's: stop now */
+	char				**argv;	/* exec, split */
+	size_t				 argc;
+	struct child_env		 env;
+	long				 php_max_requests; /* in env, or 0 */
+	char				 dir[PATH_MAX];	/* the private one */
+	int				 dir_ok;	/* the user's own */
+	struct sockaddr_un		 sock;	/* the socket in dir */
+	struct sockaddr_un		 stage;	/* the keeper's, until ready */
+	int				 out[2];	/* its stdout, stderr */
+	volatile int			 conn;	/* the kept connection */
+	pid_t				 conn_child; /* a client's, or 0 */
+	int				 conn_reused;	/* served a request */
+	uint64_t			 served;	/* by this instance */
+} app = { .out = { -1, -1 }, .conn = -1 };
 
 /*
  * USER and HOME of the user the application runs as, as php-fpm gives
@@ -159,46 +126,44 @@ static void
 app_user(void)
 {
 	struct passwd	*pw;
-	char		*entry;
-	size_t		 size;
 
-	if ((pw = getpwuid(pc->setuser ? pc->uid : getuid())) == NULL)
+	if ((pw = getpwuid(app.pc->setuser ? app.pc->uid : getuid())) == NULL)
 		return;
-	size = strlen(pw->pw_name) + strlen(pw->pw_dir) + 7;
-	entry = xcalloc(1, size);
-	snprintf(entry, size, "USER=%s", pw->pw_name);
-	app_setenv(entry);
-	snprintf(entry, size, "HOME=%s", pw->pw_dir);
-	app_setenv(entry);
-	free(entry);
+	child_env_set(&app.env, "USER", 4, pw->pw_name, strlen(pw->pw_name));
+	child_env_set(&app.env, "HOME", 4, pw->pw_dir, strlen(pw->pw_dir));
+}
+
+/* name=number, unless the environment has name already. */
+static void
+app_env_number(const char *name, long n)
+{
+	char	 value[32];
+
+	snprintf(value, sizeof(value), "%ld", n);
+	child_env_set(&app.env, name, strlen(name), value, strlen(value));
 }
 
 /*
- * The environment, most binding first: the instance's children, the
- * pool's env[], its user's USER and HOME, how long php-cgi's children
- * last, fpmd's own with clear_env = no, and a PATH.
+ * The environment (child.c), most binding first: the instance's
+ * children, the pool's env[], its user's USER and HOME, how long
+ * php-cgi's children last, then fpmd's own and a PATH.
  */
 static void
 app_environment(void)
 {
-	char		**e, var[64];
-	size_t		 i;
+	struct child_env	*env = &app.env;
+	size_t			 i;
 
-	snprintf(var, sizeof(var), "PHP_FCGI_CHILDREN=%d",
-	    role == APP_KEEPER ? pc->max_children : 0);
-	app_setenv(var);
-	for (i = 0; i < pc->nenv; i++)
-		app_setenv(pc->env[i]);
+	app_env_number("PHP_FCGI_CHILDREN",
+	    app.role == APP_KEEPER ? app.pc->max_children : 0);
+	child_env_conf(env, app.pc);
 	app_user();
-	snprintf(var, sizeof(var), "PHP_FCGI_MAX_REQUESTS=%ld",
-	    role == APP_KEEPER ? pc->max_requests : 0);
-	app_setenv(var);
-	for (e = environ; !pc->clear_env && *e != NULL; e++)
-		app_setenv(*e);
-	app_setenv(DEFAULT_PATH);
-	for (i = 0; i < nenv; i++)
-		if (strncmp(env[i], "PHP_FCGI_MAX_REQUESTS=", 22) == 0)
-			php_max = strtol(env[i] + 22, NULL, 10);
+	app_env_number("PHP_FCGI_MAX_REQUESTS",
+	    app.role == APP_KEEPER ? app.pc->max_requests : 0);
+	child_env_inherit(env, app.pc);
+	if ((i = strlist_var(env->vars, env->n, "PHP_FCGI_MAX_REQUESTS",
+	    21)) < env->n)
+		app.php_max_requests = strtol(env->vars[i] + 22, NULL, 10);
 }
 
 /*
@@ -211,49 +176,37 @@ app_arguments(void)
 	char	*copy, *word, *last;
 	size_t	 i;
 
-	copy = xstrdup(pc->exec);
+	copy = xstrdup(app.pc->exec);
 	for (word = strtok_r(copy, " \t", &last); word != NULL;
 	    word = strtok_r(NULL, " \t", &last))
-		strlist_add(&argv, &argc, word);
+		strlist_add(&app.argv, &app.argc, word);
 	free(copy);
-	for (i = 0; i < pc->nphp_args; i++)
-		strlist_add(&argv, &argc, pc->php_args[i]);
+	for (i = 0; i < app.pc->nphp_args; i++)
+		strlist_add(&app.argv, &app.argc, app.pc->php_args[i]);
 }
 
 /*
- * Once per process, before chroot.  An owner sets up the SIGCHLD pipe,
- * the output pipe or /dev/null, and the program's arguments and
- * environment.  A start, or a client's wait, gives up when *stop is
- * set.  A shared instance is named by the pool's app_id, and its owner
- * writes its pid in *instance for the clients.
+ * Once per process, before chroot.  An owner sets up what child.c
+ * needs, the output pipe, and the program's arguments and environment.
+ * A start, or a client's wait, gives up when *stop is set.  A shared
+ * instance is named by the pool's app_id, and its owner writes its pid
+ * in *instance for the clients.
  */
 void
 app_init(const struct pool_conf *conf, const volatile sig_atomic_t *stop,
     enum app_role r, const char *app_id, volatile pid_t *instance)
 {
-	struct sigaction	 sa;
-
-	pc = conf;
-	halt = stop;
-	role = r;
-	id = app_id;
-	shared_pid = instance;
-	if (role == APP_CLIENT)
+	app.pc = conf;
+	app.halt = stop;
+	app.role = r;
+	app.id = app_id;
+	app.shared_pid = instance;
+	if (app.role == APP_CLIENT)
 		return;
-	if (ev_pipe(sigchld) == -1 || ev_nonblock(sigchld[0], 1) == -1 ||
-	    ev_nonblock(sigchld[1], 1) == -1)
-		fatal("pool %s: the SIGCHLD pipe", pc->name);
-	if (pc->catch_output && (ev_pipe(out) == -1 ||
-	    ev_nonblock(out[0], 1) == -1))
-		fatal("pool %s: the application's output pipe", pc->name);
-	if (!pc->catch_output &&
-	    (null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)
-		fatal("pool %s: /dev/null", pc->name);
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = app_on_sigchld;
-	sa.sa_flags = SA_NOCLDSTOP;
-	sigaction(SIGCHLD, &sa, NULL);
+	child_init(app.pc);
+	if (app.pc->catch_output && (ev_pipe(app.out) == -1 ||
+	    ev_nonblock(app.out[0], 1) == -1))
+		fatal("pool %s: the application's output pipe", app.pc->name);
 	app_arguments();
 	app_environment();
 }
@@ -265,14 +218,14 @@ app_init(const struct pool_conf *conf, const volatile sig_atomic_t *stop,
 pid_t
 app_pid(void)
 {
-	return role == APP_CLIENT ? child : pid;
+	return app.role == APP_CLIENT ? app.conn_child : child_pid();
 }
 
 /* Is the application the worker's own, which it cannot do without? */
 int
 app_owned(void)
 {
-	return role == APP_OWN;
+	return app.role == APP_OWN;
 }
 
 /*
@@ -282,8 +235,8 @@ app_owned(void)
 pid_t
 app_runner(void)
 {
-	if (role == APP_CLIENT && child == 0 && conn != -1)
-		child = peerproc_find(conn, app_group());
+	if (app.role == APP_CLIENT && app.conn_child == 0 && app.conn != -1)
+		app.conn_child = peerproc_find(app.conn, app_group());
 	return app_pid();
 }
 
@@ -293,93 +246,45 @@ app_group(void)
 {
 	pid_t	 p;
 
-	if (role != APP_CLIENT)
-		return pid;
-	p = *shared_pid;
+	if (app.role != APP_CLIENT)
+		return child_pid();
+	p = *app.shared_pid;
 	return p > 1 ? p : 0;
-}
-
-/* Signal the instance's whole group, if there is one; handler-safe. */
-void
-app_signal(int sig)
-{
-	pid_t	 pgid = pid;
-
-	if (pgid > 0)
-		kill(-pgid, sig);
-}
-
-/*
- * Has the instance exited?  SIGCHLD says so; the zombie stays.  The
- * instance is the worker's only child.
- */
-int
-app_exited(void)
-{
-	char	 buf[64];
-
-	if (!chld_seen)
-		return exited;
-	chld_seen = 0;
-	while (read(sigchld[0], buf, sizeof(buf)) > 0)
-		;
-	exited = 1;
-	return exited;
-}
-
-/* Wait up to ms for the instance to exit; handler-safe. */
-static void
-app_wait_exit(int64_t ms)
-{
-	struct pollfd	 pfd;
-	int64_t		 until_ns = ev_now() + ev_ms_to_ns(ms);
-
-	pfd.fd = sigchld[0];
-	pfd.events = POLLIN;
-	while (!app_exited() && ev_now() < until_ns)
-		poll(&pfd, 1, ev_ns_to_ms(until_ns - ev_now()));
 }
 
 static void
 app_close_conn(void)
 {
-	if (conn != -1) {
-		close(conn);
-		conn = -1;
+	if (app.conn != -1) {
+		close(app.conn);
+		app.conn = -1;
 	}
-	child = 0;
-	reused = 0;
+	app.conn_child = 0;
+	app.conn_reused = 0;
 }
 
 /*
- * End the instance: TERM to its group, a grace, KILL to what is left
- * while the zombie keeps the group's id, and the reap.  The keeper's
- * gets KILL at once: its pool's workers are gone by then, so it runs
- * no request, and php-cgi's children outlive a TERMed parent for a
- * moment, as orphans.  Returns its wait status.  Handler-safe.
+ * End the instance (child.c): TERM to its group, a grace, KILL to what
+ * is left, and the reap.  The keeper's gets KILL at once: its pool's
+ * workers are gone by then, so it runs no request, and php-cgi's
+ * children outlive a TERMed parent for a moment, as orphans.  Returns
+ * its wait status.  Handler-safe.
  */
 static int
 app_end(void)
 {
-	pid_t	 p = pid;
-	int	 status = 0;
+	int	 status;
 
-	if (p <= 0)
+	if (child_pid() <= 0)
 		return 0;
-	if (role == APP_KEEPER)
-		*shared_pid = 0;
-	if (!exited)
-		kill(-p, role == APP_KEEPER ? SIGKILL : SIGTERM);
+	if (app.role == APP_KEEPER)
+		*app.shared_pid = 0;
+	if (!child_exited())
+		child_signal(app.role == APP_KEEPER ? SIGKILL : SIGTERM);
 	/* php-cgi waits on a kept connection, TERM or not. */
 	app_close_conn();
-	app_wait_exit(APP_KILL_GRACE_MS);
-	kill(-p, SIGKILL);
-	pid = 0;
-	while (waitpid(p, &status, 0) == -1 && errno == EINTR)
-		;
-	/* Its SIGCHLD has been handled by now: forget it. */
-	app_exited();
-	exited = 0;
+	child_wait(CHILD_KILL_GRACE_MS);
+	child_reap(&status, NULL);
 	return status;
 }
 
@@ -387,15 +292,15 @@ app_end(void)
 void
 app_stop(void)
 {
-	if (role == APP_CLIENT) {
+	if (app.role == APP_CLIENT) {
 		app_close_conn();
 		return;
 	}
 	app_end();
-	if (sun.sun_path[0] != '\0')
-		unlink(sun.sun_path);
-	if (role == APP_KEEPER && stage.sun_path[0] != '\0')
-		unlink(stage.sun_path);
+	if (app.sock.sun_path[0] != '\0')
+		unlink(app.sock.sun_path);
+	if (app.role == APP_KEEPER && app.stage.sun_path[0] != '\0')
+		unlink(app.stage.sun_path);
 }
 
 /*
@@ -406,42 +311,25 @@ app_stop(void)
 static int
 app_died(int *status)
 {
-	app_wait_exit(APP_KILL_GRACE_MS);
-	if (!exited)
+	if (!child_wait(CHILD_KILL_GRACE_MS))
 		return 0;
 	*status = app_end();
 	return 1;
 }
 
 /*
- * catch_workers_output: the instance's lines into fpmd's log, said to
- * be its own unless decorate_workers_output is off.
+ * catch_workers_output: log what the instance wrote, line by line
+ * (child.c); the rest of a line waits for its newline.
  */
-static void
-app_log_line(void)
-{
-	if (pc->decorate_output)
-		log_info("pool %s: %s (pid %d): %.*s", pc->name, argv[0],
-		    (int)pid, (int)linelen, line);
-	else
-		log_info("%.*s", (int)linelen, line);
-	linelen = 0;
-}
-
-/* Log what the instance wrote, line by line; the rest waits. */
 void
 app_output(void)
 {
 	char	 buf[4096];
-	ssize_t	 n, i;
+	ssize_t	 n;
 
-	while (out[0] != -1 && (n = read(out[0], buf, sizeof(buf))) > 0)
-		for (i = 0; i < n; i++) {
-			if (buf[i] != '\n')
-				line[linelen++] = buf[i];
-			if (buf[i] == '\n' || linelen == sizeof(line))
-				app_log_line();
-		}
+	while (app.out[0] != -1 &&
+	    (n = read(app.out[0], buf, sizeof(buf))) > 0)
+		child_output(buf, (size_t)n);
 }
 
 /*
@@ -456,20 +344,20 @@ app_dir_check(void)
 	static int	 said;
 	struct stat	 st;
 
-	if (dir_ok)
+	if (app.dir_ok)
 		return 0;
-	if (lstat(dir, &st) == -1)
+	if (lstat(app.dir, &st) == -1)
 		return -1;
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 077) != 0) {
 		if (!said++)
 			log_errorx("pool %s: %s is not the pool user's own "
 			    "directory of mode 0700; remove it, or set "
-			    "env[TMPDIR]", pc->name, dir);
+			    "env[TMPDIR]", app.pc->name, app.dir);
 		errno = EPERM;
 		return -1;
 	}
-	dir_ok = 1;
+	app.dir_ok = 1;
 	return 0;
 }
 
@@ -500,18 +388,18 @@ app_sweep(void)
 	DIR		*d;
 	char		 path[PATH_MAX];
 
-	if ((d = opendir(dir)) == NULL)
+	if ((d = opendir(app.dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		if ((de->d_name[0] != 'w' && de->d_name[0] != 's') ||
 		    !app_gone(de->d_name + 1) ||
-		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", app.dir,
 		    de->d_name) >= sizeof(path) || lstat(path, &st) == -1 ||
 		    !S_ISSOCK(st.st_mode))
 			continue;
 		if (unlink(path) == 0)
 			log_info("pool %s: removed %s, which a process killed "
-			    "before it could left", pc->name, path);
+			    "before it could left", app.pc->name, path);
 	}
 	closedir(d);
 }
@@ -528,43 +416,42 @@ app_directory(void)
 	char		 name[64];
 	size_t		 i;
 
-	if (dir[0] != '\0')
+	if (app.dir[0] != '\0')
 		return 0;
-	for (i = 0; i < pc->nenv; i++)
-		if (strncmp(pc->env[i], "TMPDIR=", 7) == 0 &&
-		    pc->env[i][7] == '/')
-			tmp = pc->env[i] + 7;
-	if (role == APP_OWN)
+	if ((i = strlist_var(app.pc->env, app.pc->nenv, "TMPDIR", 6)) <
+	    app.pc->nenv && app.pc->env[i][7] == '/')
+		tmp = app.pc->env[i] + 7;
+	if (app.role == APP_OWN)
 		snprintf(name, sizeof(name), "w%ld", (long)getpid());
 	else
-		snprintf(name, sizeof(name), "s%s", id);
-	sun.sun_family = AF_UNIX;
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/fpmd-%ld", tmp,
-	    (long)geteuid()) >= sizeof(dir) ||
-	    (size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/%s",
-	    dir, name) >= sizeof(sun.sun_path)) {
+		snprintf(name, sizeof(name), "s%s", app.id);
+	app.sock.sun_family = AF_UNIX;
+	if ((size_t)snprintf(app.dir, sizeof(app.dir), "%s/fpmd-%ld", tmp,
+	    (long)geteuid()) >= sizeof(app.dir) ||
+	    (size_t)snprintf(app.sock.sun_path, sizeof(app.sock.sun_path),
+	    "%s/%s", app.dir, name) >= sizeof(app.sock.sun_path)) {
 		log_errorx("pool %s: %s: too long for a socket's name",
-		    pc->name, tmp);
-		dir[0] = sun.sun_path[0] = '\0';
+		    app.pc->name, tmp);
+		app.dir[0] = app.sock.sun_path[0] = '\0';
 		return -1;
 	}
-	stage = sun;
-	if (role == APP_KEEPER &&
-	    strlcat(stage.sun_path, ".new", sizeof(stage.sun_path)) >=
-	    sizeof(stage.sun_path)) {
+	app.stage = app.sock;
+	if (app.role == APP_KEEPER &&
+	    strlcat(app.stage.sun_path, ".new", sizeof(app.stage.sun_path)) >=
+	    sizeof(app.stage.sun_path)) {
 		log_errorx("pool %s: %s: too long for a socket's name",
-		    pc->name, tmp);
-		dir[0] = sun.sun_path[0] = '\0';
+		    app.pc->name, tmp);
+		app.dir[0] = app.sock.sun_path[0] = '\0';
 		return -1;
 	}
-	if (role == APP_CLIENT)
+	if (app.role == APP_CLIENT)
 		return 0;
-	if ((mkdir(dir, 0700) == -1 && errno != EEXIST) ||
+	if ((mkdir(app.dir, 0700) == -1 && errno != EEXIST) ||
 	    app_dir_check() == -1) {
 		if (errno != EPERM)
 			log_error("pool %s: the directory for the "
-			    "application's socket, %s", pc->name, dir);
-		dir[0] = sun.sun_path[0] = '\0';
+			    "application's socket, %s", app.pc->name, app.dir);
+		app.dir[0] = app.sock.sun_path[0] = '\0';
 		return -1;
 	}
 	app_sweep();
@@ -581,15 +468,16 @@ app_directory(void)
 static int
 app_listen(void)
 {
-	int	 fd;
+	int	 fd, backlog;
 
-	unlink(stage.sun_path);
+	backlog = app.role == APP_KEEPER ? SOMAXCONN : APP_BACKLOG;
+	unlink(app.stage.sun_path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
 	    ev_cloexec(fd) == -1 ||
-	    bind(fd, (struct sockaddr *)&stage, sizeof(stage)) == -1 ||
-	    listen(fd, role == APP_KEEPER ? SOMAXCONN : APP_BACKLOG) == -1) {
-		log_error("pool %s: application socket %s", pc->name,
-		    stage.sun_path);
+	    bind(fd, (struct sockaddr *)&app.stage, sizeof(app.stage)) == -1 ||
+	    listen(fd, backlog) == -1) {
+		log_error("pool %s: application socket %s", app.pc->name,
+		    app.stage.sun_path);
 		if (fd != -1)
 			close(fd);
 		return -1;
@@ -598,61 +486,25 @@ app_listen(void)
 }
 
 /*
- * The child side: fds 0-2 as the specification says, then exec.  Where
- * the kernel can, the application dies with its worker even when the
- * worker has no chance to end it (SIGKILL, with the master's).
+ * Start the instance (child.c), with fds 0-2 as the specification says.
+ * It is tied to its owner: where the kernel can, it dies with the
+ * owner even when the owner has no chance to end it (SIGKILL, with the
+ * master's).
  */
-static __dead void
-app_child(pid_t worker, int lsn, int err)
-{
-	struct sigaction	 sa;
-	sigset_t		 none;
-	int			 sig, o = out[1] != -1 ? out[1] : null_fd;
-
-	if (reaper_tie() == 0 && getppid() != worker)
-		_exit(127);
-	setpgid(0, 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	for (sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (dup2(lsn, FCGI_LISTENSOCK_FILENO) != -1 && dup2(o, 1) != -1 &&
-	    dup2(o, 2) != -1)
-		execve(argv[0], argv, env);
-	sig = errno;
-	(void)write(err, &sig, sizeof(sig));
-	_exit(127);
-}
-
-/* fork and exec; a CLOEXEC pipe carries an exec failure back. */
 static int
 app_spawn(int lsn)
 {
-	int	 p[2], e = 0;
-	pid_t	 forked, owner = getpid();
+	struct child_spec	 cs;
 
-	if (ev_pipe(p) == -1)
-		return -1;
-	if ((forked = fork()) == 0)
-		app_child(owner, lsn, p[1]);
-	close(p[1]);
-	if (forked == -1)
-		e = errno;
-	else {
-		setpgid(forked, forked);
-		pid = forked;
-		if (read(p[0], &e, sizeof(e)) != sizeof(e))
-			e = 0;
-	}
-	close(p[0]);
-	if (e != 0) {
-		app_end();
-		errno = e;
-		return -1;
-	}
-	return 0;
+	memset(&cs, 0, sizeof(cs));
+	cs.path = app.argv[0];
+	cs.argv = app.argv;
+	cs.env = app.env.vars;
+	cs.fds[FCGI_LISTENSOCK_FILENO] = lsn;
+	cs.fds[1] = app.out[1] != -1 ? app.out[1] : child_null();
+	cs.fds[2] = cs.fds[1];
+	cs.tied = 1;
+	return child_spawn(&cs) == -1 ? -1 : 0;
 }
 
 /*
@@ -665,12 +517,12 @@ app_dial(const struct sockaddr_un *to)
 {
 	int	 fd, e;
 
-	if (role == APP_CLIENT && app_dir_check() == -1)
+	if (app.role == APP_CLIENT && app_dir_check() == -1)
 		return -1;
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
 		return -1;
 	if (ev_cloexec(fd) == -1 || ev_nonblock(fd, 1) == -1 ||
-	    (role == APP_CLIENT && peerproc_watch(fd) == -1 &&
+	    (app.role == APP_CLIENT && peerproc_watch(fd) == -1 &&
 	    errno != EOPNOTSUPP) ||
 	    connect(fd, (const struct sockaddr *)to, sizeof(*to)) == -1) {
 		e = errno;
@@ -773,7 +625,7 @@ app_probe(const char **why)
 	int			 fd, r = 0;
 
 	*why = "exited";
-	if ((fd = app_dial(&stage)) == -1) {
+	if ((fd = app_dial(&app.stage)) == -1) {
 		*why = "refused the connection";
 		return -1;
 	}
@@ -784,15 +636,15 @@ app_probe(const char **why)
 		    "FCGI_GET_VALUES";
 		r = -1;
 	}
-	until_ns = ev_now() + ev_ms_to_ns(pc->read_timeout_ms);
+	until_ns = ev_now() + ev_ms_to_ns(app.pc->read_timeout_ms);
 	while (r == 0) {
 		/* The TERM may have come before the instance had a pid. */
-		if (*halt) {
+		if (*app.halt) {
 			*why = NULL;
 			r = -1;
 			break;
 		}
-		if (app_exited()) {
+		if (child_exited()) {
 			r = -1;
 			break;
 		}
@@ -803,8 +655,8 @@ app_probe(const char **why)
 			break;
 		}
 		pfd[0].fd = fd;
-		pfd[1].fd = sigchld[0];
-		pfd[2].fd = out[0];
+		pfd[1].fd = child_exit_fd();
+		pfd[2].fd = app.out[0];
 		pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
 		if (poll(pfd, 3, ev_ns_to_ms(until_ns - ev_now())) > 0) {
 			app_output();
@@ -813,11 +665,11 @@ app_probe(const char **why)
 		}
 	}
 	close(fd);
-	if (r == 1 && role == APP_KEEPER && conns < pc->max_children) {
+	if (r == 1 && app.role == APP_KEEPER && conns < app.pc->max_children) {
 		snprintf(few, sizeof(few), "answered FCGI_MAX_CONNS %ld, "
 		    "fewer than pm.max_children (%d): exec.mode = shared needs "
 		    "an application that forks its own children, as php-cgi "
-		    "does", conns, pc->max_children);
+		    "does", conns, app.pc->max_children);
 		*why = few;
 		r = -1;
 	}
@@ -832,19 +684,21 @@ static void
 app_failed(const char *why, int64_t started_ns)
 {
 	char	 how[64];
-	pid_t	 p = pid;
+	pid_t	 p;
 	int	 status;
 
+	p = child_pid();
 	if (!app_died(&status)) {
 		log_errorx("pool %s: application %s (pid %d) %s; killing it",
-		    pc->name, argv[0], (int)p, why);
+		    app.pc->name, app.argv[0], (int)p, why);
 		app_end();
 		return;
 	}
 	app_output();
 	log_errorx("pool %s: application %s (pid %d) %s %.3fs after its "
-	    "start, before it answered", pc->name, argv[0], (int)p,
-	    log_waitstatus(status, how, sizeof(how)), (ev_now() - started_ns) / 1e9);
+	    "start, before it answered", app.pc->name, app.argv[0], (int)p,
+	    log_waitstatus(status, how, sizeof(how)),
+	    (ev_now() - started_ns) / 1e9);
 }
 
 /*
@@ -860,17 +714,17 @@ app_start(void)
 
 	app_end();
 	app_close_conn();
-	served = 0;
+	app.served = 0;
 	if (app_directory() == -1)
 		return -1;
 	/* A client's instance is the keeper's to start. */
-	if (role == APP_CLIENT)
+	if (app.role == APP_CLIENT)
 		return 0;
 	if ((lsn = app_listen()) == -1)
 		return -1;
 	if (app_spawn(lsn) == -1) {
-		log_error("pool %s: cannot run the application %s", pc->name,
-		    argv[0]);
+		log_error("pool %s: cannot run the application %s",
+		    app.pc->name, app.argv[0]);
 		close(lsn);
 		return -1;
 	}
@@ -880,21 +734,22 @@ app_start(void)
 			app_failed(why, started_ns);
 		else
 			app_end();
-		if (role == APP_KEEPER)
-			unlink(stage.sun_path);
+		if (app.role == APP_KEEPER)
+			unlink(app.stage.sun_path);
 		return -1;
 	}
-	if (role == APP_KEEPER && rename(stage.sun_path, sun.sun_path) == -1) {
-		log_error("pool %s: rename %s to %s", pc->name,
-		    stage.sun_path, sun.sun_path);
+	if (app.role == APP_KEEPER &&
+	    rename(app.stage.sun_path, app.sock.sun_path) == -1) {
+		log_error("pool %s: rename %s to %s", app.pc->name,
+		    app.stage.sun_path, app.sock.sun_path);
 		app_end();
-		unlink(stage.sun_path);
+		unlink(app.stage.sun_path);
 		return -1;
 	}
-	log_debug("pool %s: application pid %d ready in %.3fs", pc->name,
-	    (int)pid, (ev_now() - started_ns) / 1e9);
-	if (role == APP_KEEPER)
-		*shared_pid = pid;
+	log_debug("pool %s: application pid %d ready in %.3fs", app.pc->name,
+	    (int)child_pid(), (ev_now() - started_ns) / 1e9);
+	if (app.role == APP_KEEPER)
+		*app.shared_pid = child_pid();
 	return 0;
 }
 
@@ -906,12 +761,12 @@ app_wait_child(int64_t ms)
 	int64_t		 until_ns = ev_now() + ev_ms_to_ns(ms);
 	char		 buf[4096];
 
-	pfd.fd = conn;
+	pfd.fd = app.conn;
 	pfd.events = POLLIN;
 	while (ev_now() < until_ns &&
 	    poll(&pfd, 1, ev_ns_to_ms(until_ns - ev_now())) != 0)
 		if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL) ||
-		    read(conn, buf, sizeof(buf)) == 0)
+		    read(app.conn, buf, sizeof(buf)) == 0)
 			return;
 }
 
@@ -925,16 +780,18 @@ app_kill_child(void)
 {
 	pid_t	 group = app_group();
 
-	if (conn == -1)
+	if (app.conn == -1)
 		return;
 	app_runner();
-	if (child != 0 && peerproc_signal(conn, child, SIGTERM) == 0) {
-		app_wait_child(APP_KILL_GRACE_MS);
-		(void)peerproc_signal(conn, child, SIGKILL);
-	} else if (child == 0 && group != 0 && peerproc_connected(conn)) {
+	if (app.conn_child != 0 &&
+	    peerproc_signal(app.conn, app.conn_child, SIGTERM) == 0) {
+		app_wait_child(CHILD_KILL_GRACE_MS);
+		(void)peerproc_signal(app.conn, app.conn_child, SIGKILL);
+	} else if (app.conn_child == 0 && group != 0 &&
+	    peerproc_connected(app.conn)) {
 		log_warnx("pool %s: which child of application pid %d runs "
 		    "the request is not known yet; killing them all, and the "
-		    "keeper starts it again", pc->name, (int)group);
+		    "keeper starts it again", app.pc->name, (int)group);
 		kill(-group, SIGKILL);
 	}
 	app_close_conn();
@@ -944,7 +801,7 @@ app_kill_child(void)
 void
 app_kill(void)
 {
-	if (role == APP_CLIENT) {
+	if (app.role == APP_CLIENT) {
 		app_kill_child();
 		return;
 	}
@@ -960,15 +817,16 @@ void
 app_lost(const char *why, const char *then)
 {
 	char	 how[64];
-	pid_t	 old = pid;
+	pid_t	 old;
 	int	 status;
 
+	old = child_pid();
 	status = app_end();
 	app_output();
 	log_warnx("pool %s: application %s (pid %d) %s after %llu requests; "
-	    "%s", pc->name, argv[0], (int)old, why != NULL ? why :
-	    log_waitstatus(status, how, sizeof(how)), (unsigned long long)served,
-	    then);
+	    "%s", app.pc->name, app.argv[0], (int)old, why != NULL ? why :
+	    log_waitstatus(status, how, sizeof(how)),
+	    (unsigned long long)app.served, then);
 }
 
 /*
@@ -986,11 +844,11 @@ app_restart(const char *why)
 static int
 app_alive(void)
 {
-	if (role == APP_CLIENT)
+	if (app.role == APP_CLIENT)
 		return 0;
-	if (pid == 0)
+	if (child_pid() == 0)
 		return app_start();
-	if (!app_exited())
+	if (!child_exited())
 		return 0;
 	return app_restart(NULL);
 }
@@ -1014,23 +872,25 @@ app_check(void)
 static int
 app_join(void)
 {
-	int64_t	 until_ns = ev_now() + ev_ms_to_ns(pc->read_timeout_ms);
+	int64_t	 until_ns;
 	int	 fd, wait_ms = 1;
 
-	while ((fd = app_dial(&sun)) == -1) {
+	until_ns = ev_now() + ev_ms_to_ns(app.pc->read_timeout_ms);
+	while ((fd = app_dial(&app.sock)) == -1) {
 		if (errno != ENOENT && errno != ECONNREFUSED &&
 		    errno != EAGAIN) {
 			if (errno != EPERM)
 				log_error("pool %s: connect to the "
-				    "application at %s", pc->name,
-				    sun.sun_path);
+				    "application at %s", app.pc->name,
+				    app.sock.sun_path);
 			return -1;
 		}
-		if (*halt)
+		if (*app.halt)
 			return -1;
 		if (ev_now() >= until_ns) {
 			log_warnx("pool %s: no application at %s within "
-			    "fastcgi.read_timeout", pc->name, sun.sun_path);
+			    "fastcgi.read_timeout", app.pc->name,
+			    app.sock.sun_path);
 			return -1;
 		}
 		poll(NULL, 0, wait_ms);
@@ -1053,22 +913,23 @@ app_connection(void)
 
 	if (app_alive() == -1)
 		return -1;
-	pfd.fd = conn;
+	pfd.fd = app.conn;
 	pfd.events = POLLIN;
 	/* Readable between requests: closed, or bytes nobody asked for. */
-	if (conn != -1 && poll(&pfd, 1, 0) == 1) {
-		if (read(conn, &c, 1) == 1)
+	if (app.conn != -1 && poll(&pfd, 1, 0) == 1) {
+		if (read(app.conn, &c, 1) == 1)
 			log_warnx("pool %s: application pid %d wrote between "
-			    "requests; reconnecting", pc->name, (int)pid);
+			    "requests; reconnecting", app.pc->name,
+			    (int)child_pid());
 		app_close_conn();
 	}
-	if (conn == -1 && role == APP_CLIENT)
-		return conn = app_join();
-	if (conn == -1 && (conn = app_dial(&sun)) == -1 &&
+	if (app.conn == -1 && app.role == APP_CLIENT)
+		return app.conn = app_join();
+	if (app.conn == -1 && (app.conn = app_dial(&app.sock)) == -1 &&
 	    (app_restart("refused a connection") == -1 ||
-	    (conn = app_dial(&sun)) == -1))
+	    (app.conn = app_dial(&app.sock)) == -1))
 		return -1;
-	return conn;
+	return app.conn;
 }
 
 /*
@@ -1082,9 +943,9 @@ app_connection(void)
 int
 app_closed(char *how, size_t len)
 {
-	int	 status, again = reused;
+	int	 status, again = app.conn_reused;
 
-	if (role == APP_CLIENT) {
+	if (app.role == APP_CLIENT) {
 		app_close_conn();
 		return again;
 	}
@@ -1102,9 +963,9 @@ app_closed(char *how, size_t len)
 ssize_t
 app_read(int fd, void *buf, size_t len)
 {
-	if (role != APP_CLIENT || child != 0)
+	if (app.role != APP_CLIENT || app.conn_child != 0)
 		return read(fd, buf, len);
-	return peerproc_read(fd, buf, len, &child);
+	return peerproc_read(fd, buf, len, &app.conn_child);
 }
 
 /*
@@ -1118,13 +979,15 @@ app_done(int keep)
 {
 	if (!keep)
 		app_close_conn();
-	reused = keep;
-	served++;
-	if (php_max <= 0 || served < (uint64_t)php_max)
+	app.conn_reused = keep;
+	app.served++;
+	if (app.php_max_requests <= 0 ||
+	    app.served < (uint64_t)app.php_max_requests)
 		return;
-	app_wait_exit(APP_KILL_GRACE_MS);
+	child_wait(CHILD_KILL_GRACE_MS);
 	log_debug("pool %s: application pid %d served its "
-	    "PHP_FCGI_MAX_REQUESTS (%ld)", pc->name, (int)pid, php_max);
+	    "PHP_FCGI_MAX_REQUESTS (%ld)", app.pc->name, (int)child_pid(),
+	    app.php_max_requests);
 	app_kill();
 }
 
@@ -1132,18 +995,19 @@ app_done(int keep)
 int
 app_watch(struct ev_loop *loop, ev_fd_cb cb)
 {
-	if (role == APP_CLIENT)
+	if (app.role == APP_CLIENT)
 		return 0;
-	if (ev_add(loop, sigchld[0], EV_READ, cb, NULL) == -1)
+	if (ev_add(loop, child_exit_fd(), EV_READ, cb, NULL) == -1)
 		return -1;
-	return out[0] == -1 ? 0 : ev_add(loop, out[0], EV_READ, cb, NULL);
+	return app.out[0] == -1 ? 0 :
+	    ev_add(loop, app.out[0], EV_READ, cb, NULL);
 }
 
 /* What the relay watches while a request runs: exits and output. */
 int
 app_fds(int *chld, int *output)
 {
-	*chld = sigchld[0];
-	*output = out[0];
-	return pid > 0 ? 0 : -1;
+	*chld = child_exit_fd();
+	*output = app.out[0];
+	return child_pid() > 0 ? 0 : -1;
 }

@@ -79,8 +79,8 @@ static struct {
 	int			 null_fd;	/* /dev/null, read and write */
 	volatile pid_t		 pid;		/* and its group; 0: none */
 	int			 exited;	/* SIGCHLD came: a zombie */
-	pid_t			 said_pid;	/* whose output is logged */
-	const char		*said_path;
+	pid_t			 last_pid;	/* the last started, whose */
+	const char		*last_path;	/* output is logged */
 	char			 line[CHILD_LINE_MAX];	/* of its output */
 	size_t			 linelen;
 } child = { .sigchld = { -1, -1 }, .null_fd = -1 };
@@ -175,8 +175,9 @@ int
 child_wait(int64_t ms)
 {
 	struct pollfd	 pfd;
-	int64_t		 until_ns = ev_now() + ev_ms_to_ns(ms);
+	int64_t		 until_ns;
 
+	until_ns = ev_now() + ev_ms_to_ns(ms);
 	pfd.fd = child.sigchld[0];
 	pfd.events = POLLIN;
 	while (!child_exited() && ev_now() < until_ns)
@@ -368,8 +369,8 @@ child_spawn(const struct child_spec *cs)
 		errno = e;
 		return -1;
 	}
-	child.said_pid = pid;
-	child.said_path = cs->path;
+	child.last_pid = pid;
+	child.last_path = cs->path;
 	return pid;
 }
 
@@ -379,7 +380,7 @@ child_log_line(void)
 {
 	if (child.pc->decorate_output)
 		log_info("pool %s: %s (pid %d): %.*s", child.pc->name,
-		    child.said_path, (int)child.said_pid, (int)child.linelen,
+		    child.last_path, (int)child.last_pid, (int)child.linelen,
 		    child.line);
 	else
 		log_info("%.*s", (int)child.linelen, child.line);

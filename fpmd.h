@@ -27,14 +27,16 @@
  * reqlog.c (the access and slow log files).
  * A worker runs as its pool's user, in its pool's chroot: worker.c (its
  * accept loop and dispatch), privdrop.c (how it becomes the pool's),
- * conn.c (one FastCGI connection), cgi.c (one CGI program per request),
- * script.c (which program), cgiheader.c (its header block), spool.c (a
- * large body's file), app.c (the FastCGI application of a pool with
- * exec, its own or the pool's shared one), relay.c (one request
- * relayed to it), outcome.c (what a request used), access.c (its
- * access log line), slowlog.c (a slow request's entry) and status.c
- * (ping's sibling, the status page).  So does the keeper of an
- * exec.mode = shared pool: keeper.c, with privdrop.c and app.c.  Both
+ * conn.c (one FastCGI connection), child.c (its one child at a time:
+ * a CGI program or an application), cgi.c (one CGI program per
+ * request), script.c (which program), cgiheader.c (its header block),
+ * spool.c (a large body's file), app.c (the FastCGI application of a
+ * pool with exec, its own or the pool's shared one), relay.c (one
+ * request relayed to it), outcome.c (what a request used), access.c
+ * (its access log line), slowlog.c (a slow request's entry) and
+ * status.c (ping's sibling, the status page).  So does the keeper of
+ * an exec.mode = shared pool: keeper.c, with privdrop.c, app.c and
+ * child.c.  Both
  * kinds run scoreboard.c, confwire.c, listener_queue(), escape.c,
  * xmalloc.c, log.c and proto.c, and a worker reads the struct
  * pool_conf conf.c made, as confwire.c carried it over.
@@ -757,11 +759,9 @@ void		 app_done(int);
 int		 app_closed(char *, size_t);
 void		 app_kill(void);
 void		 app_stop(void);
-void		 app_signal(int);
 pid_t		 app_pid(void);
 pid_t		 app_runner(void);
 pid_t		 app_group(void);
-int		 app_exited(void);
 void		 app_output(void);
 int		 app_fds(int *, int *);
 int		 app_watch(struct ev_loop *, ev_fd_cb);

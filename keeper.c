@@ -61,7 +61,7 @@ keeper_on_signal(int sig)
 {
 	(void)sig;
 	halt = 1;
-	app_signal(SIGKILL);
+	child_signal(SIGKILL);
 }
 
 static __dead void
@@ -112,7 +112,7 @@ keeper_run(const struct worker_ctx *ctx)
 	if (app_start() == -1)
 		keeper_exit(sb, halt ? WORKER_EXIT_QUIT : WORKER_EXIT_APP);
 	while (keeper_wait()) {
-		if (!app_exited())
+		if (!child_exited())
 			continue;
 		young = ev_now() - started_ns < ev_ms_to_ns(KEEPER_YOUNG_MS);
 		if (young && quick++ > 0) {

@@ -477,7 +477,7 @@ relay_poll(struct relay *r, int timeout)
 		relay_send_app(r);
 	if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
 		relay_read_app(r);
-	if (pfd[2].revents && app_exited())
+	if (pfd[2].revents && child_exited())
 		relay_exited(r);
 }
 

@@ -105,8 +105,9 @@ worker_app_lost(void)
 }
 
 /*
- * QUIT: leave when idle.  TERM and INT: leave now; the CGI group gets
- * TERM at once, and cgi.c kills what is left when it sees halt.
+ * QUIT: leave when idle.  TERM and INT: leave now; the child's group (a
+ * CGI program's, or the application's) gets TERM at once, and cgi.c or
+ * app.c kills what is left when it sees halt.
  */
 static void
 worker_on_signal(int sig)
@@ -117,7 +118,6 @@ worker_on_signal(int sig)
 	if (sig != SIGQUIT) {
 		halt = 1;
 		child_signal(SIGTERM);
-		app_signal(SIGTERM);
 	}
 	/*
 	 * Idle, leave now; but not with a connection waiting, whose
