@@ -77,8 +77,13 @@
 #define CHAN_SNDBUF_BYTES	(64 * 1024)
 #define CHAN_RCVBUF_BYTES	(256 * 1024)
 
-struct worker {
-	TAILQ_ENTRY(worker)	 entry;
+/*
+ * The master's record of one of its children: a worker, a status
+ * worker or a keeper.  The kid_* functions keep these records; the
+ * worker process's own code is worker.c's.
+ */
+struct kid {
+	TAILQ_ENTRY(kid)	 entry;
 	struct pool		*pool;
 	pid_t			 pid;
 	int			 chan;		/* our end of its channel */
@@ -88,15 +93,15 @@ struct worker {
 	int			 stopping;	/* QUIT or TERM sent */
 };
 
-TAILQ_HEAD(workers, worker);
+TAILQ_HEAD(kids, kid);
 
 struct pool {
 	TAILQ_ENTRY(pool)	 entry;
 	struct pool_conf	*pc;
 	struct listener		*lsn;
 	struct listener		*status_lsn;	/* pm.status_listen, or NULL */
-	struct worker		*statusw;	/* the one answering there */
-	struct worker		*keeper;	/* exec.mode = shared's */
+	struct kid		*statusw;	/* the one answering there */
+	struct kid		*keeper;	/* exec.mode = shared's */
 	int			 keeper_fails;	/* in a row, for the back-off */
 	char			 app_id[32];	/* its application's name */
 	struct reqlog		*access;	/* access.log, or NULL */
@@ -104,7 +109,7 @@ struct pool {
 	struct scoreboard	*sb;
 	int			 sb_fd;		/* its shared memory object */
 	int			 conf_fd;	/* what its workers are told */
-	struct workers		 workers;
+	struct kids		 workers;
 	int			 nworkers;
 	int			 nstarting;
 	int			 retired;	/* draining after a reload */
@@ -143,7 +148,7 @@ static struct ev_timer		 emergency_timer;
 static char			 emergency_why[256];
 
 static void	pool_watch(struct pool *);
-static void	worker_signal(struct worker *, int);
+static void	kid_signal(struct kid *, int);
 static void	pool_free(struct pool *);
 static void	pool_drain_next(void *);
 static int64_t	pool_backoff_ms(const struct pool *);
@@ -156,20 +161,20 @@ pool_idle(const struct pool *p)
 	    sb_count(p->sb, p->pc->max_children, SLOT_STARTING);
 }
 
-static struct worker *
-worker_find(pid_t pid)
+static struct kid *
+kid_find(pid_t pid)
 {
 	struct pool	*p;
-	struct worker	*w;
+	struct kid	*k;
 
 	TAILQ_FOREACH(p, &pools, entry) {
 		if (p->statusw != NULL && p->statusw->pid == pid)
 			return p->statusw;
 		if (p->keeper != NULL && p->keeper->pid == pid)
 			return p->keeper;
-		TAILQ_FOREACH(w, &p->workers, entry)
-			if (w->pid == pid)
-				return w;
+		TAILQ_FOREACH(k, &p->workers, entry)
+			if (k->pid == pid)
+				return k;
 	}
 	return NULL;
 }
@@ -286,61 +291,61 @@ pool_child(struct pool *p, int slot, int chan)
 
 /* A worker says it is accepting; ondemand may watch again. */
 static void
-worker_ready(struct worker *w)
+kid_ready(struct kid *k)
 {
-	if (w->ready || w->slot < 0)
+	if (k->ready || k->slot < 0)
 		return;
-	w->ready = 1;
-	if (--w->pool->nstarting == 0)
-		pool_watch(w->pool);
+	k->ready = 1;
+	if (--k->pool->nstarting == 0)
+		pool_watch(k->pool);
 }
 
-/* One message from w, len bytes in a buffer with room for one more. */
+/* One message from k, len bytes in a buffer with room for one more. */
 static void
-worker_take(struct worker *w, char *msg, size_t len)
+kid_take(struct kid *k, char *msg, size_t len)
 {
-	struct pool	*p = w->pool;
+	struct pool	*p = k->pool;
 
 	if (len == 0)
 		return;
 	switch (msg[0]) {
 	case CHAN_READY:
-		worker_ready(w);
+		kid_ready(k);
 		break;
 	case CHAN_LOG:
 		log_relay(p->pc->name, msg + 1, len - 1);
 		break;
 	case CHAN_ACCESS:
 	case CHAN_SLOW:
-		if (w->slot >= 0)
-			reqlog_take(p->pc->name, w->pid, msg, len, p->access,
+		if (k->slot >= 0)
+			reqlog_take(p->pc->name, k->pid, msg, len, p->access,
 			    p->slow);
 		break;
 	}
 }
 
 /*
- * Take up to max messages from w's channel, fewer if it runs dry: a
+ * Take up to max messages from k's channel, fewer if it runs dry: a
  * bound, so that no worker keeps the master to itself, and no read of
  * a channel that some system ends with an endless stream of empty
  * reads goes on forever.
  */
 static void
-worker_read(struct worker *w, int max)
+kid_read(struct kid *k, int max)
 {
 	char	 msg[CHAN_MSG_MAX + 1];
 	ssize_t	 n;
 
-	while (max-- > 0 && (n = recv(w->chan, msg, sizeof(msg) - 1, 0)) >= 0)
-		worker_take(w, msg, (size_t)n);
+	while (max-- > 0 && (n = recv(k->chan, msg, sizeof(msg) - 1, 0)) >= 0)
+		kid_take(k, msg, (size_t)n);
 }
 
 static void
-worker_heard(int fd, int events, void *arg)
+kid_heard(int fd, int events, void *arg)
 {
 	(void)fd;
 	(void)events;
-	worker_read(arg, CHAN_READS_MAX);
+	kid_read(arg, CHAN_READS_MAX);
 }
 
 /*
@@ -348,7 +353,7 @@ worker_heard(int fd, int events, void *arg)
  * chan[1] for the worker; neither survives an exec.
  */
 static int
-worker_channel(struct pool *p, int chan[2])
+kid_channel(struct pool *p, int chan[2])
 {
 	int	 snd = CHAN_SNDBUF_BYTES, rcv = CHAN_RCVBUF_BYTES;
 
@@ -370,66 +375,66 @@ worker_channel(struct pool *p, int chan[2])
 }
 
 /* A record for a worker of p about to be forked, and its channel. */
-static struct worker *
-worker_new(struct pool *p, int slot, int chan[2])
+static struct kid *
+kid_new(struct pool *p, int slot, int chan[2])
 {
-	struct worker	*w;
+	struct kid	*k;
 
-	if (worker_channel(p, chan) == -1)
+	if (kid_channel(p, chan) == -1)
 		return NULL;
-	w = xcalloc(1, sizeof(*w));
-	w->pool = p;
-	w->slot = slot;
-	w->chan = chan[0];
-	if (ev_add(loop, w->chan, EV_READ, worker_heard, w) == -1) {
+	k = xcalloc(1, sizeof(*k));
+	k->pool = p;
+	k->slot = slot;
+	k->chan = chan[0];
+	if (ev_add(loop, k->chan, EV_READ, kid_heard, k) == -1) {
 		log_error("pool %s: watch a new worker's channel", p->pc->name);
 		close(chan[0]);
 		close(chan[1]);
-		free(w);
+		free(k);
 		return NULL;
 	}
-	return w;
+	return k;
 }
 
 /* A worker is gone: its channel, read to its end already, and record. */
 static void
-worker_free(struct worker *w)
+kid_free(struct kid *k)
 {
-	ev_del(loop, w->chan);
-	close(w->chan);
-	free(w);
+	ev_del(loop, k->chan);
+	close(k->chan);
+	free(k);
 }
 
 /* Fork a worker of p for slot, or its status worker or keeper. */
-static struct worker *
+static struct kid *
 pool_fork(struct pool *p, int slot)
 {
-	struct worker	*w;
+	struct kid	*k;
 	sigset_t	 all, saved;
 	int		 chan[2];
 
-	if ((w = worker_new(p, slot, chan)) == NULL)
+	if ((k = kid_new(p, slot, chan)) == NULL)
 		return NULL;
 	/* The child gets its handlers before any signal reaches it. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &saved);
-	if ((w->pid = fork()) == 0)
+	if ((k->pid = fork()) == 0)
 		pool_child(p, slot, chan[1]);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	close(chan[1]);
-	if (w->pid == -1) {
+	if (k->pid == -1) {
 		log_error("pool %s: fork", p->pc->name);
-		worker_free(w);
+		kid_free(k);
 		return NULL;
 	}
-	w->started_ns = ev_now();
-	return w;
+	k->started_ns = ev_now();
+	return k;
 }
 
 static int
 pool_spawn(struct pool *p)
 {
-	struct worker	*w;
+	struct kid	*k;
 	struct slot	*s;
 	int		 i;
 
@@ -439,15 +444,15 @@ pool_spawn(struct pool *p)
 	sb_slot_reset(s);
 	sb_slot_state(s, SLOT_STARTING);
 	s->started_epoch = time(NULL);
-	if ((w = pool_fork(p, i)) == NULL) {
+	if ((k = pool_fork(p, i)) == NULL) {
 		s->state = SLOT_FREE;
 		return -1;
 	}
-	s->pid = w->pid;
-	TAILQ_INSERT_TAIL(&p->workers, w, entry);
+	s->pid = k->pid;
+	TAILQ_INSERT_TAIL(&p->workers, k, entry);
 	p->nworkers++;
 	p->nstarting++;
-	log_debug("pool %s: worker %d started", p->pc->name, (int)w->pid);
+	log_debug("pool %s: worker %d started", p->pc->name, (int)k->pid);
 	return 0;
 }
 
@@ -514,7 +519,7 @@ pool_keeper_stop(struct pool *p)
 	    (!stopping && !p->retired) || p->nworkers > 0 ||
 	    p->statusw != NULL)
 		return;
-	worker_signal(p->keeper, SIGTERM);
+	kid_signal(p->keeper, SIGTERM);
 }
 
 /*
@@ -525,14 +530,14 @@ pool_keeper_stop(struct pool *p)
 static void
 pool_signal_all(struct pool *p, int sig)
 {
-	struct worker	*w;
+	struct kid	*k;
 
-	TAILQ_FOREACH(w, &p->workers, entry)
-		worker_signal(w, sig);
+	TAILQ_FOREACH(k, &p->workers, entry)
+		kid_signal(k, sig);
 	if (p->statusw != NULL)
-		worker_signal(p->statusw, sig);
+		kid_signal(p->statusw, sig);
 	if (p->keeper != NULL && sig != SIGQUIT)
-		worker_signal(p->keeper, sig);
+		kid_signal(p->keeper, sig);
 	pool_keeper_stop(p);
 }
 
@@ -559,13 +564,13 @@ pool_spawn_n(struct pool *p, int n)
 
 /* Ask a worker to leave: QUIT finishes its request first; KILL is final. */
 static void
-worker_signal(struct worker *w, int sig)
+kid_signal(struct kid *k, int sig)
 {
 	if (sig != SIGKILL)
-		w->stopping = sig;
-	if (kill(w->pid, sig) == -1 && errno != ESRCH)
-		log_error("pool %s: kill worker %d", w->pool->pc->name,
-		    (int)w->pid);
+		k->stopping = sig;
+	if (kill(k->pid, sig) == -1 && errno != ESRCH)
+		log_error("pool %s: kill worker %d", k->pool->pc->name,
+		    (int)k->pid);
 }
 
 /*
@@ -622,7 +627,7 @@ pools_kill_orphans(void)
 	if (!reaping || (n = reaper_children(pids, ORPHANS_MAX)) <= 0)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (pids[i] != kept_pid && worker_find(pids[i]) == NULL)
+		if (pids[i] != kept_pid && kid_find(pids[i]) == NULL)
 			killed += pool_kill_orphan(pids[i]);
 	return killed;
 }
@@ -730,17 +735,17 @@ pool_recheck(void *arg)
 }
 
 /* dynamic: the idle worker that has waited longest, to let go of. */
-static struct worker *
+static struct kid *
 pool_oldest_idle(struct pool *p)
 {
-	struct worker		*w, *oldest = NULL;
+	struct kid		*k, *oldest = NULL;
 	const struct slot	*s;
 
-	TAILQ_FOREACH(w, &p->workers, entry) {
-		s = &p->sb->slots[w->slot];
-		if (s->state == SLOT_IDLE && !w->stopping && (oldest == NULL ||
+	TAILQ_FOREACH(k, &p->workers, entry) {
+		s = &p->sb->slots[k->slot];
+		if (s->state == SLOT_IDLE && !k->stopping && (oldest == NULL ||
 		    s->since_ns < p->sb->slots[oldest->slot].since_ns))
-			oldest = w;
+			oldest = k;
 	}
 	return oldest;
 }
@@ -749,12 +754,12 @@ pool_oldest_idle(struct pool *p)
 static void
 pool_dynamic(struct pool *p)
 {
-	struct worker	*oldest;
+	struct kid	*oldest;
 	int		 idle = pool_idle(p), n;
 
 	if (idle > p->pc->max_spare) {
 		if ((oldest = pool_oldest_idle(p)) != NULL)
-			worker_signal(oldest, SIGQUIT);
+			kid_signal(oldest, SIGQUIT);
 		return;
 	}
 	if (idle >= p->pc->min_spare) {
@@ -828,7 +833,7 @@ pool_respawn(void *arg)
 }
 
 static const char *
-exit_cause(const struct worker *w, int status, char *buf, size_t len)
+exit_cause(const struct kid *k, int status, char *buf, size_t len)
 {
 	if (WIFSIGNALED(status))
 		return log_waitstatus(status, buf, len);
@@ -847,9 +852,9 @@ exit_cause(const struct worker *w, int status, char *buf, size_t len)
 	case WORKER_EXIT_FATAL:
 		return "on a fatal error";
 	case WORKER_EXIT_QUIT:
-		if (w->stopping == SIGQUIT && !stopping)
+		if (k->stopping == SIGQUIT && !stopping)
 			return "when asked to (idle, spare or reload)";
-		return w->stopping ? "when asked to" : "as its master is gone";
+		return k->stopping ? "when asked to" : "as its master is gone";
 	default:
 		snprintf(buf, len, "with exit code %d", WEXITSTATUS(status));
 		return buf;
@@ -864,9 +869,9 @@ exit_cause(const struct worker *w, int status, char *buf, size_t len)
  * need not wait.
  */
 static int
-death_is_quick(const struct worker *w, int status, int64_t lived_ns)
+death_is_quick(const struct kid *k, int status, int64_t lived_ns)
 {
-	if (w->stopping)
+	if (k->stopping)
 		return 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_APP)
 		return 1;
@@ -929,17 +934,17 @@ pool_crashed(struct pool *p, int sig)
 
 /* The status worker exited: another, at once unless it died young. */
 static void
-pool_status_gone(struct worker *w, int status)
+pool_status_gone(struct kid *k, int status)
 {
-	struct pool	*p = w->pool;
-	int64_t		 lived_ns = ev_now() - w->started_ns;
+	struct pool	*p = k->pool;
+	int64_t		 lived_ns = ev_now() - k->started_ns;
 	char		 buf[64];
 
 	(WIFSIGNALED(status) ? log_warnx : log_info)("pool %s: status worker "
-	    "%d exited %s after %.3fs", p->pc->name, (int)w->pid,
-	    exit_cause(w, status, buf, sizeof(buf)), lived_ns / 1e9);
+	    "%d exited %s after %.3fs", p->pc->name, (int)k->pid,
+	    exit_cause(k, status, buf, sizeof(buf)), lived_ns / 1e9);
 	p->statusw = NULL;
-	worker_free(w);
+	kid_free(k);
 	if (p->retired && !pool_alive(p)) {
 		log_info("pool %s: the old workers are gone", p->pc->name);
 		pool_free(p);
@@ -956,18 +961,18 @@ pool_status_gone(struct worker *w, int status)
  * as the workers' does.  Its application went with it.
  */
 static void
-pool_keeper_gone(struct worker *w, int status)
+pool_keeper_gone(struct kid *k, int status)
 {
-	struct pool	*p = w->pool;
-	int64_t		 lived_ns = ev_now() - w->started_ns, wait_ms = 0;
+	struct pool	*p = k->pool;
+	int64_t		 lived_ns = ev_now() - k->started_ns, wait_ms = 0;
 	char		 buf[64];
 
-	(w->stopping && !WIFSIGNALED(status) ? log_info : log_warnx)(
+	(k->stopping && !WIFSIGNALED(status) ? log_info : log_warnx)(
 	    "pool %s: application keeper %d exited %s after %.3fs",
-	    p->pc->name, (int)w->pid, exit_cause(w, status, buf, sizeof(buf)),
+	    p->pc->name, (int)k->pid, exit_cause(k, status, buf, sizeof(buf)),
 	    lived_ns / 1e9);
 	p->keeper = NULL;
-	if (death_is_quick(w, status, lived_ns)) {
+	if (death_is_quick(k, status, lived_ns)) {
 		wait_ms = (int64_t)TICK_MS << (p->keeper_fails < 5 ?
 		    p->keeper_fails : 5);
 		p->keeper_fails++;
@@ -975,7 +980,7 @@ pool_keeper_gone(struct worker *w, int status)
 		    p->pc->name, wait_ms / 1e3);
 	} else
 		p->keeper_fails = 0;
-	worker_free(w);
+	kid_free(k);
 	if (p->retired && !pool_alive(p)) {
 		log_info("pool %s: the old workers are gone", p->pc->name);
 		pool_free(p);
@@ -984,43 +989,43 @@ pool_keeper_gone(struct worker *w, int status)
 }
 
 static void
-worker_gone(struct worker *w, int status)
+kid_gone(struct kid *k, int status)
 {
-	struct pool	*p = w->pool;
-	struct slot	*s = &p->sb->slots[w->slot];
-	int64_t		 lived_ns = ev_now() - w->started_ns;
+	struct pool	*p = k->pool;
+	struct slot	*s = &p->sb->slots[k->slot];
+	int64_t		 lived_ns = ev_now() - k->started_ns;
 	char		 buf[64];
 	void		(*say)(const char *, ...);
 
 	/* All it said before it died comes first, "accepting" among it. */
-	worker_read(w, CHAN_DRAIN_MAX);
+	kid_read(k, CHAN_DRAIN_MAX);
 	if (WIFSIGNALED(status) && crash_signal(WTERMSIG(status)))
 		pool_crashed(p, WTERMSIG(status));
-	if (w->slot == SLOT_STATUS) {
-		pool_status_gone(w, status);
+	if (k->slot == SLOT_STATUS) {
+		pool_status_gone(k, status);
 		return;
 	}
-	if (w->slot == SLOT_KEEPER) {
-		pool_keeper_gone(w, status);
+	if (k->slot == SLOT_KEEPER) {
+		pool_keeper_gone(k, status);
 		return;
 	}
-	say = WIFSIGNALED(status) || death_is_quick(w, status, lived_ns) ?
+	say = WIFSIGNALED(status) || death_is_quick(k, status, lived_ns) ?
 	    log_warnx : log_info;
 	say("pool %s: worker %d exited %s after %.3fs, %llu requests",
-	    p->pc->name, (int)w->pid, exit_cause(w, status, buf, sizeof(buf)),
+	    p->pc->name, (int)k->pid, exit_cause(k, status, buf, sizeof(buf)),
 	    lived_ns / 1e9, (unsigned long long)s->requests);
-	if (death_is_quick(w, status, lived_ns)) {
+	if (death_is_quick(k, status, lived_ns)) {
 		p->quick_deaths++;
 		log_warnx("pool %s: worker died at birth; the next in "
 		    "%.1fs", p->pc->name, pool_backoff_ms(p) / 1e3);
 	} else
 		p->quick_deaths = 0;
 	sb_slot_reset(s);
-	if (!w->ready)
+	if (!k->ready)
 		p->nstarting--;
 	p->nworkers--;
-	TAILQ_REMOVE(&p->workers, w, entry);
-	worker_free(w);
+	TAILQ_REMOVE(&p->workers, k, entry);
+	kid_free(k);
 	if (p->retired && !pool_alive(p)) {
 		log_info("pool %s: the old workers are gone", p->pc->name);
 		pool_free(p);
@@ -1037,7 +1042,7 @@ worker_gone(struct worker *w, int status)
 void
 pools_reap(void)
 {
-	struct worker	*w;
+	struct kid	*k;
 	pid_t		 pid;
 	int		 status, look = 0, killed = 0;
 
@@ -1047,7 +1052,7 @@ pools_reap(void)
 			kept_gone(pid, status);
 			continue;
 		}
-		if ((w = worker_find(pid)) == NULL) {
+		if ((k = kid_find(pid)) == NULL) {
 			killed += pool_orphan_killed(pid, status);
 			look = 1;
 			continue;
@@ -1056,7 +1061,7 @@ pools_reap(void)
 		    WORKER_EXIT_QUIT && WEXITSTATUS(status) !=
 		    WORKER_EXIT_MAXREQ))
 			look = 1;
-		worker_gone(w, status);
+		kid_gone(k, status);
 	}
 	pools_say_killed(killed);
 	if (look)
@@ -1086,7 +1091,7 @@ pools_keep_child(pid_t pid, void (*gone)(pid_t, int))
 static void
 pool_terminate_stuck(struct pool *p, int64_t now_ns)
 {
-	struct worker	*w;
+	struct kid	*k;
 	struct slot	*s;
 	int64_t		 limit_ns;
 
@@ -1094,17 +1099,17 @@ pool_terminate_stuck(struct pool *p, int64_t now_ns)
 		return;
 	limit_ns = ev_ms_to_ns(p->pc->terminate_timeout_ms +
 	    TERMINATE_GRACE_MS);
-	TAILQ_FOREACH(w, &p->workers, entry) {
-		s = &p->sb->slots[w->slot];
+	TAILQ_FOREACH(k, &p->workers, entry) {
+		s = &p->sb->slots[k->slot];
 		if (s->req_start_ns == 0 || sb_sub(now_ns, s->req_start_ns) <
 		    limit_ns || (s->state == SLOT_FINISHING &&
 		    !p->pc->terminate_track_finished))
 			continue;
 		log_warnx("pool %s: worker %d still on %.*s %.*s after "
 		    "request_terminate_timeout; killing it", p->pc->name,
-		    (int)w->pid, (int)strnlen(s->method, sizeof(s->method)),
+		    (int)k->pid, (int)strnlen(s->method, sizeof(s->method)),
 		    s->method, (int)strnlen(s->uri, sizeof(s->uri)), s->uri);
-		worker_signal(w, SIGKILL);
+		kid_signal(k, SIGKILL);
 		s->req_start_ns = 0;
 	}
 }
@@ -1113,15 +1118,15 @@ pool_terminate_stuck(struct pool *p, int64_t now_ns)
 static void
 pool_reap_idle(struct pool *p, int64_t now_ns)
 {
-	struct worker	*w;
+	struct kid	*k;
 	struct slot	*s;
 
-	TAILQ_FOREACH(w, &p->workers, entry) {
-		s = &p->sb->slots[w->slot];
-		if (s->state == SLOT_IDLE && !w->stopping &&
+	TAILQ_FOREACH(k, &p->workers, entry) {
+		s = &p->sb->slots[k->slot];
+		if (s->state == SLOT_IDLE && !k->stopping &&
 		    sb_sub(now_ns, s->since_ns) >=
 		    ev_ms_to_ns(p->pc->idle_timeout_ms))
-			worker_signal(w, SIGQUIT);
+			kid_signal(k, SIGQUIT);
 	}
 }
 
@@ -1294,14 +1299,14 @@ pool_new(struct pool_conf *pc)
 static void
 pool_free(struct pool *p)
 {
-	struct worker	*w;
+	struct kid	*k;
 
-	TAILQ_FOREACH(w, &p->workers, entry)
-		worker_read(w, CHAN_DRAIN_MAX);
+	TAILQ_FOREACH(k, &p->workers, entry)
+		kid_read(k, CHAN_DRAIN_MAX);
 	if (p->statusw != NULL)
-		worker_read(p->statusw, CHAN_DRAIN_MAX);
+		kid_read(p->statusw, CHAN_DRAIN_MAX);
 	if (p->keeper != NULL)
-		worker_read(p->keeper, CHAN_DRAIN_MAX);
+		kid_read(p->keeper, CHAN_DRAIN_MAX);
 	pool_unwatch(p);
 	ev_timer_del(loop, &p->begin);
 	ev_timer_del(loop, &p->tick);
