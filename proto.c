@@ -694,7 +694,7 @@ proto_record(uint8_t *dst, int type, unsigned int id, const void *data,
 }
 
 /*
- * len bytes of a stream as records of at most FCGI_MAX_LENGTH bytes;
+ * len bytes of a stream as records of at most PROTO_CHUNK_MAX bytes;
  * len 0 writes the empty record that ends the stream.  Returns the
  * bytes written, or 0 if they do not fit in size.
  */
@@ -704,10 +704,9 @@ proto_stream(uint8_t *dst, size_t size, int type, unsigned int id,
 {
 	const uint8_t	*src = data;
 	size_t		 n, done = 0, off = 0;
-	size_t		 chunk = FCGI_MAX_LENGTH & ~(size_t)7;
 
 	do {
-		n = len - done < chunk ? len - done : chunk;
+		n = len - done < PROTO_CHUNK_MAX ? len - done : PROTO_CHUNK_MAX;
 		if (size - off < PROTO_RECORD_SIZE(n))
 			return 0;
 		off += proto_record(dst + off, type, id,

@@ -69,6 +69,11 @@
 /* Bytes a record of len content bytes takes on the wire. */
 #define PROTO_RECORD_SIZE(len)	(FCGI_HEADER_LEN + (len) + proto_padding(len))
 /*
+ * The most content a record of a stream carries: the largest multiple
+ * of 8 a record can hold, so that a full record needs no padding.
+ */
+#define PROTO_CHUNK_MAX		(FCGI_MAX_LENGTH & ~(size_t)7)
+/*
  * Room for the content of the management records fpmd reads and
  * writes (GET_VALUES, GET_VALUES_RESULT).  A multiple of 8, so that a
  * whole record, padding included, fits in PROTO_MGMT_RECORD_MAX.

@@ -58,7 +58,6 @@
 #define RELAY_END_BYTES		(3 * FCGI_HEADER_LEN)	/* ours at the end */
 #define RELAY_UP_BYTES		(2 * PROTO_RECORD_MAX)
 #define RELAY_ABORT_GRACE_MS	1000
-#define RELAY_PARAMS_CHUNK	(FCGI_MAX_LENGTH & ~(size_t)7)
 #define RELAY_HEAD_BYTES	4096	/* of the response, for the logs */
 
 struct relay {
@@ -127,10 +126,10 @@ relay_params(struct relay *r)
 	size_t				 n;
 
 	while (!r->params_done &&
-	    relay_up_room(r) >= PROTO_RECORD_SIZE(RELAY_PARAMS_CHUNK)) {
+	    relay_up_room(r) >= PROTO_RECORD_SIZE(PROTO_CHUNK_MAX)) {
 		n = p->params_len - r->params_off;
-		if (n > RELAY_PARAMS_CHUNK)
-			n = RELAY_PARAMS_CHUNK;
+		if (n > PROTO_CHUNK_MAX)
+			n = PROTO_CHUNK_MAX;
 		relay_queue(r, FCGI_PARAMS, p->params + r->params_off, n);
 		r->params_off += n;
 		r->params_done = n == 0;

@@ -183,7 +183,7 @@ floor_cgi(int fd, unsigned int id)
 		err(1, "%s", floor_program);
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
-	while ((n = read(p[0], out + FCGI_HEADER_LEN, FCGI_MAX_LENGTH & ~7))
+	while ((n = read(p[0], out + FCGI_HEADER_LEN, PROTO_CHUNK_MAX))
 	    > 0 && r == 0)
 		r = floor_write(fd, out, proto_record(out, FCGI_STDOUT, id,
 		    out + FCGI_HEADER_LEN, (size_t)n));

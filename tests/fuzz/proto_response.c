@@ -42,8 +42,6 @@
 
 #define RESPONSE_MAX_REQUESTS	16
 #define WIRE_MAX_BYTES		(256 * 1024)	/* then encoding stops */
-#define STREAM_CHUNK		(FCGI_MAX_LENGTH & ~(size_t)7)
-
 
 /* The requests the responses are for, in order. */
 struct response_model {
@@ -195,7 +193,7 @@ encode_stream_raw(struct encoder *e, int type, unsigned int id,
 {
 	size_t	 size, k;
 
-	size = len + (len / STREAM_CHUNK + 1) * (FCGI_HEADER_LEN + 7);
+	size = len + (len / PROTO_CHUNK_MAX + 1) * (FCGI_HEADER_LEN + 7);
 	k = proto_stream(fuzz_reserve(&e->wire, size), size, type, id, data,
 	    len);
 	FUZZ_CHECK(k >= PROTO_RECORD_SIZE(len) && k <= size);
