@@ -326,26 +326,30 @@ conn_flush(struct conn *c)
 }
 
 /*
- * Queue len bytes of a stream as records of type; len 0 queues the
- * record that ends the stream.  What is queued goes out with the next
- * conn_end(), in one write for a small response, or when out[] fills.
+ * Queue len bytes of a stream as records of type, a record at a time
+ * (proto_stream()); len 0 queues the record that ends the stream.  What
+ * is queued goes out with the next conn_end(), in one write for a small
+ * response, or when out[] has no room for the next record.
  */
 static int
 conn_queue(struct conn *c, int type, const void *data, size_t len)
 {
 	const uint8_t	*p = data;
-	size_t		 n, done = 0, chunk = FCGI_MAX_LENGTH & ~(size_t)7;
+	size_t		 n, done = 0, put;
 
-	do {
-		n = len - done < chunk ? len - done : chunk;
-		if (c->outlen + PROTO_RECORD_SIZE(n) > sizeof(c->out) &&
-		    conn_flush(c) == -1)
-			return -1;
-		c->outlen += proto_record(c->out + c->outlen, type, c->id,
-		    n > 0 ? p + done : NULL, n);
-		done += n;
-	} while (done < len);
-	return 0;
+	for (;;) {
+		n = len - done < PROTO_CHUNK_MAX ? len - done : PROTO_CHUNK_MAX;
+		put = proto_stream(c->out + c->outlen, sizeof(c->out) -
+		    c->outlen, type, c->id, n > 0 ? p + done : NULL, n);
+		if (put == 0) {
+			if (conn_flush(c) == -1)
+				return -1;
+			continue;
+		}
+		c->outlen += put;
+		if ((done += n) == len)
+			return 0;
+	}
 }
 
 /* The end of a response: an empty STDOUT, then END_REQUEST. */
