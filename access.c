@@ -27,9 +27,7 @@
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/socket.h>
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -328,14 +326,6 @@ access_log(const char *format, const struct access *a)
 	size_t	 n;
 
 	msg[0] = CHAN_ACCESS;
-	if ((n = access_render(msg + 1, format, a)) == 0)
-		return;
-	if (a->c->reqlog_fd == -1)
-		return;
-	while (send(a->c->reqlog_fd, msg, n + 1, 0) == -1)
-		if (errno != EINTR) {
-			log_error("pool %s: send an access log line",
-			    a->c->pc->name);
-			return;
-		}
+	if ((n = access_render(msg + 1, format, a)) > 0)
+		conn_reqlog_send(a->c, msg, n + 1, "an access log line");
 }

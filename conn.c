@@ -22,10 +22,15 @@
  * once when *halt is set (the worker must stop now); a new connection
  * that has not sent a whole BEGIN_REQUEST within fastcgi.begin_timeout
  * is no web server's, and is closed.  It writes only the state and
- * request start of the worker's own slot, when it has one.
+ * request start of the worker's own slot, when it has one.  The
+ * request's access and slow log messages (access.c, slowlog.c) go to
+ * the master from here, on the worker's channel.
  */
 
 #include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -403,6 +408,24 @@ conn_param(struct conn *c, const char *name, char *buf, size_t len)
 	memcpy(buf, v, vlen);
 	buf[vlen] = '\0';
 	return 1;
+}
+
+/*
+ * Send msg, a CHAN_ACCESS or CHAN_SLOW message of len bytes, to the
+ * master on the worker's channel, if c has one; what says what it is,
+ * for the error.
+ */
+void
+conn_reqlog_send(const struct conn *c, const void *msg, size_t len,
+    const char *what)
+{
+	if (c->reqlog_fd == -1)
+		return;
+	while (send(c->reqlog_fd, msg, len, 0) == -1)
+		if (errno != EINTR) {
+			log_error("pool %s: send %s", c->pc->name, what);
+			return;
+		}
 }
 
 /*

@@ -673,6 +673,8 @@ int		 conn_drain(struct conn *);
 int		 conn_respond(struct conn *, const char *, size_t);
 int		 conn_status(struct conn *, const char *);
 int		 conn_end(struct conn *, uint32_t, int);
+void		 conn_reqlog_send(const struct conn *, const void *, size_t,
+		    const char *);
 
 /* status.c: a worker */
 void		 status_page(struct conn *, const struct pool_conf *,

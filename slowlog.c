@@ -34,9 +34,7 @@
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/socket.h>
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -133,19 +131,6 @@ slowlog_request(char *buf, size_t len, const struct slot *s)
 	    "?" : "", (int)sizeof(s->query), s->query);
 }
 
-static void
-slowlog_send(const struct conn *c, const struct entry *e)
-{
-	if (c->reqlog_fd == -1)
-		return;
-	while (send(c->reqlog_fd, e->buf, e->len, 0) == -1)
-		if (errno != EINTR) {
-			log_error("pool %s: send a slow log entry",
-			    c->pc->name);
-			return;
-		}
-}
-
 /*
  * The request on c has run for running_ns: log it, count it.  The
  * request's strings are escaped once for each log: by log_warnx() for
@@ -175,7 +160,7 @@ slowlog_write(struct conn *c, pid_t pgid, pid_t (*root)(void),
 	    "running = %.3f s\n", script, request, (double)running_ns / 1e9);
 	slowlog_group(&e, c->pc->slowlog_trace_depth, pgid,
 	    root != NULL ? root() : 0);
-	slowlog_send(c, &e);
+	conn_reqlog_send(c, e.buf, e.len, "a slow log entry");
 	c->slot->slow++;
 }
 
