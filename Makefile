@@ -30,8 +30,8 @@ SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 		upgrade.c pidfile.c confcheck.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
-		compat/peerproc.c compat/procgroup.c compat/reallocarray.c \
-		compat/reaper.c \
+		compat/listenqueue.c compat/peerproc.c compat/procgroup.c \
+		compat/reallocarray.c compat/reaper.c \
 		compat/selfexec.c compat/setproctitle.c compat/setresuid.c \
 		compat/shmanon.c compat/sockacl.c compat/strlcat.c \
 		compat/strlcpy.c compat/strtonum.c
@@ -42,8 +42,8 @@ OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		upgrade.o pidfile.o confcheck.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
-		compat/peerproc.o compat/procgroup.o compat/reallocarray.o \
-		compat/reaper.o \
+		compat/listenqueue.o compat/peerproc.o compat/procgroup.o \
+		compat/reallocarray.o compat/reaper.o \
 		compat/selfexec.o compat/setproctitle.o compat/setresuid.o \
 		compat/shmanon.o compat/sockacl.o compat/strlcat.o \
 		compat/strlcpy.o compat/strtonum.o
@@ -156,10 +156,10 @@ tests/status_test.o: tests/status_test.c tests/wire.h config.h fpmd.h \
 	    -c tests/status_test.c -o $@
 
 tests/status_test: tests/status_test.o tests/wire.o status.o outcome.o \
-	    listener.o compat/sockacl.o conf.o $(CONNOBJS)
+	    compat/listenqueue.o $(CONNOBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/status_test.o tests/wire.o \
-	    status.o outcome.o listener.o compat/sockacl.o conf.o \
-	    $(CONNOBJS) $(ATF_LIBS) $(LIBS)
+	    status.o outcome.o compat/listenqueue.o $(CONNOBJS) $(ATF_LIBS) \
+	    $(LIBS)
 
 tests/access_test.o: tests/access_test.c tests/wire.h config.h fpmd.h \
 	    proto.h
@@ -197,8 +197,8 @@ HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		escape.o xmalloc.o upgrade.o pidfile.o confcheck.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
-		compat/peerproc.o compat/procgroup.o compat/reallocarray.o \
-		compat/reaper.o \
+		compat/listenqueue.o compat/peerproc.o compat/procgroup.o \
+		compat/reallocarray.o compat/reaper.o \
 		compat/selfexec.o compat/setproctitle.o compat/setresuid.o \
 		compat/shmanon.o compat/sockacl.o compat/strlcat.o \
 		compat/strlcpy.o compat/strtonum.o

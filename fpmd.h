@@ -36,10 +36,10 @@
  * (its access log line), slowlog.c (a slow request's entry) and
  * status.c (ping's sibling, the status page).  So does the keeper of
  * an exec.mode = shared pool: keeper.c, with privdrop.c, app.c and
- * child.c.  Both
- * kinds run scoreboard.c, confwire.c, listener_queue(), escape.c,
- * xmalloc.c, log.c and proto.c, and a worker reads the struct
- * pool_conf conf.c made, as confwire.c carried it over.
+ * child.c.  Both kinds run scoreboard.c, confwire.c, escape.c,
+ * xmalloc.c, log.c, proto.c and compat/ (listen_queue() among it),
+ * and a worker reads the struct pool_conf conf.c made, as confwire.c
+ * carried it over.
  *
  * A worker is a fresh image: after fork(), the master's child executes
  * fpmd's own binary, whose main() hands over to worker_main() at once,
@@ -137,6 +137,9 @@ enum pm_style {
 	PM_ONDEMAND,
 	PM_DYNAMIC
 };
+/* A pm style's name, as pm takes it and the status page shows it. */
+#define PM_NAME(pm)	((pm) == PM_STATIC ? "static" :			\
+			    (pm) == PM_ONDEMAND ? "ondemand" : "dynamic")
 
 /*
  * Keys that need what only some systems have, told apart here rather
@@ -617,7 +620,7 @@ void		 pools_figures(int *, int *, uint64_t *, uint64_t *);
 int		 pools_empty(void);
 void		 pools_close(void);
 
-/* listener.c: the master opens and closes; both ask for the queue */
+/* listener.c: the master's listening sockets */
 int		 listener_open(struct pool_conf *, const char *, char *,
 		    size_t);
 struct listener	*listener_find(const struct pool_conf *, const char *);
@@ -629,7 +632,6 @@ void		 listeners_place(void);
 void		 listener_take_over(void);
 void		 listener_hand_over(void);
 int		 listener_hand_on(int *, int *, char **);
-unsigned int	 listener_queue(int, unsigned int *);
 
 /* scoreboard.c: the master makes and resets; a worker writes its slot */
 struct scoreboard *sb_new(const char *, int, int *);

@@ -19,8 +19,7 @@
  * daemonizes and on reload, with their backlog, owner and mode; a
  * listener outlives the pool that opened it for as long as another
  * pool (a reload's) uses the same address, so an unchanged address is
- * never closed.  Workers inherit the one of their pool.  Both the
- * master and a worker ask a socket for its queue.
+ * never closed.  Workers inherit the one of their pool.
  *
  * A unix socket's directory may belong to a pool's user (Debian's
  * /run/php is www-data's), so root never changes anything there by
@@ -47,7 +46,6 @@
 #include <sys/un.h>
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <ctype.h>
@@ -1088,44 +1086,4 @@ listener_hand_on(int *keep, int *own, char **names)
 	}
 	*keep = 3 + n;
 	return n;
-}
-
-/*
- * The listen socket's queue: connections waiting now, and its limit
- * where the kernel says (Linux TCP_INFO, BSD SO_LISTENQLEN); 0 where
- * it cannot tell, as on a Linux unix socket.  A kernel, or an emulator
- * such as qemu-user, may fill less of struct tcp_info than its size:
- * only the fields it wrote are read.  The master keeps the queue's
- * high-water mark; a worker shows both on the status page.
- */
-unsigned int
-listener_queue(int fd, unsigned int *limit)
-{
-	unsigned int	 queue = 0;
-#if HAVE_TCP_INFO
-	struct tcp_info	 ti;
-	socklen_t	 len = sizeof(ti);
-
-	memset(&ti, 0, sizeof(ti));
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
-	    len >= offsetof(struct tcp_info, tcpi_sacked) +
-	    sizeof(ti.tcpi_sacked)) {
-		queue = ti.tcpi_unacked;
-		if (limit != NULL)
-			*limit = ti.tcpi_sacked;
-	}
-#elif HAVE_SO_LISTENQLEN
-	int		 q;
-	socklen_t	 len = sizeof(q);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_LISTENQLEN, &q, &len) == 0)
-		queue = (unsigned int)q;
-	if (limit != NULL && getsockopt(fd, SOL_SOCKET, SO_LISTENQLIMIT,
-	    &q, &len) == 0)
-		*limit = (unsigned int)q;
-#else
-	(void)fd;
-	(void)limit;
-#endif
-	return queue;
 }

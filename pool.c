@@ -1144,7 +1144,7 @@ pool_tick(void *arg)
 	active = idle < p->nworkers ? (unsigned int)(p->nworkers - idle) : 0;
 	if (active > p->sb->max_active)
 		p->sb->max_active = active;
-	queue = listener_queue(p->lsn->fd, NULL);
+	queue = listen_queue(p->lsn->fd, NULL);
 	if (queue > p->sb->max_listen_queue)
 		p->sb->max_listen_queue = queue;
 	pool_terminate_stuck(p, now_ns);
@@ -1288,7 +1288,7 @@ pool_new(struct pool_conf *pc)
 	ev_timer_add(loop, &p->tick, TICK_MS);
 	log_info("pool %s: %s on %s, pm %s, max_children %d", pc->name,
 	    pc->pm == PM_ONDEMAND ? "waiting" : "started", p->lsn->addr,
-	    conf_pm_name(pc->pm), pc->max_children);
+	    PM_NAME(pc->pm), pc->max_children);
 	return p;
 }
 

@@ -33,9 +33,6 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,7 +147,7 @@ figures(const struct pool_view *p, struct figures *f)
 	}
 	f->queue_len = p->pc->backlog < 0 ? SOMAXCONN :
 	    (unsigned int)p->pc->backlog;
-	f->queue = listener_queue(p->listen_fd, &f->queue_len);
+	f->queue = listen_queue(p->listen_fd, &f->queue_len);
 	f->queue_max = p->sb->max_listen_queue > f->queue ?
 	    p->sb->max_listen_queue : f->queue;
 	f->max_active = p->sb->max_active > (unsigned int)f->active ?
@@ -194,7 +191,7 @@ render_pool(struct buf *b, const struct pool_view *p, const struct figures *f,
 	size_t		 i;
 
 	snprintf(v[0], sizeof(v[0]), "%s", p->pc->name);
-	snprintf(v[1], sizeof(v[1]), "%s", conf_pm_name(p->pc->pm));
+	snprintf(v[1], sizeof(v[1]), "%s", PM_NAME(p->pc->pm));
 	when(v[2], sizeof(v[2]), fmt, p->sb->started_epoch);
 	snprintf(v[3], sizeof(v[3]), "%lld",
 	    (long long)sb_sub(time(NULL), p->sb->started_epoch));
@@ -377,7 +374,7 @@ render_openmetrics(struct buf *b, const struct pool_view *p,
 	char	 up[128];
 
 	snprintf(up, sizeof(up), "Could pool %s using a %s PM on fpmd be "
-	    "reached?", p->pc->name, conf_pm_name(p->pc->pm));
+	    "reached?", p->pc->name, PM_NAME(p->pc->pm));
 	metric(b, "up", "gauge", up, 1);
 	metric(b, "start_since", "counter",
 	    "The number of seconds since FPM has started.",

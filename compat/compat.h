@@ -86,6 +86,9 @@ int	 peerproc_signal(int, pid_t, int);
 int	 peerproc_connected(int);
 pid_t	 peerproc_find(int, pid_t);
 
+/* compat/listenqueue.c: a listening socket's queue, and its limit. */
+unsigned int listen_queue(int, unsigned int *);
+
 /* compat/sockacl.c: listen.acl_users and listen.acl_groups. */
 int	 sockacl_grant(const char *, const id_t *, int, const id_t *, int);
 

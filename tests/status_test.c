@@ -234,7 +234,7 @@ ATF_TC_BODY(a_listening_socket_gives_its_queue_length, tc)
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ATF_REQUIRE(bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0);
 	ATF_REQUIRE(listen(fd, 17) == 0);
-	ATF_REQUIRE_EQ(listener_queue(fd, NULL), 0);
+	ATF_REQUIRE_EQ(listen_queue(fd, NULL), 0);
 	close(fd);
 }
 
