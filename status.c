@@ -70,8 +70,7 @@ bprintf(struct buf *b, const char *fmt, ...)
 
 	if (b->p == NULL) {
 		b->size = 4096;
-		if ((b->p = malloc(b->size)) == NULL)
-			fatal("malloc");
+		b->p = xreallocarray(NULL, b->size, 1);
 	}
 	for (;;) {
 		va_start(ap, fmt);
@@ -82,8 +81,7 @@ bprintf(struct buf *b, const char *fmt, ...)
 		if ((size_t)n < b->size - b->len)
 			break;
 		b->size = b->size * 2 + (size_t)n;
-		if ((b->p = realloc(b->p, b->size)) == NULL)
-			fatal("realloc");
+		b->p = xreallocarray(b->p, b->size, 1);
 	}
 	b->len += (size_t)n;
 }
