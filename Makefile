@@ -25,8 +25,8 @@ PROG=		fpmd
 VERSION=	0.1
 SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 		service.c worker.c conn.c child.c cgi.c cgiheader.c script.c \
-		spool.c app.c keeper.c privdrop.c relay.c status.c outcome.c \
-		access.c slowlog.c proto.c confwire.c log.c escape.c xmalloc.c \
+		spool.c app.c keeper.c privdrop.c relay.c status.c access.c \
+		slowlog.c proto.c confwire.c log.c escape.c xmalloc.c \
 		upgrade.c pidfile.c confcheck.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
@@ -37,8 +37,8 @@ SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 		compat/strlcpy.c compat/strtonum.c
 OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o child.o cgi.o cgiheader.o script.o \
-		spool.o app.o keeper.o privdrop.o relay.o status.o outcome.o \
-		access.o slowlog.o proto.o confwire.o log.o escape.o xmalloc.o \
+		spool.o app.o keeper.o privdrop.o relay.o status.o access.o \
+		slowlog.o proto.o confwire.o log.o escape.o xmalloc.o \
 		upgrade.o pidfile.o confcheck.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
@@ -112,9 +112,9 @@ FORCE:
 $(OBJS): config.h compat/compat.h compat/queue.h
 DAEMONOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o child.o cgi.o cgiheader.o script.o \
-		spool.o app.o keeper.o privdrop.o relay.o status.o outcome.o \
-		access.o slowlog.o confwire.o escape.o xmalloc.o upgrade.o \
-		pidfile.o confcheck.o
+		spool.o app.o keeper.o privdrop.o relay.o status.o access.o \
+		slowlog.o confwire.o escape.o xmalloc.o upgrade.o pidfile.o \
+		confcheck.o
 $(DAEMONOBJS): fpmd.h log.h compat/ev.h compat/ev_config.h proto.h
 proto.o: proto.h
 log.o: log.h
@@ -155,21 +155,19 @@ tests/status_test.o: tests/status_test.c tests/wire.h config.h fpmd.h \
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
 	    -c tests/status_test.c -o $@
 
-tests/status_test: tests/status_test.o tests/wire.o status.o outcome.o \
+tests/status_test: tests/status_test.o tests/wire.o status.o \
 	    compat/listenqueue.o $(CONNOBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/status_test.o tests/wire.o \
-	    status.o outcome.o compat/listenqueue.o $(CONNOBJS) $(ATF_LIBS) \
-	    $(LIBS)
+	    status.o compat/listenqueue.o $(CONNOBJS) $(ATF_LIBS) $(LIBS)
 
 tests/access_test.o: tests/access_test.c tests/wire.h config.h fpmd.h \
 	    proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
 	    -c tests/access_test.c -o $@
 
-tests/access_test: tests/access_test.o tests/wire.o access.o outcome.o \
-	    $(CONNOBJS)
+tests/access_test: tests/access_test.o tests/wire.o access.o $(CONNOBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/access_test.o tests/wire.o \
-	    access.o outcome.o $(CONNOBJS) $(ATF_LIBS) $(LIBS)
+	    access.o $(CONNOBJS) $(ATF_LIBS) $(LIBS)
 
 tests/cgiheader_test.o: tests/cgiheader_test.c config.h fpmd.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
@@ -193,8 +191,8 @@ tests/confwire_test: tests/confwire_test.o confwire.o conf.o listener.o \
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o tests/worker-hostile.o conn.o child.o cgi.o \
 		cgiheader.o script.o spool.o app.o keeper.o privdrop.o relay.o \
-		status.o outcome.o access.o slowlog.o proto.o confwire.o log.o \
-		escape.o xmalloc.o upgrade.o pidfile.o confcheck.o \
+		status.o access.o slowlog.o proto.o confwire.o log.o escape.o \
+		xmalloc.o upgrade.o pidfile.o confcheck.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/listenqueue.o compat/peerproc.o compat/procgroup.o \

@@ -25,12 +25,20 @@
  * request start of the worker's own slot, when it has one.  The
  * request's access and slow log messages (access.c, slowlog.c) go to
  * the master from here, on the worker's channel.
+ *
+ * The outcome of a request answered on it is kept here too (struct
+ * outcome in fpmd.h), with the figures php-fpm derives from it: the
+ * request's runner (cgi.c, relay.c, or worker.c for ping and status)
+ * fills it with outcome_set(); worker.c puts its figures in its slot
+ * and hands it to the access log; status.c shows them.
  */
 
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -43,6 +51,13 @@
 #include "fpmd.h"
 
 #define CONN_QUIET_S	10	/* a worker says "no BEGIN_REQUEST" so often */
+
+/* ru_maxrss is in bytes on macOS, in kilobytes everywhere else. */
+#ifdef __APPLE__
+#define RU_MAXRSS_BYTES	1
+#else
+#define RU_MAXRSS_BYTES	1024
+#endif
 
 /* php-fpm's headers for ping and status: never cache them. */
 const char	 nocache_headers[] =
@@ -467,4 +482,45 @@ conn_next(struct conn *c)
 			break;
 		}
 	}
+}
+
+static int64_t
+outcome_tv_ns(const struct timeval *tv)
+{
+	return (int64_t)tv->tv_sec * 1000000000 + (int64_t)tv->tv_usec * 1000;
+}
+
+/*
+ * The one call a request runner makes when it is done: the HTTP status
+ * it answered (0 if no response went out), the program it ran as the
+ * request named it (NULL if none), the response's header block (NULL if
+ * none; it must stay valid until the runner's next request), and the
+ * program's resource usage as wait4(2) gave it (NULL if unknown).
+ */
+void
+outcome_set(struct outcome *o, int status, const char *script,
+    const char *headers, size_t headers_len, const struct rusage *ru)
+{
+	memset(o, 0, sizeof(*o));
+	o->status = status;
+	o->script = script;
+	o->headers = headers;
+	o->headers_len = headers != NULL ? headers_len : 0;
+	if (ru == NULL)
+		return;
+	o->user_ns = outcome_tv_ns(&ru->ru_utime);
+	o->system_ns = outcome_tv_ns(&ru->ru_stime);
+	o->memory_bytes = (uint64_t)ru->ru_maxrss * RU_MAXRSS_BYTES;
+}
+
+/*
+ * php-fpm's "last request cpu" and %C: CPU time over the request's
+ * wall-clock time, as a percentage of one CPU.
+ */
+double
+outcome_cpu_pct(int64_t cpu_ns, int64_t wall_ns)
+{
+	if (wall_ns <= 0 || cpu_ns <= 0)
+		return 0.0;
+	return (double)cpu_ns * 100.0 / (double)wall_ns;
 }

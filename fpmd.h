@@ -27,15 +27,15 @@
  * reqlog.c (the access and slow log files).
  * A worker runs as its pool's user, in its pool's chroot: worker.c (its
  * accept loop and dispatch), privdrop.c (how it becomes the pool's),
- * conn.c (one FastCGI connection), child.c (its one child at a time:
- * a CGI program or an application), cgi.c (one CGI program per
- * request), script.c (which program), cgiheader.c (its header block),
- * spool.c (a large body's file), app.c (the FastCGI application of a
- * pool with exec, its own or the pool's shared one), relay.c (one
- * request relayed to it), outcome.c (what a request used), access.c
- * (its access log line), slowlog.c (a slow request's entry) and
- * status.c (ping's sibling, the status page).  So does the keeper of
- * an exec.mode = shared pool: keeper.c, with privdrop.c, app.c and
+ * conn.c (one FastCGI connection, and what a request used), child.c
+ * (its one child at a time: a CGI program or an application), cgi.c
+ * (one CGI program per request), script.c (which program), cgiheader.c
+ * (its header block), spool.c (a large body's file), app.c (the
+ * FastCGI application of a pool with exec, its own or the pool's
+ * shared one), relay.c (one request relayed to it), access.c (its
+ * access log line), slowlog.c (a slow request's entry) and status.c
+ * (ping's sibling, the status page).  So does the keeper of an
+ * exec.mode = shared pool: keeper.c, with privdrop.c, app.c and
  * child.c.  Both kinds run scoreboard.c, confwire.c, escape.c,
  * xmalloc.c, log.c, proto.c and compat/ (listen_queue() among it),
  * and a worker reads the struct pool_conf conf.c made, as confwire.c
@@ -677,6 +677,9 @@ int		 conn_status(struct conn *, const char *);
 int		 conn_end(struct conn *, uint32_t, int);
 void		 conn_reqlog_send(const struct conn *, const void *, size_t,
 		    const char *);
+void		 outcome_set(struct outcome *, int, const char *,
+		    const char *, size_t, const struct rusage *);
+double		 outcome_cpu_pct(int64_t, int64_t);
 
 /* status.c: a worker */
 void		 status_page(struct conn *, const struct pool_conf *,
@@ -701,11 +704,6 @@ void		 access_log(const char *, const struct access *);
 
 /* slowlog.c: a worker */
 int64_t		 slowlog_check(struct conn *, pid_t, pid_t (*)(void));
-
-/* outcome.c: a worker */
-void		 outcome_set(struct outcome *, int, const char *,
-		    const char *, size_t, const struct rusage *);
-double		 outcome_cpu_pct(int64_t, int64_t);
 
 /* child.c: the one child of a worker or the keeper */
 struct child_spec {

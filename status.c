@@ -23,7 +23,7 @@
  * now; the few that are histories (max active processes, max listen
  * queue, max children reached) are kept by the master.  Last request
  * cpu and memory are those of the last request's program, as its
- * runner reported them (outcome.c); slow requests are counted by each
+ * runner reported them (conn.c); slow requests are counted by each
  * worker in its slot (slowlog.c).  A worker renders it, from its own
  * pool's settings and scoreboard and its copy of the listening socket.
  */
