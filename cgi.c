@@ -77,7 +77,6 @@
  * long runs on after its response.
  */
 #define CGI_FINISH_GRACE_MS	200
-#define CGI_READ_MAX		(FCGI_MAX_LENGTH & ~7)
 #define CGI_BODY_MEM_BYTES	(64 * 1024)	/* larger bodies: a file */
 #define CGI_HEADER_MAX		(16 * 1024)
 #define CGI_LOG_BYTES		64	/* of bad output, in a log line */
@@ -579,7 +578,7 @@ cgi_read_output(struct cgi *g, int *fd, int type)
 		if ((n = read(*fd, buf, sizeof(buf))) > 0)
 			child_output(buf, (size_t)n);
 	} else if ((n = read(*fd, g->rec + FCGI_HEADER_LEN,
-	    CGI_READ_MAX)) > 0) {
+	    PROTO_CHUNK_MAX)) > 0) {
 		g->reclen = proto_record(g->rec, type, g->c->id,
 		    g->rec + FCGI_HEADER_LEN, (size_t)n);
 		g->recoff = 0;

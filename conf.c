@@ -721,19 +721,6 @@ set_pm(struct conf_parse *p, const struct key *k, void *base, const char *v)
 	return 0;
 }
 
-const char *
-conf_pm_name(enum pm_style pm)
-{
-	switch (pm) {
-	case PM_STATIC:
-		return "static";
-	case PM_ONDEMAND:
-		return "ondemand";
-	default:
-		return "dynamic";
-	}
-}
-
 static int
 set_level(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
@@ -1882,52 +1869,6 @@ conf_parse_end(struct conf_parse *p)
 	return NULL;
 }
 
-/*
- * Free a pool's settings.  env[] values are often secrets: they are
- * wiped first, so that a worker keeps nothing of another pool's.
- */
-void
-conf_pool_free(struct pool_conf *pc)
-{
-	size_t	 i;
-
-	for (i = 0; i < pc->nenv; i++)
-		explicit_bzero(pc->env[i], strlen(pc->env[i]));
-	free(pc->name);
-	free(pc->file);
-	free(pc->set_at);
-	free(pc->prefix);
-	free(pc->listen);
-	free(pc->listen_owner);
-	free(pc->listen_group);
-	free(pc->allowed_clients);
-	free(pc->acl);
-	free(pc->acl_users);
-	free(pc->acl_groups);
-	free(pc->status_listen);
-	free(pc->user);
-	free(pc->group);
-	free(pc->groups);
-	free(pc->chroot);
-	free(pc->chdir);
-	strlist_free(pc->env, pc->nenv);
-	free(pc->status_path);
-	free(pc->ping_path);
-	free(pc->ping_response);
-	free(pc->access_log);
-	free(pc->access_format);
-	strlist_free(pc->suppress_paths, pc->nsuppress_paths);
-	free(pc->slowlog);
-	free(pc->exec);
-	free(pc->exec_mode);
-	strlist_free(pc->php_args, pc->nphp_args);
-	free(pc->cgi_root);
-	free(pc->body_temp_dir);
-	strlist_free(pc->extensions, pc->nextensions);
-	strlist_free(pc->allowed_params, pc->nallowed_params);
-	free(pc);
-}
-
 void
 conf_free(struct conf *conf)
 {
@@ -2020,7 +1961,7 @@ key_format(const struct key *k, const void *base, char *buf, size_t len)
 		snprintf(buf, len, "%s", *(const int *)f ? "yes" : "no");
 		break;
 	case T_PM:
-		snprintf(buf, len, "%s", conf_pm_name(*(const int *)f));
+		snprintf(buf, len, "%s", PM_NAME(*(const int *)f));
 		break;
 	case T_LEVEL:
 		snprintf(buf, len, "%s", log_level_name(*(const int *)f));

@@ -579,3 +579,49 @@ confwire_free(struct worker_conf *wc)
 	free(wc->app_id);
 	memset(wc, 0, sizeof(*wc));
 }
+
+/*
+ * Free a pool's settings.  env[] values are often secrets: they are
+ * wiped first, so that a worker keeps nothing of another pool's.
+ */
+void
+conf_pool_free(struct pool_conf *pc)
+{
+	size_t	 i;
+
+	for (i = 0; i < pc->nenv; i++)
+		explicit_bzero(pc->env[i], strlen(pc->env[i]));
+	free(pc->name);
+	free(pc->file);
+	free(pc->set_at);
+	free(pc->prefix);
+	free(pc->listen);
+	free(pc->listen_owner);
+	free(pc->listen_group);
+	free(pc->allowed_clients);
+	free(pc->acl);
+	free(pc->acl_users);
+	free(pc->acl_groups);
+	free(pc->status_listen);
+	free(pc->user);
+	free(pc->group);
+	free(pc->groups);
+	free(pc->chroot);
+	free(pc->chdir);
+	strlist_free(pc->env, pc->nenv);
+	free(pc->status_path);
+	free(pc->ping_path);
+	free(pc->ping_response);
+	free(pc->access_log);
+	free(pc->access_format);
+	strlist_free(pc->suppress_paths, pc->nsuppress_paths);
+	free(pc->slowlog);
+	free(pc->exec);
+	free(pc->exec_mode);
+	strlist_free(pc->php_args, pc->nphp_args);
+	free(pc->cgi_root);
+	free(pc->body_temp_dir);
+	strlist_free(pc->extensions, pc->nextensions);
+	strlist_free(pc->allowed_params, pc->nallowed_params);
+	free(pc);
+}

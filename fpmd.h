@@ -593,11 +593,9 @@ void		 conf_global_warn(struct conf_parse *, const char *,
 		    const char *, ...)
 		    __attribute__((__format__ (printf, 3, 4)));
 void		 conf_free(struct conf *);
-void		 conf_pool_free(struct pool_conf *);
 int		 conf_pool_diff(const struct pool_conf *,
 		    const struct pool_conf *, char *, size_t);
 void		 conf_dump(const struct conf *, const char *);
-const char	*conf_pm_name(enum pm_style);
 
 /* confcheck.c: the whole load, the parse and the system's checks */
 #define CONF_ROOT_OK	0x01	/* -R: a pool may run as root */
@@ -652,7 +650,10 @@ __dead void	 worker_main(int, char *[]);
 int		 privdrop(const struct pool_conf *);
 void		 privdrop_signals(void (*)(int), int);
 
-/* confwire.c: the master writes a worker's settings; the worker reads */
+/*
+ * confwire.c: the master writes a worker's settings, the worker reads
+ * them, and both free a pool's
+ */
 #define CONFWIRE_MAX_BYTES	(16 * 1024 * 1024)
 enum { CONFWIRE_OK = 0, CONFWIRE_BAD = -1, CONFWIRE_BUILD = -2 };
 void		 confwire_encode(const struct worker_conf *, uint8_t **,
@@ -660,6 +661,7 @@ void		 confwire_encode(const struct worker_conf *, uint8_t **,
 int		 confwire_decode(const uint8_t *, size_t, struct worker_conf *,
 		    char *, size_t);
 void		 confwire_free(struct worker_conf *);
+void		 conf_pool_free(struct pool_conf *);
 
 /* conn.c: a worker */
 extern const char nocache_headers[];
