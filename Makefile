@@ -115,7 +115,8 @@ DAEMONOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		spool.o app.o keeper.o privdrop.o relay.o status.o access.o \
 		slowlog.o confwire.o escape.o xmalloc.o upgrade.o pidfile.o \
 		confcheck.o
-$(DAEMONOBJS): fpmd.h log.h compat/ev.h compat/ev_config.h proto.h
+$(DAEMONOBJS): fpmd.h master.h worker.h log.h escape.h cgiheader.h \
+	    script.h compat/ev.h compat/ev_config.h proto.h
 proto.o: proto.h
 log.o: log.h
 # The version, PREFIX and SYSCONFDIR come from here.

@@ -37,6 +37,8 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "worker.h"
+#include "escape.h"
 
 #define ACCESS_MOD_MAX		128	/* a {modifier}, as php-fpm cuts it */
 #define ACCESS_TIME_FORMAT	"%d/%b/%Y:%H:%M:%S %z"

@@ -87,6 +87,7 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "worker.h"
 
 #define APP_TMPDIR		"/tmp"
 #define APP_BACKLOG		8	/* a worker's own instance */

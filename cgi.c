@@ -70,7 +70,10 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "worker.h"
 #include "log.h"
+#include "cgiheader.h"
+#include "script.h"
 
 /*
  * A program whose output has closed and that has not exited in this
@@ -169,8 +172,8 @@ cgi_resolve(struct cgi *g)
 	n.filename = cgi_param(g, "SCRIPT_FILENAME", file, sizeof(file));
 	n.docroot = cgi_param(g, "DOCUMENT_ROOT", docroot, sizeof(docroot));
 	n.name = cgi_param(g, "SCRIPT_NAME", name, sizeof(name));
-	switch (script_resolve(&g->s, &n, pc, pc->cgi_root != NULL ?
-	    root : NULL)) {
+	switch (script_resolve(&g->s, &n, pc->extensions, pc->nextensions,
+	    pc->cgi_root != NULL ? root : NULL)) {
 	case SCRIPT_OK:
 		return NULL;
 	case SCRIPT_UNNAMED:

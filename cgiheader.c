@@ -31,7 +31,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "fpmd.h"
+#include "cgiheader.h"
 
 /* RFC 9110's tchar. */
 static int

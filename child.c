@@ -66,6 +66,7 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "worker.h"
 
 #define CHILD_LINE_MAX	512	/* of its output, in one log line */
 

@@ -58,6 +58,7 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "master.h"
 #include "log.h"
 #include "proto.h"
 

@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "master.h"
 #include "log.h"
 
 /* php-fpm mode's command line; NULL outside php-fpm mode. */

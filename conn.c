@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "worker.h"
 
 #define CONN_QUIET_S	10	/* a worker says "no BEGIN_REQUEST" so often */
 

@@ -32,7 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "log.h"
+#include "escape.h"
 
 /*
  * The length of the valid UTF-8 sequence at s (at most len bytes), or 0

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "master.h"
 #include "log.h"
 
 static struct conf	*conf;

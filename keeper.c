@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "worker.h"
 
 #define KEEPER_YOUNG_MS		1000	/* an instance that died so soon */
 

@@ -62,6 +62,7 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "master.h"
 
 #include "log.h"
 

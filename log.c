@@ -46,6 +46,7 @@
 
 #include "compat/compat.h"
 #include "log.h"
+#include "escape.h"
 
 #define LOG_LINE_MAX	1024
 

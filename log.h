@@ -16,13 +16,14 @@
 
 /*
  * The logging API (log.c), after OpenBSD relayd's with php-fpm's levels
- * (log_error for ERROR, log_warn for WARNING, log_info for NOTICE), and
- * the escaping of untrusted bytes every log line goes through
- * (escape.c).
+ * (log_error for ERROR, log_warn for WARNING, log_info for NOTICE).
+ * Every line goes through escape.h's escaping of untrusted bytes.
  */
 
 #ifndef LOG_H
 #define LOG_H
+
+#include <sys/types.h>
 
 #if !defined(__dead)
 #define __dead		__attribute__((__noreturn__))
@@ -66,11 +67,5 @@ __dead void fatal(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));
 __dead void fatalx(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));
-
-/* escape.c: untrusted bytes made fit for a log line or a page */
-size_t	 escape_utf8_len(const unsigned char *, size_t);
-char	*escape_log(char *, size_t, const void *, size_t);
-char	*escape_json(char *, size_t, const void *, size_t);
-char	*escape_markup(char *, size_t, const void *, size_t);
 
 #endif /* LOG_H */

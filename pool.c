@@ -64,6 +64,7 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "master.h"
 
 #define TICK_MS			1000
 #define RECHECK_MS		10	/* ondemand: idle workers had a go */

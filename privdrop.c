@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "worker.h"
 
 static int
 privdrop_rlimit(const struct pool_conf *pc, int resource, rlim_t value,

@@ -53,6 +53,8 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "worker.h"
+#include "cgiheader.h"
 
 #define RELAY_DOWN_BYTES	(2 * PROTO_RECORD_MAX)	/* read at most */
 #define RELAY_END_BYTES		(3 * FCGI_HEADER_LEN)	/* ours at the end */

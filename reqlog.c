@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "master.h"
 
 /* A slow log entry's header: "\n[time]  [pool name] pid N\n". */
 #define REQLOG_HEADER_MAX	512

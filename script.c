@@ -37,6 +37,8 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "worker.h"
+#include "script.h"
 
 /* The path the request names, before any check: 0, or -1 if none. */
 static int
@@ -101,31 +103,33 @@ script_within(const char *real, const char *root)
 	return strncmp(real, root, n) == 0 && (real[n] == '/' || n == 1);
 }
 
+/* Does path end in one of the extensions, or are there none? */
 static int
-script_extension_ok(const struct pool_conf *pc, const char *path)
+script_extension_ok(char *const *ext, size_t next, const char *path)
 {
 	size_t	 i, n, len = strlen(path);
 
-	if (pc->nextensions == 0)
+	if (next == 0)
 		return 1;
-	for (i = 0; i < pc->nextensions; i++) {
-		n = strlen(pc->extensions[i]);
-		if (len > n && strcmp(path + len - n, pc->extensions[i]) == 0)
+	for (i = 0; i < next; i++) {
+		n = strlen(ext[i]);
+		if (len > n && strcmp(path + len - n, ext[i]) == 0)
 			return 1;
 	}
 	return 0;
 }
 
 /*
- * Resolve the program names n give for pool pc, whose cgi.root is root
- * (resolved; NULL for none).  SCRIPT_OK with s->script (the program as
+ * Resolve the program names n give, under root, the real cgi.root (NULL
+ * for none), with the next extensions ext of security.limit_extensions
+ * (none: any).  SCRIPT_OK with s->script (the program as
  * named), s->path (its real path), s->dir and, after a split, s->info
  * and s->name; otherwise what is wrong, with s->named
  * (and s->path, the real path, once there is one) to say it with.
  */
 enum script_error
 script_resolve(struct script *s, const struct script_names *n,
-    const struct pool_conf *pc, const char *root)
+    char *const *ext, size_t next, const char *root)
 {
 	struct stat	 st;
 	char		 real[PATH_MAX];
@@ -143,7 +147,7 @@ script_resolve(struct script *s, const struct script_names *n,
 	if (root != NULL && !script_within(real, root))
 		return SCRIPT_OUTSIDE;
 	if (!S_ISREG(st.st_mode) || access(real, X_OK) == -1 ||
-	    !script_extension_ok(pc, real))
+	    !script_extension_ok(ext, next, real))
 		return SCRIPT_NOT_RUNNABLE;
 	strlcpy(s->dir, real, sizeof(s->dir));
 	*strrchr(s->dir, '/') = '\0';

@@ -56,6 +56,7 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "master.h"
 #include "log.h"
 
 static int			 notify_fd = -1;

@@ -41,6 +41,8 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "worker.h"
+#include "escape.h"
 
 #define SLOWLOG_PROCS_MAX	64	/* read of a group, at most */
 

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "worker.h"
 
 #define SPOOL_DIR	"/tmp"
 

@@ -40,7 +40,9 @@
 #include <time.h>
 
 #include "fpmd.h"
+#include "worker.h"
 #include "log.h"
+#include "escape.h"
 
 enum format { F_TEXT, F_JSON, F_XML, F_HTML, F_OPENMETRICS };
 

@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "master.h"
 #include "log.h"
 
 /*

@@ -60,6 +60,7 @@
 #include <unistd.h>
 
 #include "fpmd.h"
+#include "worker.h"
 
 /* Out of descriptors, accept pauses this long, as slowcgi's does. */
 #define ACCEPT_BACKOFF_MS	1000

@@ -28,7 +28,8 @@
 
 #include <atf-c.h>
 
-#include "../fpmd.h"
+#include "../cgiheader.h"
+#include "../escape.h"
 
 #define MAX	256
 

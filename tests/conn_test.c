@@ -38,6 +38,7 @@
 #include <atf-c.h>
 
 #include "../fpmd.h"
+#include "../worker.h"
 #include "wire.h"
 
 static struct conn		 conn;

@@ -36,6 +36,7 @@
 #include <atf-c.h>
 
 #include "../fpmd.h"
+#include "../worker.h"
 #include "wire.h"
 
 #define NSLOTS	3

@@ -30,6 +30,7 @@
 #include <atf-c.h>
 
 #include "../fpmd.h"
+#include "../worker.h"
 #include "wire.h"
 
 void

@@ -27,7 +27,7 @@
 
 #include <string.h>
 
-#include "../../fpmd.h"
+#include "../../cgiheader.h"
 #include "fuzz.h"
 
 /* The verdict on the first len bytes, given in pieces. */

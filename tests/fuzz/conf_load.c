@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "../../fpmd.h"
+#include "../../master.h"
 #include "fuzz.h"
 
 int	LLVMFuzzerInitialize(int *, char ***);

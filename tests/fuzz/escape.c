@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../log.h"
+#include "../../escape.h"
 #include "fuzz.h"
 
 /* Valid UTF-8 throughout, and no byte the format cannot hold raw. */

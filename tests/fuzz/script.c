@@ -38,7 +38,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../fpmd.h"
+#include "../../compat/compat.h"
+#include "../../script.h"
 #include "fuzz.h"
 
 static char	 root[PATH_MAX];	/* the tree, its real path */
@@ -134,7 +135,7 @@ make_name(struct fuzz_input *in, char *buf, size_t size, int rooted)
 
 /* What a program that resolves must be. */
 static void
-check_ok(const struct script *s, const struct pool_conf *pc)
+check_ok(const struct script *s, size_t next)
 {
 	struct stat	 st;
 	size_t		 n = strlen(root);
@@ -142,7 +143,7 @@ check_ok(const struct script *s, const struct pool_conf *pc)
 	FUZZ_CHECK(strncmp(s->path, root, n) == 0 && s->path[n] == '/');
 	FUZZ_CHECK(stat(s->path, &st) == 0 && S_ISREG(st.st_mode));
 	FUZZ_CHECK(access(s->path, X_OK) == 0);
-	FUZZ_CHECK(pc->nextensions == 0 ||
+	FUZZ_CHECK(next == 0 ||
 	    strcmp(s->path + strlen(s->path) - 4, ".cgi") == 0);
 	FUZZ_CHECK(strncmp(s->path, s->dir, strlen(s->dir)) == 0 &&
 	    strrchr(s->path, '/') == s->path + strlen(s->dir));
@@ -159,20 +160,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char		*cgi[] = { ".cgi" };
 	struct fuzz_input	 in = { data, size };
-	struct pool_conf	 pc;
 	struct script_names	 n = { NULL, NULL, NULL };
 	struct script		 s;
 	char			 a[PATH_MAX], b[PATH_MAX];
 	unsigned int		 how;
+	size_t			 next = 0;
 
 	if (root[0] == '\0')
 		make_tree();
-	memset(&pc, 0, sizeof(pc));
 	how = fuzz_byte(&in);
-	if (how & 4) {
-		pc.extensions = cgi;
-		pc.nextensions = 1;
-	}
+	if (how & 4)
+		next = 1;
 	switch (how % 4) {
 	case 0:
 		make_name(&in, a, sizeof(a), 1);
@@ -195,7 +193,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n.name = a + strlen(a) / 2;
 		break;
 	}
-	if (script_resolve(&s, &n, &pc, root) == SCRIPT_OK)
-		check_ok(&s, &pc);
+	if (script_resolve(&s, &n, cgi, next, root) == SCRIPT_OK)
+		check_ok(&s, next);
 	return 0;
 }
