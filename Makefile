@@ -26,7 +26,8 @@ VERSION=	0.1
 SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 		service.c worker.c conn.c child.c cgi.c cgiheader.c script.c \
 		spool.c app.c keeper.c privdrop.c relay.c status.c access.c \
-		slowlog.c proto.c confwire.c log.c escape.c xmalloc.c \
+		accessfmt.c slowlog.c proto.c confwire.c log.c escape.c \
+		xmalloc.c \
 		upgrade.c pidfile.c confcheck.c \
 		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
 		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
@@ -38,7 +39,8 @@ SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o child.o cgi.o cgiheader.o script.o \
 		spool.o app.o keeper.o privdrop.o relay.o status.o access.o \
-		slowlog.o proto.o confwire.o log.o escape.o xmalloc.o \
+		accessfmt.o slowlog.o proto.o confwire.o log.o escape.o \
+		xmalloc.o \
 		upgrade.o pidfile.o confcheck.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
@@ -113,10 +115,10 @@ $(OBJS): config.h compat/compat.h compat/queue.h
 DAEMONOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o child.o cgi.o cgiheader.o script.o \
 		spool.o app.o keeper.o privdrop.o relay.o status.o access.o \
-		slowlog.o confwire.o escape.o xmalloc.o upgrade.o pidfile.o \
-		confcheck.o
+		accessfmt.o slowlog.o confwire.o escape.o xmalloc.o upgrade.o \
+		pidfile.o confcheck.o
 $(DAEMONOBJS): fpmd.h master.h worker.h log.h escape.h cgiheader.h \
-	    script.h compat/ev.h compat/ev_config.h proto.h
+	    script.h accessfmt.h compat/ev.h compat/ev_config.h proto.h
 proto.o: proto.h
 log.o: log.h
 # The version, PREFIX and SYSCONFDIR come from here.
@@ -166,9 +168,10 @@ tests/access_test.o: tests/access_test.c tests/wire.h config.h fpmd.h \
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
 	    -c tests/access_test.c -o $@
 
-tests/access_test: tests/access_test.o tests/wire.o access.o $(CONNOBJS)
+tests/access_test: tests/access_test.o tests/wire.o access.o accessfmt.o \
+	    $(CONNOBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/access_test.o tests/wire.o \
-	    access.o $(CONNOBJS) $(ATF_LIBS) $(LIBS)
+	    access.o accessfmt.o $(CONNOBJS) $(ATF_LIBS) $(LIBS)
 
 tests/cgiheader_test.o: tests/cgiheader_test.c config.h fpmd.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
@@ -182,18 +185,18 @@ tests/confwire_test.o: tests/confwire_test.c config.h fpmd.h proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
 	    -c tests/confwire_test.c -o $@
 
-tests/confwire_test: tests/confwire_test.o confwire.o conf.o listener.o \
-	    compat/sockacl.o $(CONNOBJS)
+tests/confwire_test: tests/confwire_test.o confwire.o conf.o accessfmt.o \
+	    listener.o compat/sockacl.o $(CONNOBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/confwire_test.o confwire.o \
-	    conf.o listener.o compat/sockacl.o $(CONNOBJS) $(ATF_LIBS) \
-	    $(LIBS)
+	    conf.o accessfmt.o listener.o compat/sockacl.o $(CONNOBJS) \
+	    $(ATF_LIBS) $(LIBS)
 
 # fpmd with a compromised worker, for tests/boundary_test only.
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o tests/worker-hostile.o conn.o child.o cgi.o \
 		cgiheader.o script.o spool.o app.o keeper.o privdrop.o relay.o \
-		status.o access.o slowlog.o proto.o confwire.o log.o escape.o \
-		xmalloc.o upgrade.o pidfile.o confcheck.o \
+		status.o access.o accessfmt.o slowlog.o proto.o confwire.o \
+		log.o escape.o xmalloc.o upgrade.o pidfile.o confcheck.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/listenqueue.o compat/peerproc.o compat/procgroup.o \

@@ -38,6 +38,7 @@
 
 #include "fpmd.h"
 #include "worker.h"
+#include "accessfmt.h"
 #include "escape.h"
 
 #define ACCESS_MOD_MAX		128	/* a {modifier}, as php-fpm cuts it */
@@ -185,7 +186,7 @@ access_time(struct line *l, const char *mod, time_t t)
 }
 
 static void
-access_code(struct line *l, char code, const char *mod,
+access_field(struct line *l, char code, const char *mod,
     const struct access *a)
 {
 	const char	*v;
@@ -263,33 +264,27 @@ access_code(struct line *l, char code, const char *mod,
 
 /*
  * The line for format into buf, ACCESS_LINE_MAX + 1 bytes, without a
- * newline; its length.  conf.c has checked every code and {modifier}.
+ * newline; its length.  conf.c has checked every code and {modifier}
+ * against accessfmt.c's list, which this walk follows.
  */
 size_t
 access_render(char *buf, const char *format, const struct access *a)
 {
-	struct line	 l = { buf, 0 };
-	char		 mod[ACCESS_MOD_MAX + 1];
-	const char	*s, *end;
-	size_t		 n;
+	struct line		 l = { buf, 0 };
+	struct accessfmt_step	 st;
+	char			 mod[ACCESS_MOD_MAX + 1];
+	const char		*s = format;
+	size_t			 n;
 
 	buf[0] = '\0';
-	for (s = format; *s != '\0' && l.len < ACCESS_LINE_MAX; s++) {
-		if (*s != '%') {
-			line_raw(&l, s, 1);
+	while (l.len < ACCESS_LINE_MAX && (s = accessfmt_next(s, &st)) != NULL) {
+		line_raw(&l, st.text, st.textlen);
+		if (st.code == 0 || st.code == '{')
 			continue;
-		}
-		mod[0] = '\0';
-		if (s[1] == '{' && (end = strchr(s + 2, '}')) != NULL) {
-			n = end - (s + 2) < ACCESS_MOD_MAX ? end - (s + 2) :
-			    ACCESS_MOD_MAX;
-			memcpy(mod, s + 2, n);
-			mod[n] = '\0';
-			s = end;
-		}
-		if (*++s == '\0')
-			break;
-		access_code(&l, *s, mod, a);
+		n = st.modlen < ACCESS_MOD_MAX ? st.modlen : ACCESS_MOD_MAX;
+		memcpy(mod, st.mod != NULL ? st.mod : "", n);
+		mod[n] = '\0';
+		access_field(&l, st.code, mod, a);
 	}
 	return l.len;
 }

@@ -59,6 +59,7 @@
 
 #include "fpmd.h"
 #include "master.h"
+#include "accessfmt.h"
 #include "log.h"
 #include "proto.h"
 
@@ -943,90 +944,30 @@ set_params(struct conf_parse *p, const struct key *k, void *base, const char *v)
 	return set_list(p, k, base, v, param_check);
 }
 
-/*
- * php-fpm's access.format codes and the {modifiers} each takes: NULL
- * none, "*" any or none, "" any but one is needed, or a list of words.
- */
-static const struct {
-	char		 code;
-	const char	*mods;
-} access_codes[] = {
-	{ '%', NULL }, { 'C', "total user system" },
-	{ 'd', "seconds mili miliseconds milli milliseconds micro "
-	    "microseconds" },
-	{ 'e', "" }, { 'f', NULL }, { 'l', NULL }, { 'm', NULL },
-	{ 'M', "bytes kilo kilobytes mega megabytes" }, { 'n', NULL },
-	{ 'o', "" }, { 'p', NULL }, { 'P', NULL }, { 'q', NULL },
-	{ 'Q', NULL }, { 'r', NULL }, { 'R', NULL }, { 's', NULL },
-	{ 't', "*" }, { 'T', "*" }, { 'u', NULL },
-};
-
-/* Is the word of len bytes one of the space-separated list? */
-static int
-word_in(const char *list, const char *word, size_t len)
-{
-	size_t	 n;
-
-	for (; *list != '\0'; list += n + (list[n] == ' ')) {
-		n = strcspn(list, " ");
-		if (n == len && strncasecmp(list, word, len) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static int
-access_code(char code)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(access_codes) / sizeof(access_codes[0]); i++)
-		if (access_codes[i].code == code)
-			return (int)i;
-	return -1;
-}
-
-/* What is wrong with a code's {modifier} (mod NULL: none), as php-fpm says. */
-static const char *
-access_mod_error(const char *mods, const char *mod, size_t modlen)
-{
-	if (mods == NULL)
-		return mod == NULL ? NULL : "this code takes no {modifier}";
-	if (mods[0] == '\0')
-		return modlen > 0 ? NULL : "this code needs a {name}";
-	if (mod == NULL || strcmp(mods, "*") == 0 ||
-	    word_in(mods, mod, modlen))
-		return NULL;
-	return "php-fpm knows no such modifier for this code";
-}
-
+/* access.format: every code and {modifier} one php-fpm takes. */
 static int
 set_format(struct conf_parse *p, const struct key *k, void *base, const char *v)
 {
-	const char	*s = v, *code, *mod, *end, *why;
-	size_t		 modlen;
-	int		 i, n;
+	struct accessfmt_step	 st;
+	const char		*s = v, *next, *code, *why;
+	int			 n;
 
-	while ((code = strchr(s, '%')) != NULL) {
-		s = code + 1;
-		mod = NULL;
-		modlen = 0;
-		if (*s == '{') {
-			mod = s + 1;
-			if ((end = strchr(mod, '}')) == NULL)
-				return conf_err(p, k->name, "'%s': a '{' "
-				    "without '}'", code);
-			modlen = end - mod;
-			s = end + 1;
-		}
-		n = (int)(s - code + (*s != '\0'));
-		if (*s == '\0' || (i = access_code(*s)) == -1)
+	while ((next = accessfmt_next(s, &st)) != NULL) {
+		code = st.text + st.textlen;
+		n = (int)(next - code);
+		switch (accessfmt_check(&st, &why)) {
+		case ACCESSFMT_UNCLOSED:
+			return conf_err(p, k->name, "'%s': a '{' without '}'",
+			    code);
+		case ACCESSFMT_UNKNOWN:
 			return conf_err(p, k->name, "'%.*s' is not one of "
 			    "php-fpm's codes", n, code);
-		if ((why = access_mod_error(access_codes[i].mods, mod,
-		    modlen)) != NULL)
+		case ACCESSFMT_MODIFIER:
 			return conf_err(p, k->name, "'%.*s': %s", n, code, why);
-		s++;
+		case ACCESSFMT_OK:
+			break;
+		}
+		s = next;
 	}
 	return set_str(p, k, base, v);
 }
