@@ -25,7 +25,7 @@ PROG=		fpmd
 VERSION=	0.1
 SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 		service.c worker.c conn.c child.c cgi.c cgiheader.c script.c \
-		spool.c app.c keeper.c privdrop.c relay.c status.c access.c \
+		app.c keeper.c privdrop.c relay.c status.c access.c \
 		accessfmt.c slowlog.c proto.c confwire.c log.c escape.c \
 		xmalloc.c \
 		upgrade.c pidfile.c confcheck.c \
@@ -38,7 +38,7 @@ SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
 		compat/strlcpy.c compat/strtonum.c
 OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o child.o cgi.o cgiheader.o script.o \
-		spool.o app.o keeper.o privdrop.o relay.o status.o access.o \
+		app.o keeper.o privdrop.o relay.o status.o access.o \
 		accessfmt.o slowlog.o proto.o confwire.o log.o escape.o \
 		xmalloc.o \
 		upgrade.o pidfile.o confcheck.o \
@@ -114,7 +114,7 @@ FORCE:
 $(OBJS): config.h compat/compat.h compat/queue.h
 DAEMONOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o worker.o conn.o child.o cgi.o cgiheader.o script.o \
-		spool.o app.o keeper.o privdrop.o relay.o status.o access.o \
+		app.o keeper.o privdrop.o relay.o status.o access.o \
 		accessfmt.o slowlog.o confwire.o escape.o xmalloc.o upgrade.o \
 		pidfile.o confcheck.o
 $(DAEMONOBJS): fpmd.h master.h worker.h log.h escape.h cgiheader.h \
@@ -194,7 +194,7 @@ tests/confwire_test: tests/confwire_test.o confwire.o conf.o accessfmt.o \
 # fpmd with a compromised worker, for tests/boundary_test only.
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		service.o tests/worker-hostile.o conn.o child.o cgi.o \
-		cgiheader.o script.o spool.o app.o keeper.o privdrop.o relay.o \
+		cgiheader.o script.o app.o keeper.o privdrop.o relay.o \
 		status.o access.o accessfmt.o slowlog.o proto.o confwire.o \
 		log.o escape.o xmalloc.o upgrade.o pidfile.o confcheck.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \

@@ -39,8 +39,14 @@
  * nginx sends no more of a body once it has a response header, so a
  * program that writes before it reads would wait for the rest until a
  * timeout.  Up to 64 KiB stays in memory and reaches the program
- * through a pipe; a larger body goes to spool.c's nameless file, which
- * is its stdin; without a body, stdin is /dev/null.  One poll loop
+ * through a pipe; a larger body goes to a nameless file, which is its
+ * stdin; without a body, stdin is /dev/null.  The file is anonymous
+ * where the system has such a file (memfd_create(2) on Linux,
+ * shm_open(SHM_ANON) on FreeBSD), which needs no directory and so works
+ * in any chroot and on a read-only root; otherwise, or when the pool
+ * names cgi.body_temp_dir, it is made in that directory (inside the
+ * chroot) and unlinked at once: O_TMPFILE where Linux has it,
+ * mkstemp(3) elsewhere.  One poll loop
  * then writes what is in memory and moves the output out, a record at
  * a time, once cgiheader.c has passed its header block (anything else
  * gets fpmd's own 502), so memory stays bounded and neither side can
@@ -55,12 +61,14 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -83,6 +91,7 @@
 #define CGI_BODY_MEM_BYTES	(64 * 1024)	/* larger bodies: a file */
 #define CGI_HEADER_MAX		(16 * 1024)
 #define CGI_LOG_BYTES		64	/* of bad output, in a log line */
+#define CGI_SPOOL_DIR		"/tmp"	/* without cgi.body_temp_dir */
 
 static char			 root[PATH_MAX];	/* cgi.root, resolved */
 static volatile int64_t		*dropped_said_ns; /* the pool's, shared */
@@ -814,6 +823,59 @@ cgi_respond(struct cgi *g)
 		c->failed = 1;
 }
 
+static int
+cgi_spool_anonymous(void)
+{
+#if HAVE_MEMFD_CREATE
+	return memfd_create("fpmd-body", MFD_CLOEXEC);
+#elif defined(SHM_ANON)
+	return shm_open(SHM_ANON, O_RDWR | O_CLOEXEC, 0600);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static int
+cgi_spool_in(const char *dir)
+{
+	char	 path[1024];
+	int	 fd;
+
+#ifdef O_TMPFILE
+	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) != -1 ||
+	    (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+		return fd;
+#endif
+	if ((size_t)snprintf(path, sizeof(path), "%s/fpmd-body.XXXXXXXXXX",
+	    dir) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkstemp(path)) == -1)
+		return -1;
+	unlink(path);
+	if (ev_cloexec(fd) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * A new, empty, nameless file for a body too large to keep in memory: anonymous unless dir is set,
+ * then in dir; -1 with errno if there is none.
+ */
+static int
+cgi_spool_open(const char *dir)
+{
+	int	 fd;
+
+	if (dir == NULL && (fd = cgi_spool_anonymous()) != -1)
+		return fd;
+	return cgi_spool_in(dir != NULL ? dir : CGI_SPOOL_DIR);
+}
+
 /*
  * The program has closed its output but runs on, as a PHP script does
  * after fastcgi_finish_request().  Unless it exits in a moment, its
@@ -857,7 +919,7 @@ cgi_keep(struct cgi *g, const uint8_t *data, size_t len)
 		return 0;
 	}
 	if (g->spool == -1 &&
-	    ((g->spool = spool_open(g->c->pc->body_temp_dir)) == -1 ||
+	    ((g->spool = cgi_spool_open(g->c->pc->body_temp_dir)) == -1 ||
 	    cgi_spool_write(g, body_mem, g->body_bytes) == -1))
 		return -1;
 	return cgi_spool_write(g, data, len);

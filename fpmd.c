@@ -116,8 +116,7 @@ load(const char *file, const struct slowcgi *sc, int flags)
 	/* Reloads happen after chdir("/"): keep the absolute path. */
 	if (file != NULL && realpath(file, path) != NULL) {
 		free(c->file);
-		if ((c->file = strdup(path)) == NULL)
-			errx(1, "out of memory");
+		c->file = xstrdup(path);
 	}
 	return c;
 }
@@ -321,7 +320,7 @@ reload_globals(struct conf *nc)
 			log_error("reload: pid %s; keeping %s", nc->pid,
 			    conf->pid != NULL ? conf->pid : "none");
 			free(nc->pid);
-			nc->pid = conf->pid != NULL ? strdup(conf->pid) : NULL;
+			nc->pid = conf->pid != NULL ? xstrdup(conf->pid) : NULL;
 		} else if (conf->pid != NULL)
 			unlink(conf->pid);
 	}

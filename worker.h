@@ -24,7 +24,7 @@
  * the pool's.  conn.c: one FastCGI connection, and what a request
  * used.  child.c: its one child at a time, a CGI program or an
  * application.  cgi.c: one CGI program per request, with script.h and
- * cgiheader.h.  spool.c: a large body's file.  app.c: the FastCGI
+ * cgiheader.h, and a large body's file.  app.c: the FastCGI
  * application of a pool with exec, its own or the pool's shared one.
  * keeper.c: the process that keeps a shared one.  relay.c: one request
  * relayed to the application.  access.c: its access log line.
@@ -211,8 +211,5 @@ __dead void	 keeper_run(const struct worker_ctx *);
 
 /* relay.c: a worker */
 int		 relay_run(struct conn *, struct outcome *);
-
-/* spool.c: a worker */
-int		 spool_open(const char *);
 
 #endif /* WORKER_H */
