@@ -83,13 +83,14 @@ LDADD?=
 
 # The test programs need ATF's C library; configure finds its flags
 # (the atf-c package, or FreeBSD base's libprivateatf-c) for the
-# compiler it probed.  tests/cross builds them with tests/cross-atf.
+# compiler it probed.  tests/tools/cross builds them with
+# tests/tools/cross-atf.
 ATF_CFLAGS?=	-I/usr/local/include
 ATF_LIBS?=	`cat config.atf`
 TESTPROGS=	tests/proto_test tests/ev_test tests/conn_test \
 		tests/status_test tests/access_test tests/cgiheader_test \
-		tests/confwire_test tests/fcgi-client tests/fpmd-hostile \
-		tests/memscan
+		tests/confwire_test tests/lib/fcgi-client \
+		tests/lib/fpmd-hostile tests/lib/memscan
 # What the unit tests of conn.c and status.c link: no fork, no master.
 CONNOBJS=	conn.o scoreboard.o proto.o log.o escape.o xmalloc.o \
 		$(EVOBJS) compat/closefrom.o compat/explicit_bzero.o \
@@ -141,36 +142,36 @@ tests/ev_test: tests/ev_test.o $(EVOBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/ev_test.o $(EVOBJS) \
 	    $(ATF_LIBS) $(LIBS)
 
-tests/wire.o: tests/wire.c tests/wire.h config.h fpmd.h proto.h
+tests/lib/wire.o: tests/lib/wire.c tests/lib/wire.h config.h fpmd.h proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
-	    -c tests/wire.c -o $@
+	    -c tests/lib/wire.c -o $@
 
-tests/conn_test.o: tests/conn_test.c tests/wire.h config.h fpmd.h proto.h
+tests/conn_test.o: tests/conn_test.c tests/lib/wire.h config.h fpmd.h proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
 	    -c tests/conn_test.c -o $@
 
-tests/conn_test: tests/conn_test.o tests/wire.o $(CONNOBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/conn_test.o tests/wire.o \
+tests/conn_test: tests/conn_test.o tests/lib/wire.o $(CONNOBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/conn_test.o tests/lib/wire.o \
 	    $(CONNOBJS) $(ATF_LIBS) $(LIBS)
 
-tests/status_test.o: tests/status_test.c tests/wire.h config.h fpmd.h \
+tests/status_test.o: tests/status_test.c tests/lib/wire.h config.h fpmd.h \
 	    proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
 	    -c tests/status_test.c -o $@
 
-tests/status_test: tests/status_test.o tests/wire.o status.o \
+tests/status_test: tests/status_test.o tests/lib/wire.o status.o \
 	    compat/listenqueue.o $(CONNOBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/status_test.o tests/wire.o \
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/status_test.o tests/lib/wire.o \
 	    status.o compat/listenqueue.o $(CONNOBJS) $(ATF_LIBS) $(LIBS)
 
-tests/access_test.o: tests/access_test.c tests/wire.h config.h fpmd.h \
+tests/access_test.o: tests/access_test.c tests/lib/wire.h config.h fpmd.h \
 	    proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
 	    -c tests/access_test.c -o $@
 
-tests/access_test: tests/access_test.o tests/wire.o access.o accessfmt.o \
+tests/access_test: tests/access_test.o tests/lib/wire.o access.o accessfmt.o \
 	    $(CONNOBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/access_test.o tests/wire.o \
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/access_test.o tests/lib/wire.o \
 	    access.o accessfmt.o $(CONNOBJS) $(ATF_LIBS) $(LIBS)
 
 tests/cgiheader_test.o: tests/cgiheader_test.c config.h fpmd.h
@@ -193,7 +194,7 @@ tests/confwire_test: tests/confwire_test.o confwire.o conf.o accessfmt.o \
 
 # fpmd with a compromised worker, for tests/boundary_test only.
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
-		service.o tests/worker-hostile.o conn.o child.o cgi.o \
+		service.o tests/lib/worker-hostile.o conn.o child.o cgi.o \
 		cgiheader.o script.o app.o keeper.o privdrop.o relay.o \
 		status.o access.o accessfmt.o slowlog.o proto.o confwire.o \
 		log.o escape.o xmalloc.o upgrade.o pidfile.o confcheck.o \
@@ -205,32 +206,32 @@ HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		compat/shmanon.o compat/sockacl.o compat/strlcat.o \
 		compat/strlcpy.o compat/strtonum.o
 
-tests/worker-hostile.o: worker.c config.h fpmd.h log.h compat/ev.h proto.h
+tests/lib/worker-hostile.o: worker.c config.h fpmd.h log.h compat/ev.h proto.h
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(CDEFS) \
 	    -DFPMD_TEST_HOSTILE -c worker.c -o $@
 
-tests/fpmd-hostile: $(HOSTILEOBJS)
+tests/lib/fpmd-hostile: $(HOSTILEOBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(HOSTILEOBJS) $(LDADD) $(LIBS)
 
-tests/fcgi-client.o: config.h proto.h
+tests/lib/fcgi-client.o: config.h proto.h
 
-tests/cross-atf/atf-c.o: tests/cross-atf/atf-c.h
+tests/tools/cross-atf/atf-c.o: tests/tools/cross-atf/atf-c.h
 
 # A libfcgi application for tests/app_test; libfcgi is for tests only.
 # It is a peer of fpmd's, not fpmd: it takes FCGI_CFLAGS, not CFLAGS,
 # so that no sanitizer of a CI build judges libfcgi's exit.
 FCGI_CFLAGS?=	-O2 -I/usr/local/include
 FCGI_LIBS?=	-L/usr/local/lib -lfcgi
-tests/fcgi-app: tests/fcgi-app.c
-	$(CC) $(CSTD) $(CWARN) $(FCGI_CFLAGS) -o $@ tests/fcgi-app.c \
+tests/lib/fcgi-app: tests/lib/fcgi-app.c
+	$(CC) $(CSTD) $(CWARN) $(FCGI_CFLAGS) -o $@ tests/lib/fcgi-app.c \
 	    $(FCGI_LIBS)
 
 # How often a string occurs in a process's memory, for tests/exec_test.
-tests/memscan: tests/memscan.c config.h
-	$(CC) $(CSTD) $(CFLAGS) $(CWARN) -o $@ tests/memscan.c
+tests/lib/memscan: tests/lib/memscan.c config.h
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) -o $@ tests/lib/memscan.c
 
-tests/fcgi-client: tests/fcgi-client.o proto.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/fcgi-client.o proto.o \
+tests/lib/fcgi-client: tests/lib/fcgi-client.o proto.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/lib/fcgi-client.o proto.o \
 	    $(LDADD) $(LIBS)
 
 # fpmd in the foreground on the example pool, no root needed.  The
@@ -259,22 +260,22 @@ fuzz: config.h
 # the suite under Kyua (or only the programs T names, as in
 # "make test T='conn_test cgi_test'") and ends with "N passed, N failed".
 # "make stress" runs it RUNS times beside LOAD CPU-bound loops and
-# counts the cases that failed (tests/stress).
+# counts the cases that failed (tests/tools/stress).
 T=
 RUNS=		3
 LOAD=		0
 
 test: testprogs
-	@sh tests/run $(T)
+	@sh tests/tools/run $(T)
 
 stress: testprogs
-	@sh tests/stress -n $(RUNS) -l $(LOAD) $(T)
+	@sh tests/tools/stress -n $(RUNS) -l $(LOAD) $(T)
 
 testprogs: $(PROG)
-	@sh tests/need-tools
+	@sh tests/tools/need-tools
 	@$(MAKE) $(TESTPROGS)
-	@$(MAKE) tests/fcgi-app >/dev/null 2>&1 || echo "make test: no \
-	    libfcgi, so no tests/fcgi-app: the cases that use it will skip"
+	@$(MAKE) tests/lib/fcgi-app >/dev/null 2>&1 || echo "make test: no \
+	    libfcgi, so no tests/lib/fcgi-app: the cases that use it will skip"
 
 lint:
 	mandoc -Tlint -W warning $(MAN)
@@ -311,8 +312,9 @@ uninstall:
 	done; rmdir $(DESTDIR)$(EXAMPLESDIR) 2>/dev/null; true
 
 clean:
-	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/fcgi-app tests/*.o \
-	    tests/cross-atf/*.o config.h config.atf configure.log
+	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/lib/fcgi-app tests/*.o \
+	    tests/lib/*.o tests/tools/cross-atf/*.o config.h config.atf \
+	    configure.log
 	rm -rf tests/results.db tests/stress.out tests/work tests/fuzz/build \
 	    tests/fuzz/work
 	rm -rf examples/nginx.pid examples/nginx-tmp examples/apache.pid \

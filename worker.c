@@ -589,7 +589,7 @@ worker_serve(struct conn *c)
 
 #ifdef FPMD_TEST_HOSTILE
 /*
- * A compromised worker, in the test build tests/fpmd-hostile only.
+ * A compromised worker, in the test build tests/lib/fpmd-hostile only.
  * With $FPMD_HOSTILE_PID, it writes that pid over every slot of its
  * pool, as a busy request started long ago, and dies by SIGABRT, which
  * sanitizers leave alone: tests/boundary_test checks that the master

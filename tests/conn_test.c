@@ -39,7 +39,7 @@
 
 #include "../fpmd.h"
 #include "../worker.h"
-#include "wire.h"
+#include "lib/wire.h"
 
 static struct conn		 conn;
 static uint8_t			 params[64 * 1024];

@@ -17,9 +17,10 @@
 /*
  * Unit tests for the event layer (compat/ev*.c).  Every case runs once
  * for each backend compiled in: on Linux, epoll and poll, and kqueue
- * too with libkqueue (tests/cross); on the BSDs, kqueue and poll.  A
- * few cases test what only kqueue(2) promises.  The cases check what
- * the interfaces promise, not what one implementation happens to do.
+ * too with libkqueue (tests/tools/cross); on the BSDs, kqueue and
+ * poll.  A few cases test what only kqueue(2) promises.  The cases
+ * check what the interfaces promise, not what one implementation
+ * happens to do.
  */
 
 #include "../config.h"

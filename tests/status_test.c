@@ -37,7 +37,7 @@
 
 #include "../fpmd.h"
 #include "../worker.h"
-#include "wire.h"
+#include "lib/wire.h"
 
 #define NSLOTS	3
 

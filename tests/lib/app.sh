@@ -1,12 +1,12 @@
 # Helpers for the tests of FastCGI application pools (exec): app_test
 # and shared_test.  Sourced after common.sh and web.sh.
 
-FCGIAPP=$SRCDIR/fcgi-app
-PHPDIR=$SRCDIR/php
+FCGIAPP=$SRCDIR/lib/fcgi-app
+PHPDIR=$SRCDIR/data/php
 SOCK=
 
 need_fcgi_app() {
-	[ -x "$FCGIAPP" ] || atf_skip "tests/fcgi-app is not built: it needs \
+	[ -x "$FCGIAPP" ] || atf_skip "tests/lib/fcgi-app is not built: it needs \
 libfcgi (Debian: apt-get install libfcgi-dev)"
 }
 

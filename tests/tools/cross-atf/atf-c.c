@@ -15,7 +15,7 @@
  */
 
 /*
- * The main() of a test program built with tests/cross-atf/atf-c.h.
+ * The main() of a test program built with tests/tools/cross-atf/atf-c.h.
  *
  *   prog -l                     list the cases, as atf-test-program(1)
  *   prog [-r file] case[:body]  run one case here; its result ("passed"

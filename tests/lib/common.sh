@@ -4,8 +4,8 @@
 
 SRCDIR=$(atf_get_srcdir)
 FPMD=$SRCDIR/../fpmd
-CLIENT=$SRCDIR/fcgi-client
-CGIBIN=$SRCDIR/cgi-bin
+CLIENT=$SRCDIR/lib/fcgi-client
+CGIBIN=$SRCDIR/data/cgi-bin
 
 # Run as root, the suite's pools run as root too, which fpmd refuses
 # without -R.
@@ -103,7 +103,7 @@ alive() {
 
 # Start fpmd in the foreground (-d), logging to fpmd.log, and wait for
 # its pidfile: the sockets are listening by then.  A cross-built fpmd
-# runs under the command in the "emulator" variable (tests/cross:
+# runs under the command in the "emulator" variable (tests/tools/cross:
 # kyua -v test_suites.fpmd.emulator="qemu-mips -L /usr/mips-linux-gnu"),
 # which runs it in the same process, so its pid is fpmd's.
 fpmd_start() {

@@ -15,7 +15,7 @@
  */
 
 /*
- * A stand-in for ATF's C library where there is none: tests/cross
+ * A stand-in for ATF's C library where there is none: tests/tools/cross
  * builds proto_test and ev_test with it for armhf and MIPS and runs
  * them under qemu-user.  It has the macros those tests use, with ATF's
  * meaning and names, and atf-c.c gives them a main() that speaks ATF's

@@ -19,7 +19,7 @@
  * connection, for unit tests.
  */
 
-#include "../config.h"
+#include "../../config.h"
 
 #include <sys/types.h>
 
@@ -29,8 +29,8 @@
 
 #include <atf-c.h>
 
-#include "../fpmd.h"
-#include "../worker.h"
+#include "../../fpmd.h"
+#include "../../worker.h"
 #include "wire.h"
 
 void

@@ -38,7 +38,7 @@
  * 3 when the -t deadline passed.
  */
 
-#include "../config.h"
+#include "../../config.h"
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -60,7 +60,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../proto.h"
+#include "../../proto.h"
 
 #define MAXPARAMS	256
 #define CHUNK		(64 * 1024)

@@ -30,7 +30,7 @@
  * process at all.
  */
 
-#include "../config.h"
+#include "../../config.h"
 
 #include <sys/types.h>
 

@@ -1,9 +1,9 @@
 # Helpers for the scripts that build fpmd outside the tree, each time
 # on a fresh copy in a temporary directory that they remove at exit:
-# tests/cross and tests/footprint.  Sourcing this sets top (the tree),
-# MAKE and WORK (the temporary directory).
+# tests/tools/cross and tests/tools/footprint.  Sourcing this sets top
+# (the tree), MAKE and WORK (the temporary directory).
 
-top=$(cd "$(dirname "$0")/.." && pwd) || exit 1
+top=$(cd "$(dirname "$0")/../.." && pwd) || exit 1
 MAKE=${MAKE:-make}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fpmd-${0##*/}.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT
@@ -28,9 +28,9 @@ copy_tree() {
 	(cd "$1" && $MAKE clean >/dev/null)
 }
 
-# This machine's fcgi-client, in $WORK/host/tests.
+# This machine's fcgi-client, in $WORK/host/tests/lib.
 host_client() {
-	[ -x "$WORK/host/tests/fcgi-client" ] && return 0
+	[ -x "$WORK/host/tests/lib/fcgi-client" ] && return 0
 	copy_tree "$WORK/host" &&
-	    (cd "$WORK/host" && $MAKE tests/fcgi-client >/dev/null)
+	    (cd "$WORK/host" && $MAKE tests/lib/fcgi-client >/dev/null)
 }
