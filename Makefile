@@ -192,12 +192,14 @@ tests/confwire_test: tests/confwire_test.o confwire.o conf.o accessfmt.o \
 	    conf.o accessfmt.o listener.o compat/sockacl.o $(CONNOBJS) \
 	    $(ATF_LIBS) $(LIBS)
 
-# fpmd with a compromised worker, for tests/boundary_test only.
+# fpmd with a compromised worker, for tests/boundary_test only:
+# tests/lib/hostile.c, which is privdrop.c with an attack after its
+# privdrop(), in place of privdrop.c.
 HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
-		service.o tests/lib/worker-hostile.o conn.o child.o cgi.o \
-		cgiheader.o script.o app.o keeper.o privdrop.o relay.o \
-		status.o access.o accessfmt.o slowlog.o proto.o confwire.o \
-		log.o escape.o xmalloc.o upgrade.o pidfile.o confcheck.o \
+		service.o worker.o conn.o child.o cgi.o cgiheader.o script.o \
+		app.o keeper.o tests/lib/hostile.o relay.o status.o access.o \
+		accessfmt.o slowlog.o proto.o confwire.o log.o escape.o \
+		xmalloc.o upgrade.o pidfile.o confcheck.o \
 		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
 		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
 		compat/listenqueue.o compat/peerproc.o compat/procgroup.o \
@@ -206,9 +208,7 @@ HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
 		compat/shmanon.o compat/sockacl.o compat/strlcat.o \
 		compat/strlcpy.o compat/strtonum.o
 
-tests/lib/worker-hostile.o: worker.c config.h fpmd.h log.h compat/ev.h proto.h
-	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(CDEFS) \
-	    -DFPMD_TEST_HOSTILE -c worker.c -o $@
+tests/lib/hostile.o: privdrop.c config.h fpmd.h worker.h log.h compat/ev.h proto.h
 
 tests/lib/fpmd-hostile: $(HOSTILEOBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(HOSTILEOBJS) $(LDADD) $(LIBS)

@@ -107,7 +107,7 @@ keeper_run(const struct worker_ctx *ctx)
 	privdrop_signals(keeper_on_signal, 0);
 	setproctitle("pool %s application", pc->name);
 	app_init(pc, &halt, APP_KEEPER, ctx->app_id, &sb->app_pid);
-	if (privdrop(pc) == -1)
+	if (privdrop(ctx) == -1)
 		exit(WORKER_EXIT_SETUP);
 	started_ns = ev_now();
 	if (app_start() == -1)

@@ -55,11 +55,14 @@ privdrop_rlimit(const struct pool_conf *pc, int resource, rlim_t value,
 
 /*
  * The pool's limits, chroot, directory and user, for a worker or the
- * keeper, before it takes any request: 0, or -1 after a log line.
+ * keeper, given its context, before it takes any request: 0, or -1
+ * after a log line.
  */
 int
-privdrop(const struct pool_conf *pc)
+privdrop(const struct worker_ctx *ctx)
 {
+	const struct pool_conf	*pc = ctx->pc;
+
 	if (pc->rlimit_files != 0 && privdrop_rlimit(pc, RLIMIT_NOFILE,
 	    pc->rlimit_files, "rlimit_files") == -1)
 		return -1;

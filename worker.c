@@ -587,111 +587,6 @@ worker_serve(struct conn *c)
 	}
 }
 
-#ifdef FPMD_TEST_HOSTILE
-/*
- * A compromised worker, in the test build tests/lib/fpmd-hostile only.
- * With $FPMD_HOSTILE_PID, it writes that pid over every slot of its
- * pool, as a busy request started long ago, and dies by SIGABRT, which
- * sanitizers leave alone: tests/boundary_test checks that the master
- * signals nothing but its own children for it.  With
- * $FPMD_HOSTILE_VICTIM, the name of another pool, it writes extreme
- * values into every field of every slot of its pool and the header,
- * sends garbage on its channel, lines in the victim's name among it,
- * and the same on every descriptor number it has, then goes on as a
- * worker: the test checks that the master survives, and that the
- * victim's logs and workers are untouched.
- */
-static void
-hostile_slot(struct slot *s, int i)
-{
-	int64_t	 v = i % 2 ? INT64_MAX : INT64_MIN + 1;
-
-	s->state = i % 9 - 1;
-	s->started_epoch = (time_t)v;
-	s->since_ns = v;
-	s->req_start_ns = v;
-	s->req_duration_ns = -v;
-	s->requests = s->accepted = s->slow = UINT64_MAX - (uint64_t)i;
-	s->last_cpu_ns = v;
-	s->last_memory_bytes = s->content_length = UINT64_MAX;
-	s->app_pid = -1;
-	memset(s->method, 'M', sizeof(s->method));
-	memset(s->uri, '\n', sizeof(s->uri));
-	memset(s->query, 0x7f, sizeof(s->query));
-	memset(s->script, 'S', sizeof(s->script));
-	memset(s->user, 0xff, sizeof(s->user));
-}
-
-static void
-hostile_scoreboard(void)
-{
-	struct scoreboard	*sb = ctx->sb;
-	int			 i;
-
-	sb->started_epoch = (time_t)(INT64_MIN + 1);
-	sb->accepted_before = sb->slow_before = UINT64_MAX;
-	sb->max_children_reached = UINT64_MAX;
-	sb->max_active = sb->max_listen_queue = UINT_MAX;
-	sb->app_pid = 1;
-	for (i = 0; i < ctx->pc->max_children; i++)
-		hostile_slot(&sb->slots[i], i);
-}
-
-/* Every message it can think of, on fd, whatever fd is: a pipe too. */
-static void
-hostile_send(int fd, const char *victim)
-{
-	static char	 huge[2 * CHAN_MSG_MAX];
-	char		 msg[512];
-	const char	 tags[] = { CHAN_READY, CHAN_LOG, CHAN_ACCESS,
-	    CHAN_SLOW, 'X', 0 };
-	size_t		 i;
-	int		 n;
-
-	if (ev_nonblock(fd, 1) == -1)
-		return;
-	for (i = 0; i < sizeof(tags); i++) {
-		n = snprintf(msg, sizeof(msg), "%c3forged\n[pool %s] forged "
-		    "line\nNOTICE: [pool %s] forged line\n\n[06-Dec-2026 "
-		    "00:00:00]  [pool %s] pid 1\nforged entry", tags[i],
-		    victim, victim, victim);
-		(void)write(fd, msg, (size_t)n);
-		(void)write(fd, msg, 1);
-		(void)send(fd, msg, 0, 0);
-		memset(huge, 'H', sizeof(huge));
-		huge[0] = tags[i];
-		(void)write(fd, huge, CHAN_MSG_MAX);
-		(void)write(fd, huge, sizeof(huge));
-	}
-}
-
-static void
-worker_hostile(void)
-{
-	const char	*v;
-	int		 i, fd;
-
-	if ((v = getenv("FPMD_HOSTILE_VICTIM")) != NULL) {
-		if (strcmp(v, ctx->pc->name) == 0)
-			return;
-		hostile_scoreboard();
-		for (fd = 0; fd < 1024; fd++)
-			if (fd != STDIN_FILENO && fd != STDOUT_FILENO &&
-			    fd != STDERR_FILENO)
-				hostile_send(fd, v);
-		return;
-	}
-	if ((v = getenv("FPMD_HOSTILE_PID")) == NULL)
-		return;
-	for (i = 0; i < ctx->pc->max_children; i++) {
-		ctx->sb->slots[i].pid = (pid_t)strtol(v, NULL, 10);
-		ctx->sb->slots[i].state = SLOT_RUNNING;
-		ctx->sb->slots[i].req_start_ns = 1;
-	}
-	abort();
-}
-#endif
-
 /*
  * The worker, set up, with every signal blocked: its handlers go in
  * before it unblocks them, so a QUIT sent at once is not lost.  The
@@ -720,11 +615,8 @@ worker_run(const struct worker_ctx *c)
 		    APP_OWN, ctx->app_id, &ctx->sb->app_pid);
 	else if (ctx->pc->exec == NULL)
 		cgi_init(ctx->pc, &ctx->sb->dropped_said_ns);
-	if (privdrop(ctx->pc) == -1)
+	if (privdrop(ctx) == -1)
 		worker_exit(WORKER_EXIT_SETUP);
-#ifdef FPMD_TEST_HOSTILE
-	worker_hostile();
-#endif
 	worker_accept_loop();
 	if (worker_has_app() && app_start() == -1)
 		worker_app_lost();

@@ -107,7 +107,7 @@ struct conn {
 };
 
 /* privdrop.c: a worker or the keeper becomes its pool's */
-int		 privdrop(const struct pool_conf *);
+int		 privdrop(const struct worker_ctx *);
 void		 privdrop_signals(void (*)(int), int);
 
 /* conn.c: a worker */
