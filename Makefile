@@ -15,43 +15,80 @@
 # fpmd: a FastCGI process manager.
 #
 # One Makefile for BSD make and GNU make: plain assignments, suffix
-# rules and explicit object lists.  config.h comes
-# from ./configure: make runs it first, and it probes again whenever
-# CC, CFLAGS, CPPFLAGS, LDFLAGS or LIBS (from the environment or the
-# command line) differ from what config.h records, so every object is
-# built with the flags its config.h was probed with.
+# rules, and one list of sources, from which the objects come.
+# config.h comes from ./configure: make runs it first, and it probes
+# again whenever CC, CFLAGS, CPPFLAGS, LDFLAGS or LIBS (from the
+# environment or the command line) differ from what config.h records,
+# so every object is built with the flags its config.h was probed
+# with.
 
 PROG=		fpmd
 VERSION=	0.1
-SRCS=		fpmd.c conf.c pool.c listener.c reqlog.c scoreboard.c \
-		service.c worker.c conn.c child.c cgi.c cgiheader.c script.c \
-		app.c keeper.c privdrop.c relay.c status.c access.c \
-		accessfmt.c slowlog.c proto.c confwire.c log.c escape.c \
+# Every source of fpmd, one a line: a new file is one more line here.
+SRCS=		access.c \
+		accessfmt.c \
+		app.c \
+		cgi.c \
+		cgiheader.c \
+		child.c \
+		conf.c \
+		confcheck.c \
+		confwire.c \
+		conn.c \
+		escape.c \
+		fpmd.c \
+		keeper.c \
+		listener.c \
+		log.c \
+		pidfile.c \
+		pool.c \
+		privdrop.c \
+		proto.c \
+		relay.c \
+		reqlog.c \
+		scoreboard.c \
+		script.c \
+		service.c \
+		slowlog.c \
+		status.c \
+		upgrade.c \
+		worker.c \
 		xmalloc.c \
-		upgrade.c pidfile.c confcheck.c \
-		compat/ev.c compat/ev_epoll.c compat/ev_kqueue.c \
-		compat/ev_poll.c compat/closefrom.c compat/explicit_bzero.c \
-		compat/listenqueue.c compat/peerproc.c compat/procgroup.c \
-		compat/reallocarray.c compat/reaper.c \
-		compat/selfexec.c compat/setproctitle.c compat/setresuid.c \
-		compat/shmanon.c compat/sockacl.c compat/strlcat.c \
-		compat/strlcpy.c compat/strtonum.c
-OBJS=		fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
-		service.o worker.o conn.o child.o cgi.o cgiheader.o script.o \
-		app.o keeper.o privdrop.o relay.o status.o access.o \
-		accessfmt.o slowlog.o proto.o confwire.o log.o escape.o \
-		xmalloc.o \
-		upgrade.o pidfile.o confcheck.o \
-		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
-		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
-		compat/listenqueue.o compat/peerproc.o compat/procgroup.o \
-		compat/reallocarray.o compat/reaper.o \
-		compat/selfexec.o compat/setproctitle.o compat/setresuid.o \
-		compat/shmanon.o compat/sockacl.o compat/strlcat.o \
-		compat/strlcpy.o compat/strtonum.o
-# The event layer, which builds on its own (README, "Vendoring").
-EVOBJS=		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
-		compat/ev_poll.o
+		compat/closefrom.c \
+		compat/ev.c \
+		compat/ev_epoll.c \
+		compat/ev_kqueue.c \
+		compat/ev_poll.c \
+		compat/explicit_bzero.c \
+		compat/listenqueue.c \
+		compat/peerproc.c \
+		compat/procgroup.c \
+		compat/reallocarray.c \
+		compat/reaper.c \
+		compat/selfexec.c \
+		compat/setproctitle.c \
+		compat/setresuid.c \
+		compat/shmanon.c \
+		compat/sockacl.c \
+		compat/strlcat.c \
+		compat/strlcpy.c \
+		compat/strtonum.c
+OBJS=		$(SRCS:.c=.o)
+# Every header: each object is rebuilt when any of them changes.
+HDRS=		fpmd.h \
+		master.h \
+		worker.h \
+		accessfmt.h \
+		cgiheader.h \
+		escape.h \
+		log.h \
+		proto.h \
+		script.h \
+		compat/compat.h \
+		compat/ev.h \
+		compat/ev_config.h \
+		compat/ev_impl.h \
+		compat/queue.h
 MAN=		fpmd.8 fpmd.conf.5
 # What a port or package places for each service manager: installed
 # as examples, never into /etc.
@@ -72,6 +109,7 @@ DESTDIR?=
 INSTALL?=	install
 
 CC?=		cc
+AR?=		ar
 CFLAGS?=	-O2 -g
 CSTD=		-std=c99
 CWARN=		-Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
@@ -87,19 +125,37 @@ LDADD?=
 # tests/tools/cross-atf.
 ATF_CFLAGS?=	-I/usr/local/include
 ATF_LIBS?=	`cat config.atf`
-TESTPROGS=	tests/proto_test tests/ev_test tests/conn_test \
-		tests/status_test tests/access_test tests/cgiheader_test \
-		tests/confwire_test tests/lib/fcgi-client \
-		tests/lib/fpmd-hostile tests/lib/memscan
-# What the unit tests of conn.c and status.c link: no fork, no master.
-CONNOBJS=	conn.o scoreboard.o proto.o log.o escape.o xmalloc.o \
-		$(EVOBJS) compat/closefrom.o compat/explicit_bzero.o \
-		compat/shmanon.o compat/strlcat.o compat/strlcpy.o
+# The atf-c test programs, one a line: tests/NAME comes from
+# tests/NAME.c by the rule .c: below.
+TESTSRCS=	tests/access_test.c \
+		tests/cgiheader_test.c \
+		tests/confwire_test.c \
+		tests/conn_test.c \
+		tests/ev_test.c \
+		tests/proto_test.c \
+		tests/status_test.c
+TESTPROGS=	$(TESTSRCS:.c=)
+# Every object of fpmd in one archive, from which a test program links
+# what it uses and nothing more.
+FPMDLIB=	tests/lib/libfpmd.a
+# What the atf-sh test programs run, besides fpmd.
+HELPERS=	tests/lib/fcgi-client \
+		tests/lib/fpmd-hostile \
+		tests/lib/memscan
 
+.SUFFIXES:
 .SUFFIXES: .c .o
 
 .c.o:
 	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(CDEFS) -c $< -o $@
+
+# An atf-c test program, from its source and tests/lib/wire.c.  ATF
+# comes before the archive: the main() of tests/tools/cross-atf, not
+# fpmd.o's, is the one to link.
+.c:
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
+	    $(LDFLAGS) -o $@ $< tests/lib/wire.c $(ATF_LIBS) $(FPMDLIB) \
+	    $(LIBS)
 
 all: $(PROG)
 
@@ -112,110 +168,34 @@ config.h: configure FORCE
 
 FORCE:
 
-$(OBJS): config.h compat/compat.h compat/queue.h
-DAEMONOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
-		service.o worker.o conn.o child.o cgi.o cgiheader.o script.o \
-		app.o keeper.o privdrop.o relay.o status.o access.o \
-		accessfmt.o slowlog.o confwire.o escape.o xmalloc.o upgrade.o \
-		pidfile.o confcheck.o
-$(DAEMONOBJS): fpmd.h master.h worker.h log.h escape.h cgiheader.h \
-	    script.h accessfmt.h compat/ev.h compat/ev_config.h proto.h
-proto.o: proto.h
-log.o: log.h
+$(OBJS): config.h $(HDRS)
 # The version, PREFIX and SYSCONFDIR come from here.
 fpmd.o conf.o confwire.o: Makefile
-$(EVOBJS): compat/ev.h compat/ev_config.h compat/ev_impl.h
 
-tests/proto_test.o: tests/proto_test.c config.h proto.h
-	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
-	    -c tests/proto_test.c -o $@
+$(FPMDLIB): $(OBJS)
+	rm -f $@
+	$(AR) -rcs $@ $(OBJS)
 
-tests/ev_test.o: tests/ev_test.c config.h compat/ev.h compat/ev_config.h
-	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
-	    -c tests/ev_test.c -o $@
+$(TESTPROGS): config.h $(HDRS) tests/lib/wire.c tests/lib/wire.h \
+	    $(FPMDLIB)
 
-tests/proto_test: tests/proto_test.o proto.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/proto_test.o proto.o \
-	    $(ATF_LIBS) $(LIBS)
+tests/lib/fcgi-client.o tests/lib/hostile.o: config.h $(HDRS)
+tests/lib/hostile.o: privdrop.c
 
-tests/ev_test: tests/ev_test.o $(EVOBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/ev_test.o $(EVOBJS) \
-	    $(ATF_LIBS) $(LIBS)
+tests/lib/fcgi-client: tests/lib/fcgi-client.o $(FPMDLIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/lib/fcgi-client.o $(FPMDLIB) \
+	    $(LDADD) $(LIBS)
 
-tests/lib/wire.o: tests/lib/wire.c tests/lib/wire.h config.h fpmd.h proto.h
-	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
-	    -c tests/lib/wire.c -o $@
+# fpmd whose workers attack it, for tests/boundary_test:
+# tests/lib/hostile.o, privdrop.c with an attack after its privdrop(),
+# comes first, so that privdrop.o stays in the archive.
+tests/lib/fpmd-hostile: fpmd.o tests/lib/hostile.o $(FPMDLIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ fpmd.o tests/lib/hostile.o \
+	    $(FPMDLIB) $(LDADD) $(LIBS)
 
-tests/conn_test.o: tests/conn_test.c tests/lib/wire.h config.h fpmd.h proto.h
-	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
-	    -c tests/conn_test.c -o $@
-
-tests/conn_test: tests/conn_test.o tests/lib/wire.o $(CONNOBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/conn_test.o tests/lib/wire.o \
-	    $(CONNOBJS) $(ATF_LIBS) $(LIBS)
-
-tests/status_test.o: tests/status_test.c tests/lib/wire.h config.h fpmd.h \
-	    proto.h
-	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
-	    -c tests/status_test.c -o $@
-
-tests/status_test: tests/status_test.o tests/lib/wire.o status.o \
-	    compat/listenqueue.o $(CONNOBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/status_test.o tests/lib/wire.o \
-	    status.o compat/listenqueue.o $(CONNOBJS) $(ATF_LIBS) $(LIBS)
-
-tests/access_test.o: tests/access_test.c tests/lib/wire.h config.h fpmd.h \
-	    proto.h
-	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
-	    -c tests/access_test.c -o $@
-
-tests/access_test: tests/access_test.o tests/lib/wire.o access.o accessfmt.o \
-	    $(CONNOBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/access_test.o tests/lib/wire.o \
-	    access.o accessfmt.o $(CONNOBJS) $(ATF_LIBS) $(LIBS)
-
-tests/cgiheader_test.o: tests/cgiheader_test.c config.h fpmd.h
-	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
-	    -c tests/cgiheader_test.c -o $@
-
-tests/cgiheader_test: tests/cgiheader_test.o cgiheader.o escape.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/cgiheader_test.o cgiheader.o \
-	    escape.o $(ATF_LIBS) $(LIBS)
-
-tests/confwire_test.o: tests/confwire_test.c config.h fpmd.h proto.h
-	$(CC) $(CSTD) $(CFLAGS) $(CWARN) $(CPPFLAGS) $(ATF_CFLAGS) \
-	    -c tests/confwire_test.c -o $@
-
-tests/confwire_test: tests/confwire_test.o confwire.o conf.o accessfmt.o \
-	    listener.o compat/sockacl.o $(CONNOBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/confwire_test.o confwire.o \
-	    conf.o accessfmt.o listener.o compat/sockacl.o $(CONNOBJS) \
-	    $(ATF_LIBS) $(LIBS)
-
-# fpmd with a compromised worker, for tests/boundary_test only:
-# tests/lib/hostile.c, which is privdrop.c with an attack after its
-# privdrop(), in place of privdrop.c.
-HOSTILEOBJS=	fpmd.o conf.o pool.o listener.o reqlog.o scoreboard.o \
-		service.o worker.o conn.o child.o cgi.o cgiheader.o script.o \
-		app.o keeper.o tests/lib/hostile.o relay.o status.o access.o \
-		accessfmt.o slowlog.o proto.o confwire.o log.o escape.o \
-		xmalloc.o upgrade.o pidfile.o confcheck.o \
-		compat/ev.o compat/ev_epoll.o compat/ev_kqueue.o \
-		compat/ev_poll.o compat/closefrom.o compat/explicit_bzero.o \
-		compat/listenqueue.o compat/peerproc.o compat/procgroup.o \
-		compat/reallocarray.o compat/reaper.o \
-		compat/selfexec.o compat/setproctitle.o compat/setresuid.o \
-		compat/shmanon.o compat/sockacl.o compat/strlcat.o \
-		compat/strlcpy.o compat/strtonum.o
-
-tests/lib/hostile.o: privdrop.c config.h fpmd.h worker.h log.h compat/ev.h proto.h
-
-tests/lib/fpmd-hostile: $(HOSTILEOBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(HOSTILEOBJS) $(LDADD) $(LIBS)
-
-tests/lib/fcgi-client.o: config.h proto.h
-
-tests/tools/cross-atf/atf-c.o: tests/tools/cross-atf/atf-c.h
+# How often a string occurs in a process's memory, for tests/exec_test.
+tests/lib/memscan: tests/lib/memscan.c config.h
+	$(CC) $(CSTD) $(CFLAGS) $(CWARN) -o $@ tests/lib/memscan.c
 
 # A libfcgi application for tests/app_test; libfcgi is for tests only.
 # It is a peer of fpmd's, not fpmd: it takes FCGI_CFLAGS, not CFLAGS,
@@ -226,13 +206,7 @@ tests/lib/fcgi-app: tests/lib/fcgi-app.c
 	$(CC) $(CSTD) $(CWARN) $(FCGI_CFLAGS) -o $@ tests/lib/fcgi-app.c \
 	    $(FCGI_LIBS)
 
-# How often a string occurs in a process's memory, for tests/exec_test.
-tests/lib/memscan: tests/lib/memscan.c config.h
-	$(CC) $(CSTD) $(CFLAGS) $(CWARN) -o $@ tests/lib/memscan.c
-
-tests/lib/fcgi-client: tests/lib/fcgi-client.o proto.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/lib/fcgi-client.o proto.o \
-	    $(LDADD) $(LIBS)
+tests/tools/cross-atf/atf-c.o: tests/tools/cross-atf/atf-c.h
 
 # fpmd in the foreground on the example pool, no root needed.  The
 # server examples in examples/ expect it on 127.0.0.1:9027, a port no
@@ -273,7 +247,7 @@ stress: testprogs
 
 testprogs: $(PROG)
 	@sh tests/tools/need-tools
-	@$(MAKE) $(TESTPROGS)
+	@$(MAKE) $(TESTPROGS) $(HELPERS)
 	@$(MAKE) tests/lib/fcgi-app >/dev/null 2>&1 || echo "make test: no \
 	    libfcgi, so no tests/lib/fcgi-app: the cases that use it will skip"
 
@@ -312,10 +286,10 @@ uninstall:
 	done; rmdir $(DESTDIR)$(EXAMPLESDIR) 2>/dev/null; true
 
 clean:
-	rm -f $(PROG) $(OBJS) $(TESTPROGS) tests/lib/fcgi-app tests/*.o \
-	    tests/lib/*.o tests/tools/cross-atf/*.o config.h config.atf \
-	    configure.log
-	rm -rf tests/results.db tests/stress.out tests/work tests/fuzz/build \
+	rm -f $(PROG) $(OBJS) $(FPMDLIB) $(TESTPROGS) $(HELPERS) \
+	    tests/lib/fcgi-app tests/*.o tests/lib/*.o \
+	    tests/tools/cross-atf/*.o config.h config.atf configure.log
+	rm -rf tests/results.db tests/stress.out tests/fuzz/build \
 	    tests/fuzz/work
 	rm -rf examples/nginx.pid examples/nginx-tmp examples/apache.pid \
 	    examples/apache.log

@@ -17,10 +17,11 @@
 /*
  * A stand-in for ATF's C library where there is none: tests/tools/cross
  * builds proto_test and ev_test with it for armhf and MIPS and runs
- * them under qemu-user.  It has the macros those tests use, with ATF's
- * meaning and names, and atf-c.c gives them a main() that speaks ATF's
- * test program interface ("-l", "-r file case") and, named no case,
- * runs every case in a process of its own and prints what Kyua would.
+ * them under qemu-user.  It has what those tests and tests/lib/wire.c
+ * use, with ATF's meaning and names, and atf-c.c gives them a main()
+ * that speaks ATF's test program interface ("-l", "-r file case") and,
+ * named no case, runs every case in a process of its own and prints
+ * what Kyua would.
  */
 
 #ifndef CROSS_ATF_C_H
@@ -58,10 +59,12 @@ atf_error_t	 atfu_tp_add_tcs(atf_tp_t *);
 
 #define ATF_TP_ADD_TC(tp, tc)	atf_tp_add_tc((tp), &atfu_##tc##_tc)
 
-#define ATF_REQUIRE_MSG(x, fmt, ...) do {				\
+#define atf_tc_fail(...)						\
+	atf_tc_fail_requirement(__FILE__, __LINE__, __VA_ARGS__)
+
+#define ATF_REQUIRE_MSG(x, ...) do {					\
 	if (!(x))							\
-		atf_tc_fail_requirement(__FILE__, __LINE__, fmt,	\
-		    __VA_ARGS__);					\
+		atf_tc_fail_requirement(__FILE__, __LINE__, __VA_ARGS__); \
 } while (0)
 
 #define ATF_REQUIRE(x)							\
