@@ -231,10 +231,11 @@ fuzz: config.h
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run $(FUZZERS)
 
 # Installs the test tools where it can, builds the test programs, runs
-# the suite under Kyua (or only the programs T names, as in
-# "make test T='conn_test cgi_test'") and ends with "N passed, N failed".
-# "make stress" runs it RUNS times beside LOAD CPU-bound loops and
-# counts the cases that failed (tests/tools/stress).
+# the suite under Kyua and ends with "N passed, N failed".  T names the
+# programs to build and run, and no other, as in "make test
+# T='conn_test cgi_test'".  "make stress" runs them RUNS times beside
+# LOAD CPU-bound loops and counts the cases that failed
+# (tests/tools/stress).
 T=
 RUNS=		3
 LOAD=		0
@@ -245,9 +246,14 @@ test: testprogs
 stress: testprogs
 	@sh tests/tools/stress -n $(RUNS) -l $(LOAD) $(T)
 
-testprogs: $(PROG)
+# The programs T names, or every one, and what they need
+# (tests/tools/needs).
+testprogs: config.h
 	@sh tests/tools/need-tools
-	@$(MAKE) $(TESTPROGS) $(HELPERS)
+	@$(MAKE) `sh tests/tools/needs $(T)`
+
+# What the atf-sh test programs run.
+helpers: $(PROG) $(HELPERS)
 	@$(MAKE) tests/lib/fcgi-app >/dev/null 2>&1 || echo "make test: no \
 	    libfcgi, so no tests/lib/fcgi-app: the cases that use it will skip"
 
@@ -289,10 +295,10 @@ clean:
 	rm -f $(PROG) $(OBJS) $(FPMDLIB) $(TESTPROGS) $(HELPERS) \
 	    tests/lib/fcgi-app tests/*.o tests/lib/*.o \
 	    tests/tools/cross-atf/*.o config.h config.atf configure.log
-	rm -rf tests/results.db tests/stress.out tests/fuzz/build \
-	    tests/fuzz/work
+	rm -rf tests/Kyuafile.named tests/results.db tests/stress.out \
+	    tests/fuzz/build tests/fuzz/work
 	rm -rf examples/nginx.pid examples/nginx-tmp examples/apache.pid \
 	    examples/apache.log
 
-.PHONY: all run bench test stress testprogs fuzz lint install uninstall \
-	clean FORCE
+.PHONY: all run bench test stress testprogs helpers fuzz lint install \
+	uninstall clean FORCE
