@@ -257,8 +257,11 @@ helpers: $(PROG) $(HELPERS)
 	@$(MAKE) tests/lib/fcgi-app >/dev/null 2>&1 || echo "make test: no \
 	    libfcgi, so no tests/lib/fcgi-app: the cases that use it will skip"
 
+# The manuals, and no conflict marker left in a file git tracks.
 lint:
 	mandoc -Tlint -W warning $(MAN)
+	@! git grep -n -I -E '^(<<<<<<<|>>>>>>>)( |$$)|^=======$$' || \
+	    { echo "make lint: conflict markers" >&2; exit 1; }
 
 install: $(PROG)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 \
