@@ -45,6 +45,21 @@ need() {
 	atf_skip "$1 is not installed (Debian: apt-get install $2)"
 }
 
+# load_until FILE MAX URL: batches of requests for URL, curl's globs
+# and all, four at a time, until FILE exists and at most MAX batches;
+# each answer's status code on a line of stdout, curl's complaints in
+# curl.err.  BATCH in URL becomes the batch's number, so that each
+# batch asks for URLs of its own.
+load_until() {
+	_b=0
+	while [ ! -e "$1" ] && [ $_b -lt "$2" ]; do
+		curl -s --parallel --parallel-max 4 -o /dev/null \
+		    -w '%{http_code}\n' --max-time 60 \
+		    "$(printf '%s' "$3" | sed "s/BATCH/$_b/")" 2>>curl.err
+		_b=$((_b + 1))
+	done
+}
+
 # The HTTP status and body of a GET, or of a POST with -d @file.
 http() {
 	curl -s -o body.out -w '%{http_code}' --max-time 20 "$@"
