@@ -1004,11 +1004,13 @@ app_watch(struct ev_loop *loop, ev_fd_cb cb)
 	    ev_add(loop, app.out[0], EV_READ, cb, NULL);
 }
 
-/* What the relay watches while a request runs: exits and output. */
-int
+/*
+ * What the relay and the keeper watch: the instance's exit and its
+ * output (-1 for none).
+ */
+void
 app_fds(int *chld, int *output)
 {
 	*chld = child_exit_fd();
 	*output = app.out[0];
-	return child_pid() > 0 ? 0 : -1;
 }

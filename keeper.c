@@ -31,7 +31,8 @@
  * One that will not start, or dies twice in a row within a second of
  * its start, ends the keeper with WORKER_EXIT_APP, and the master
  * starts the next keeper after its back-off.  The instance's pid goes
- * in the scoreboard for the workers.  QUIT is not for the keeper:
+ * in the scoreboard for the workers while it runs (app.c clears it when
+ * it ends the instance).  QUIT is not for the keeper:
  * the master sends TERM once the pool's workers are gone, and TERM or
  * the master's end stops the instance (app_stop()) and the keeper.
  */
@@ -66,9 +67,8 @@ keeper_on_signal(int sig)
 }
 
 static __dead void
-keeper_exit(struct scoreboard *sb, int code)
+keeper_exit(int code)
 {
-	sb->app_pid = 0;
 	app_stop();
 	exit(code);
 }
@@ -109,9 +109,11 @@ keeper_run(const struct worker_ctx *ctx)
 	app_init(pc, &halt, APP_KEEPER, ctx->app_id, &sb->app_pid);
 	if (privdrop(ctx) == -1)
 		exit(WORKER_EXIT_SETUP);
+	/* A keeper killed before it could clear it left its pid. */
+	sb->app_pid = 0;
 	started_ns = ev_now();
 	if (app_start() == -1)
-		keeper_exit(sb, halt ? WORKER_EXIT_QUIT : WORKER_EXIT_APP);
+		keeper_exit(halt ? WORKER_EXIT_QUIT : WORKER_EXIT_APP);
 	while (keeper_wait()) {
 		if (!child_exited())
 			continue;
@@ -119,14 +121,14 @@ keeper_run(const struct worker_ctx *ctx)
 		if (young && quick++ > 0) {
 			app_lost(NULL, "its second death within a second of its "
 			    "start: the keeper leaves");
-			keeper_exit(sb, WORKER_EXIT_APP);
+			keeper_exit(WORKER_EXIT_APP);
 		}
 		if (!young)
 			quick = 0;
 		started_ns = ev_now();
 		if (app_check() == -1)
-			keeper_exit(sb, halt ? WORKER_EXIT_QUIT :
+			keeper_exit(halt ? WORKER_EXIT_QUIT :
 			    WORKER_EXIT_APP);
 	}
-	keeper_exit(sb, WORKER_EXIT_QUIT);
+	keeper_exit(WORKER_EXIT_QUIT);
 }

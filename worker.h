@@ -203,7 +203,7 @@ pid_t		 app_pid(void);
 pid_t		 app_runner(void);
 pid_t		 app_group(void);
 void		 app_output(void);
-int		 app_fds(int *, int *);
+void		 app_fds(int *, int *);
 int		 app_watch(struct ev_loop *, ev_fd_cb);
 
 /* keeper.c: the keeper of an exec.mode = shared pool's application */
