@@ -783,16 +783,26 @@ pool_dynamic(struct pool *p)
 	pool_spawn_faster(p);
 }
 
-/* How long to wait before replacing a worker that died at birth. */
+/*
+ * How long to wait before replacing a process that died at birth, the
+ * deaths-th in a row: 0.1 s, doubling, up to BACKOFF_MAX_MS.
+ */
 static int64_t
-pool_backoff_ms(const struct pool *p)
+backoff_ms(int deaths)
 {
 	int64_t	 ms = 100;
 	int	 i;
 
-	for (i = 1; i < p->quick_deaths && ms < BACKOFF_MAX_MS; i++)
+	for (i = 1; i < deaths && ms < BACKOFF_MAX_MS; i++)
 		ms *= 2;
 	return ms < BACKOFF_MAX_MS ? ms : BACKOFF_MAX_MS;
+}
+
+/* How long to wait before replacing a worker that died at birth. */
+static int64_t
+pool_backoff_ms(const struct pool *p)
+{
+	return backoff_ms(p->quick_deaths);
 }
 
 /* Bring the pool to what its manager wants, now. */
@@ -958,8 +968,8 @@ pool_status_gone(struct kid *k, int status)
 
 /*
  * The keeper exited: another, at once unless it failed at birth or its
- * application could not start, when it waits a back-off that doubles,
- * as the workers' does.  Its application went with it.
+ * application could not start, when it waits the workers' back-off,
+ * counted in the keeper's own failures.  Its application went with it.
  */
 static void
 pool_keeper_gone(struct kid *k, int status)
@@ -974,9 +984,7 @@ pool_keeper_gone(struct kid *k, int status)
 	    lived_ns / 1e9);
 	p->keeper = NULL;
 	if (death_is_quick(k, status, lived_ns)) {
-		wait_ms = (int64_t)TICK_MS << (p->keeper_fails < 5 ?
-		    p->keeper_fails : 5);
-		p->keeper_fails++;
+		wait_ms = backoff_ms(++p->keeper_fails);
 		log_warnx("pool %s: the next application keeper in %.1fs",
 		    p->pc->name, wait_ms / 1e3);
 	} else
