@@ -109,6 +109,7 @@ struct pool {
 	struct reqlog		*slow;		/* slowlog, or NULL */
 	struct scoreboard	*sb;
 	int			 sb_fd;		/* its shared memory object */
+	struct kid		**held;		/* each slot's worker, or NULL */
 	int			 conf_fd;	/* what its workers are told */
 	struct kids		 workers;
 	int			 nworkers;
@@ -180,13 +181,18 @@ kid_find(pid_t pid)
 	return NULL;
 }
 
+/*
+ * A slot no worker holds, from the master's own record: the state in
+ * the scoreboard is the workers' to write, and a worker that wrote
+ * "busy" over the others' slots must not keep the pool from filling.
+ */
 static int
 pool_free_slot(const struct pool *p)
 {
 	int	 i;
 
 	for (i = 0; i < p->pc->max_children; i++)
-		if (p->sb->slots[i].state == SLOT_FREE)
+		if (p->held[i] == NULL)
 			return i;
 	return -1;
 }
@@ -450,6 +456,7 @@ pool_spawn(struct pool *p)
 		return -1;
 	}
 	s->pid = k->pid;
+	p->held[i] = k;
 	TAILQ_INSERT_TAIL(&p->workers, k, entry);
 	p->nworkers++;
 	p->nstarting++;
@@ -1030,6 +1037,7 @@ kid_gone(struct kid *k, int status)
 	} else
 		p->quick_deaths = 0;
 	sb_slot_reset(s);
+	p->held[k->slot] = NULL;
 	if (!k->ready)
 		p->nstarting--;
 	p->nworkers--;
@@ -1279,6 +1287,7 @@ pool_new(struct pool_conf *pc)
 		fatalx("pool %s: %s is not open", pc->name, pc->status_listen);
 	pool_reqlog_open(p);
 	p->sb = sb_new(pc->name, pc->max_children, &p->sb_fd);
+	p->held = xcalloc(pc->max_children, sizeof(*p->held));
 	snprintf(p->app_id, sizeof(p->app_id), "%ld.%u", (long)getpid(),
 	    ++apps);
 	p->conf_fd = pool_conf_fd(p);
@@ -1333,6 +1342,7 @@ pool_free(struct pool *p)
 	reqlog_release(p->access);
 	reqlog_release(p->slow);
 	free(p->crashes_ns);
+	free(p->held);
 	sb_free(p->sb, p->pc->max_children);
 	close(p->sb_fd);
 	close(p->conf_fd);

@@ -21,7 +21,10 @@
  * calls that one and then, in a worker, attacks the master: a worker
  * taken over once it has become its pool's.  The keeper is left alone.
  *
- * With $FPMD_HOSTILE_PID, a worker writes that pid over every slot of
+ * With $FPMD_HOSTILE_BUSY, a worker marks every other slot of its pool
+ * busy and goes on as a worker: the test checks that the pool still
+ * gets its next worker.  With $FPMD_HOSTILE_PID, a worker writes that
+ * pid over every slot of
  * its pool, as a busy request started long ago, and dies by SIGABRT,
  * which sanitizers leave alone: the test checks that the master
  * signals nothing but its own children for it.  With
@@ -88,6 +91,17 @@ hostile_scoreboard(const struct worker_ctx *ctx)
 		hostile_slot(&sb->slots[i], i);
 }
 
+/* "Busy" over every slot of its pool but its own; then on as a worker. */
+static void
+hostile_busy(const struct worker_ctx *ctx)
+{
+	int	 i;
+
+	for (i = 0; i < ctx->pc->max_children; i++)
+		if (i != ctx->slot)
+			ctx->sb->slots[i].state = SLOT_RUNNING;
+}
+
 /* Every message it can think of, on fd, whatever fd is: a pipe too. */
 static void
 hostile_send(int fd, const char *victim)
@@ -152,5 +166,7 @@ privdrop(const struct worker_ctx *ctx)
 	}
 	if ((v = getenv("FPMD_HOSTILE_PID")) != NULL)
 		hostile_pid(ctx, v);
+	if (getenv("FPMD_HOSTILE_BUSY") != NULL)
+		hostile_busy(ctx);
 	return 0;
 }
