@@ -78,6 +78,9 @@ struct procinfo {
 	char	 cmd[PROCGROUP_CMD_MAX];	/* its command line, or "" */
 };
 int	 procgroup_list(pid_t, struct procinfo *, int);
+#if defined(__linux__)
+int	 procgroup_stat(long, long *, long *);
+#endif
 
 /* compat/peerproc.c: the process at the other end of a connection. */
 int	 peerproc_watch(int);

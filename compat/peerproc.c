@@ -273,24 +273,10 @@ peerproc_peer_inode(int fd)
 static int
 peerproc_in_group(const char *pid, pid_t pgid)
 {
-	char	 path[PATH_MAX], buf[512], *p;
-	long	 pgrp;
-	ssize_t	 n;
-	int	 fd;
+	long	 ppid, pgrp;
 
-	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* After the command's ")": state, ppid, pgrp. */
-	if ((p = strrchr(buf, ')')) == NULL ||
-	    sscanf(p + 1, " %*c %*d %ld", &pgrp) != 1)
-		return 0;
-	return pgrp == (long)pgid;
+	return procgroup_stat(strtol(pid, NULL, 10), &ppid, &pgrp) &&
+	    pgrp == (long)pgid;
 }
 
 /* Does pid hold the socket whose link text is want? */

@@ -21,7 +21,9 @@
  * (which a chroot may lack); the BSDs and macOS ask sysctl(3)
  * KERN_PROC.  Elsewhere, or when nothing can be read, procgroup_list()
  * fails and the caller says the pid alone.  A command line is its
- * arguments apart by spaces, raw: the caller escapes it.
+ * arguments apart by spaces, raw: the caller escapes it.  On Linux,
+ * procgroup_stat() is the one reader of /proc/PID/stat, which
+ * reaper.c and peerproc.c use too.
  */
 
 #include "../config.h"
@@ -77,7 +79,7 @@ procgroup_args(char *cmd, size_t size, const char *args, size_t len)
 #if defined(__linux__)
 
 /* The parent and group of pid, from its stat line: after the last ')'. */
-static int
+int
 procgroup_stat(long pid, long *ppid, long *pgrp)
 {
 	char	 path[64], line[1024], *p;

@@ -81,32 +81,14 @@ reaper_children_file(pid_t *pids, int max)
 	return n;
 }
 
-/* The parent's pid in a /proc/PID/stat line: after the last ')'. */
-static long
-reaper_stat_ppid(const char *path)
-{
-	FILE	*f;
-	char	 line[512], *p;
-	long	 ppid = -1;
-
-	if ((f = fopen(path, "re")) == NULL)
-		return -1;
-	if (fgets(line, sizeof(line), f) != NULL &&
-	    (p = strrchr(line, ')')) != NULL &&
-	    sscanf(p + 1, " %*c %ld", &ppid) != 1)
-		ppid = -1;
-	fclose(f);
-	return ppid;
-}
-
 /* Without CONFIG_PROC_CHILDREN: every process's parent, from its stat. */
 static int
 reaper_children_scan(pid_t *pids, int max)
 {
 	DIR		*d;
 	struct dirent	*e;
-	char		 path[300], *end;
-	long		 pid;
+	char		*end;
+	long		 pid, ppid, pgrp;
 	int		 n = 0;
 
 	if ((d = opendir("/proc")) == NULL)
@@ -115,8 +97,7 @@ reaper_children_scan(pid_t *pids, int max)
 		pid = strtol(e->d_name, &end, 10);
 		if (*end != '\0' || pid <= 0)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
-		if (reaper_stat_ppid(path) == (long)getpid())
+		if (procgroup_stat(pid, &ppid, &pgrp) && ppid == (long)getpid())
 			pids[n++] = (pid_t)pid;
 	}
 	closedir(d);
